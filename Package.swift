@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Weighting",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Weighting", targets: ["Weighting"]),
+        .executable(name: "weight-cli", targets: ["weight-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "lapack",
+            providers: [.apt(["liblapack-dev", "libblas-dev"])]
+        ),
+        .target(
+            name: "Weighting",
+            dependencies: ["CLapack"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "weight-cli",
+            dependencies: [
+                "Weighting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "WeightingTests",
+            dependencies: ["Weighting"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Weighting"]
+        ),
+    ]
+)

@@ -1,0 +1,149 @@
+/// Survey records as named columns, read from a delimited file or built in code.
+///
+/// Columns read from a file stay as text until asked for: `categorical(_:)` dictionary-encodes a column and
+/// `numeric(_:)` parses it, each with errors that name the file, line and column. Only the columns a method
+/// uses are ever converted, so a wide file costs little more than its reading.
+public struct Table: Sendable {
+    enum Storage: Sendable {
+        case text(CSVBuffer, Int)
+        case numeric(NumericColumn)
+        case categorical(CategoricalColumn)
+    }
+
+    /// Column names, in order.
+    public private(set) var names: [String]
+    var storage: [Storage]
+    /// Number of records.
+    public let rowCount: Int
+    /// Name used in messages (the file path, or "table").
+    public let source: String
+    /// The file the table was read from, when it was read from one.
+    public let buffer: CSVBuffer?
+    let dialect: CSVDialect
+
+    /// Reads a delimited file.
+    public init(contentsOf path: String, dialect: CSVDialect = CSVDialect()) throws {
+        let buffer = try CSVBuffer(contentsOf: path, dialect: dialect)
+        self.init(buffer: buffer, dialect: dialect)
+    }
+
+    /// A table over an already split file.
+    public init(buffer: CSVBuffer, dialect: CSVDialect = CSVDialect()) {
+        self.names = buffer.header
+        self.storage = (0..<buffer.columnCount).map { .text(buffer, $0) }
+        self.rowCount = buffer.rowCount
+        self.source = buffer.file
+        self.buffer = buffer
+        self.dialect = dialect
+    }
+
+    /// A table built in code. All columns must have the same length.
+    public init(_ columns: KeyValuePairs<String, TableColumn>, source: String = "table") {
+        self.init(columns: columns.map { ($0.key, $0.value) }, source: source)
+    }
+
+    /// A table built in code from an ordered list of named columns.
+    public init(columns: [(String, TableColumn)], source: String = "table") {
+        let n = columns.first.map { $0.1.count } ?? 0
+        precondition(columns.allSatisfy { $0.1.count == n }, "columns differ in length")
+        self.names = columns.map(\.0)
+        self.storage = columns.map {
+            switch $0.1 {
+            case .numeric(let v): return .numeric(NumericColumn(v))
+            case .categorical(let v): return .categorical(CategoricalColumn(v))
+            }
+        }
+        self.rowCount = n
+        self.source = source
+        self.buffer = nil
+        self.dialect = CSVDialect()
+    }
+
+    /// Whether a column exists.
+    public func has(_ name: String) -> Bool { names.contains(name) }
+
+    /// Index of a column, or an error that lists the available ones.
+    public func index(of name: String) throws -> Int {
+        if let i = names.firstIndex(of: name) { return i }
+        throw DataError.unknownColumn(file: source, name: name, available: names)
+    }
+
+    /// Location of a cell for messages.
+    public func location(row: Int, column: Int) -> SourceLocation {
+        if let buffer { return buffer.location(row: row, column: column) }
+        return SourceLocation(file: source, line: row + 2, column: column + 1, columnName: names[column])
+    }
+
+    /// Adds (or replaces) a numeric column.
+    public mutating func setNumeric(_ name: String, _ values: [Double]) {
+        precondition(values.count == rowCount)
+        if let i = names.firstIndex(of: name) { storage[i] = .numeric(NumericColumn(values)) } else {
+            names.append(name)
+            storage.append(.numeric(NumericColumn(values)))
+        }
+    }
+
+    /// Adds (or replaces) a categorical column.
+    public mutating func setCategorical(_ name: String, _ column: CategoricalColumn) {
+        precondition(column.count == rowCount)
+        if let i = names.firstIndex(of: name) { storage[i] = .categorical(column) } else {
+            names.append(name)
+            storage.append(.categorical(column))
+        }
+    }
+
+    /// The column as a categorical variable (text levels; numbers keep their text as written in the file).
+    public func categorical(_ name: String) throws -> CategoricalColumn {
+        let j = try index(of: name)
+        switch storage[j] {
+        case .categorical(let c): return c
+        case .numeric(let v):
+            return CategoricalColumn(v.values.map { $0.isNaN ? nil : Table.format($0) })
+        case .text(let buffer, let column):
+            return buffer.categorical(column: column)
+        }
+    }
+
+    /// The column as numbers; missing values are NaN. Fails on text that is not a number.
+    public func numeric(_ name: String) throws -> NumericColumn {
+        let j = try index(of: name)
+        switch storage[j] {
+        case .numeric(let v): return v
+        case .categorical(let c):
+            var out = [Double](repeating: .nan, count: rowCount)
+            var parsedLevels: [Double] = []
+            for (k, level) in c.levels.enumerated() {
+                guard let x = NumberParser.parse(level, decimalComma: dialect.decimalComma) else {
+                    let row = c.codes.firstIndex(of: UInt32(k)) ?? 0
+                    throw DataError.notANumber(location(row: row, column: j), value: level)
+                }
+                parsedLevels.append(x)
+            }
+            for i in 0..<rowCount where c.codes[i] != CategoricalColumn.missing { out[i] = parsedLevels[Int(c.codes[i])] }
+            return NumericColumn(out)
+        case .text(let buffer, let column):
+            return try buffer.numeric(column: column, decimalComma: dialect.decimalComma)
+        }
+    }
+
+    /// Shortest text that reads back as the same double (integers without a decimal point).
+    public static func format(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return "\(x)"
+    }
+}
+
+/// A column given in code when building a ``Table``.
+public enum TableColumn: Sendable {
+    /// Numbers; NaN for missing.
+    case numeric([Double])
+    /// Text levels; `nil` for missing.
+    case categorical([String?])
+
+    var count: Int {
+        switch self {
+        case .numeric(let v): return v.count
+        case .categorical(let v): return v.count
+        }
+    }
+}
