@@ -27,6 +27,10 @@ public final class CSVBuffer: Sendable {
     let lines: [UInt32]
     /// Byte range of each record's raw text (without its line ending).
     let recordStart: [UInt32]
+    /// Raw bytes of the header line (without its line ending).
+    let headerRange: Range<Int>
+    /// The line ending of the header line (`\r\n` or `\n`), reused when writing.
+    public let lineEnding: String
 
     /// Number of data records.
     public var rowCount: Int { lines.count }
@@ -56,6 +60,8 @@ public final class CSVBuffer: Sendable {
         self.bounds = parsed.bounds
         self.lines = parsed.lines
         self.recordStart = parsed.recordStart
+        self.headerRange = parsed.headerRange
+        self.lineEnding = parsed.headerRange.upperBound < data.count && data[parsed.headerRange.upperBound] == 0x0D ? "\r\n" : "\n"
     }
 
     /// Index of a named column, or an error listing the columns.
@@ -112,6 +118,7 @@ public final class CSVBuffer: Sendable {
         var bounds: [UInt32]
         var lines: [UInt32]
         var recordStart: [UInt32]
+        var headerRange: Range<Int>
     }
 
     private static func split(_ buf: UnsafeBufferPointer<UInt8>, file: String, dialect: CSVDialect) throws -> Split {
@@ -134,6 +141,7 @@ public final class CSVBuffer: Sendable {
         var lines: [UInt32] = []
         var recordStart: [UInt32] = []
         var header: [String] = []
+        var headerRange = 0..<0
         var fieldCount = -1
         // Estimate capacity from the first line.
         let firstLen = max(1, firstLineEnd - pos + 1)
@@ -224,6 +232,7 @@ public final class CSVBuffer: Sendable {
                     seen[name] = j
                 }
                 header = names
+                headerRange = start..<endOfRecord
                 bounds.reserveCapacity(estimatedRows * (count + 1))
                 lines.reserveCapacity(estimatedRows)
                 recordStart.reserveCapacity(estimatedRows)
@@ -237,7 +246,8 @@ public final class CSVBuffer: Sendable {
             recordStart.append(UInt32(start))
         }
         if lines.isEmpty { throw DataError.noDataRows(file: file) }
-        return Split(delimiter: delimiter, header: header, bounds: bounds, lines: lines, recordStart: recordStart)
+        return Split(delimiter: delimiter, header: header, bounds: bounds, lines: lines, recordStart: recordStart,
+                     headerRange: headerRange)
     }
 
     /// Checks that the bytes are UTF-8, reporting the line and column (in characters) of the first bad byte.

@@ -1,0 +1,242 @@
+/// One calibration equation: a margin level (`Σ_{i∈level} w_i = N_level`) or a numeric total (`Σ w_i x_i = X`).
+public struct CalibrationConstraint: Sendable, Equatable {
+    /// `margin=level` for a category, the variable name for a numeric total.
+    public var label: String
+    /// The margin name (variables joined by `*`) or the numeric variable.
+    public var margin: String
+    /// The level (parts joined by `*`), `nil` for a numeric total.
+    public var level: String?
+    /// The population target.
+    public var target: Double
+}
+
+/// The calibration problem in aggregated form: records grouped into cells that share every auxiliary value.
+///
+/// With categorical margins only, a cell is a combination of margin levels present in the sample, and the
+/// calibration factor `g = w/d` is the same for every record of a cell, so iterations run on cells, never on
+/// records. With numeric totals (or when trimming needs record-level control) each record is its own cell.
+struct AuxiliaryDesign: Sendable {
+    /// Every constraint, margins in order then numeric totals.
+    var constraints: [CalibrationConstraint]
+    /// Cell of each record.
+    var recordCell: [Int32]
+    /// Sum of base weights in each cell.
+    var cellWeight: [Double]
+    /// Number of records in each cell.
+    var cellRespondents: [Int]
+    /// Auxiliary values of each cell (cells x constraints, column-major): 0/1 indicators and numeric values.
+    var x: Matrix
+    /// For each categorical margin, the level index of each cell.
+    var cellLevel: [[Int32]]
+    /// For each categorical margin, the constraint index of each of its levels (-1 when dropped).
+    var marginColumns: [[Int]]
+    /// Base weights of the records.
+    var baseWeights: [Double]
+
+    var cellCount: Int { cellWeight.count }
+    var targets: [Double] { constraints.map(\.target) }
+
+    /// Weighted totals `Σ_c s_c x_c` of the constraints for cell totals `s` (e.g. Σd, or Σw).
+    func totals(cellSums s: [Double]) -> [Double] {
+        LAPACK.product(x, transpose: true, s)
+    }
+}
+
+extension AuxiliaryDesign {
+    /// Checks base weights: every one must be a finite number > 0.
+    static func checkBaseWeights(_ d: [Double], table: Table, column: String?) throws {
+        for (i, v) in d.enumerated() where !(v > 0) || !v.isFinite {
+            let col = column.flatMap { table.names.firstIndex(of: $0) }
+            let loc = col.map { table.location(row: i, column: $0) } ?? SourceLocation(file: table.source, line: i + 2)
+            throw CalibrationError.invalidBaseWeight(loc, value: v.isNaN ? "missing" : Table.format(v))
+        }
+    }
+
+    /// Maps each record to the index of its level in `margin`, collecting levels the margin does not list.
+    static func recordLevels(table: Table, margin: CategoricalMargin) throws -> (levels: [Int32], unknown: [UnknownLevel]) {
+        let n = table.rowCount
+        var columns: [CategoricalColumn] = []
+        for v in margin.variables {
+            let c = try table.categorical(v)
+            if let first = c.codes.firstIndex(of: CategoricalColumn.missing) {
+                let j = try table.index(of: v)
+                throw CalibrationError.missingValues(variable: v, count: c.missingCount, firstSeen: table.location(row: first, column: j))
+            }
+            columns.append(c)
+        }
+        var marginIndex: [[String]: Int32] = [:]
+        for (k, l) in margin.levels.enumerated() { marginIndex[l] = Int32(k) }
+        // Mixed-radix key over the data codes; each distinct combination is looked up once.
+        var radix: [UInt64] = []
+        var product: UInt64 = 1
+        var overflow = false
+        for c in columns {
+            radix.append(product)
+            let (p, o) = product.multipliedReportingOverflow(by: UInt64(max(1, c.levels.count)))
+            product = p
+            overflow = overflow || o
+        }
+        var out = [Int32](repeating: -1, count: n)
+        var unknownCounts: [[String]: (Int, Int)] = [:]  // level -> (count, first row)
+        var unknownOrder: [[String]] = []
+        func resolve(_ i: Int) -> Int32 {
+            let parts = columns.map { $0.levels[Int($0.codes[i])] }
+            if let k = marginIndex[parts] { return k }
+            return -1
+        }
+        if !overflow && product <= 1 << 22 {
+            var lookup = [Int32](repeating: -2, count: Int(product))
+            for i in 0..<n {
+                var key = 0
+                for (m, c) in columns.enumerated() { key += Int(c.codes[i]) * Int(radix[m]) }
+                var k = lookup[key]
+                if k == -2 { k = resolve(i); lookup[key] = k }
+                out[i] = k
+            }
+        } else {
+            var lookup: [[UInt32]: Int32] = [:]
+            for i in 0..<n {
+                let key = columns.map { $0.codes[i] }
+                if let k = lookup[key] { out[i] = k } else { let k = resolve(i); lookup[key] = k; out[i] = k }
+            }
+        }
+        for i in 0..<n where out[i] < 0 {
+            let parts = columns.map { $0.levels[Int($0.codes[i])] }
+            if let (c, f) = unknownCounts[parts] { unknownCounts[parts] = (c + 1, f) } else {
+                unknownCounts[parts] = (1, i)
+                unknownOrder.append(parts)
+            }
+        }
+        let unknown = try unknownOrder.map { parts -> UnknownLevel in
+            let (count, first) = unknownCounts[parts]!
+            let j = try table.index(of: margin.variables[0])
+            return UnknownLevel(margin: margin.name, level: parts.joined(separator: "*"), count: count,
+                                firstSeen: table.location(row: first, column: j))
+        }
+        return (out, unknown)
+    }
+
+    /// Builds the aggregated problem.
+    ///
+    /// - Parameters:
+    ///   - perRecord: one cell per record (needed with numeric totals or trimming).
+    ///   - method: used in messages about empty levels.
+    static func build(table: Table, margins: Margins, baseWeights d: [Double], perRecord forcePerRecord: Bool,
+                      method: String) throws -> AuxiliaryDesign {
+        let n = table.rowCount
+        precondition(d.count == n)
+        // Record levels for every categorical margin; collect all unknown levels before failing.
+        var recordLevel: [[Int32]] = []
+        var unknown: [UnknownLevel] = []
+        for m in margins.categorical {
+            let (levels, u) = try recordLevels(table: table, margin: m)
+            recordLevel.append(levels)
+            unknown += u
+        }
+        if !unknown.isEmpty { throw CalibrationError.levelsNotInMargins(unknown) }
+
+        // Respondents per margin level; empty levels and zero targets.
+        var constraints: [CalibrationConstraint] = []
+        var marginColumns: [[Int]] = []
+        var empty: [EmptyLevel] = []
+        for (mi, m) in margins.categorical.enumerated() {
+            var counts = [Int](repeating: 0, count: m.levels.count)
+            for k in recordLevel[mi] { counts[Int(k)] += 1 }
+            var cols: [Int] = []
+            for k in 0..<m.levels.count {
+                if counts[k] == 0 {
+                    if m.targets[k] > 0 { empty.append(EmptyLevel(label: m.label(k), target: m.targets[k])) }
+                    cols.append(-1)
+                    continue
+                }
+                if m.targets[k] == 0 { throw CalibrationError.zeroTargetWithRespondents(label: m.label(k), count: counts[k]) }
+                cols.append(constraints.count)
+                constraints.append(CalibrationConstraint(label: m.label(k), margin: m.name,
+                                                         level: m.levels[k].joined(separator: "*"), target: m.targets[k]))
+            }
+            marginColumns.append(cols)
+        }
+        if !empty.isEmpty { throw CalibrationError.emptyMarginLevels(empty, method: method) }
+
+        var numericValues: [[Double]] = []
+        for t in margins.numeric {
+            let col = try table.numeric(t.variable)
+            if let first = col.values.firstIndex(where: { $0.isNaN }) {
+                let j = try table.index(of: t.variable)
+                throw CalibrationError.missingValues(variable: t.variable, count: col.missingCount,
+                                                     firstSeen: table.location(row: first, column: j))
+            }
+            numericValues.append(col.values)
+            constraints.append(CalibrationConstraint(label: t.variable, margin: t.variable, level: nil, target: t.total))
+        }
+        let p = constraints.count
+        let perRecord = forcePerRecord || !margins.numeric.isEmpty
+
+        // Cells.
+        var recordCell = [Int32](repeating: 0, count: n)
+        var cellRecord: [Int] = []  // a representative record of each cell
+        if perRecord {
+            for i in 0..<n { recordCell[i] = Int32(i) }
+            cellRecord = Array(0..<n)
+        } else {
+            var radix: [Int] = []
+            var product = 1
+            var small = true
+            for m in margins.categorical {
+                radix.append(product)
+                let (pr, o) = product.multipliedReportingOverflow(by: max(1, m.levels.count))
+                if o || pr > 1 << 24 { small = false }
+                product = o ? Int.max : pr
+            }
+            if small {
+                var lookup = [Int32](repeating: -1, count: max(1, product))
+                for i in 0..<n {
+                    var key = 0
+                    for mi in 0..<recordLevel.count { key += Int(recordLevel[mi][i]) * radix[mi] }
+                    var c = lookup[key]
+                    if c < 0 { c = Int32(cellRecord.count); lookup[key] = c; cellRecord.append(i) }
+                    recordCell[i] = c
+                }
+            } else {
+                var lookup: [[Int32]: Int32] = [:]
+                for i in 0..<n {
+                    let key = recordLevel.map { $0[i] }
+                    if let c = lookup[key] { recordCell[i] = c } else {
+                        let c = Int32(cellRecord.count)
+                        lookup[key] = c
+                        cellRecord.append(i)
+                        recordCell[i] = c
+                    }
+                }
+            }
+        }
+        let cells = cellRecord.count
+        var cellWeight = [Double](repeating: 0, count: cells)
+        var cellRespondents = [Int](repeating: 0, count: cells)
+        for i in 0..<n {
+            let c = Int(recordCell[i])
+            cellWeight[c] += d[i]
+            cellRespondents[c] += 1
+        }
+        var x = Matrix(rows: cells, columns: p)
+        var cellLevel: [[Int32]] = []
+        for (mi, levels) in recordLevel.enumerated() {
+            var cl = [Int32](repeating: 0, count: cells)
+            for c in 0..<cells {
+                let k = levels[cellRecord[c]]
+                cl[c] = k
+                let col = marginColumns[mi][Int(k)]
+                x.values[c + col * cells] = 1
+            }
+            cellLevel.append(cl)
+        }
+        let firstNumeric = p - numericValues.count
+        for (t, values) in numericValues.enumerated() {
+            let base = (firstNumeric + t) * cells
+            for c in 0..<cells { x.values[base + c] = values[cellRecord[c]] }
+        }
+        return AuxiliaryDesign(constraints: constraints, recordCell: recordCell, cellWeight: cellWeight,
+                               cellRespondents: cellRespondents, x: x, cellLevel: cellLevel,
+                               marginColumns: marginColumns, baseWeights: d)
+    }
+}

@@ -1,0 +1,111 @@
+/// A sample level that the margins do not list.
+public struct UnknownLevel: Sendable, Equatable {
+    /// The margin (variables joined by `*`).
+    public var margin: String
+    /// The level found in the sample (parts joined by `*`).
+    public var level: String
+    /// Number of records with it.
+    public var count: Int
+    /// Where it first appears.
+    public var firstSeen: SourceLocation
+}
+
+/// A margin level with a positive target and no respondent.
+public struct EmptyLevel: Sendable, Equatable {
+    /// `margin=level`.
+    public var label: String
+    /// Its population target.
+    public var target: Double
+}
+
+/// A constraint the calibration cannot meet, with how far it is.
+public struct UnmetConstraint: Sendable, Equatable {
+    /// `margin=level`, or the numeric variable.
+    public var label: String
+    /// The population target.
+    public var target: Double
+    /// What the weights achieve (or can at best achieve).
+    public var achieved: Double
+    /// The reachable range of the weighted total given the bounds, when known.
+    public var reachable: ClosedRange<Double>?
+}
+
+/// Why a calibration could not be done.
+public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A base weight is missing, zero, negative or not finite.
+    case invalidBaseWeight(SourceLocation, value: String)
+    /// A calibration variable has missing values.
+    case missingValues(variable: String, count: Int, firstSeen: SourceLocation)
+    /// Sample levels absent from the margins.
+    case levelsNotInMargins([UnknownLevel])
+    /// Margin levels with a positive target and no respondent.
+    case emptyMarginLevels([EmptyLevel], method: String)
+    /// A margin level has target 0 but respondents (their weights would have to be 0).
+    case zeroTargetWithRespondents(label: String, count: Int)
+    /// Post-stratification needs exactly one (possibly crossed) categorical margin.
+    case poststratificationNeedsOneMargin(found: [String])
+    /// Bounds are not `L < 1 < U`.
+    case invalidBounds(lower: Double, upper: Double)
+    /// The options are inconsistent.
+    case invalidOption(String)
+    /// The bounds make some targets unreachable.
+    case infeasible([UnmetConstraint], bounds: String)
+    /// Iterations stopped before every target was met.
+    case didNotConverge(iterations: Int, maxDeviation: Double, worst: [UnmetConstraint])
+    /// The targets of constraints that are collinear in the sample disagree.
+    case inconsistentRedundantConstraints([UnmetConstraint])
+    /// Trimming bounds and margins cannot hold together.
+    case trimmingInfeasible(rounds: Int, reason: String)
+    /// A collapse rule names a cell or variable that does not exist or cannot be used.
+    case invalidCollapse(String)
+    /// A numeric computation produced NaN or infinity.
+    case nonFinite(String)
+
+    public var description: String {
+        func num(_ x: Double) -> String { Table.format((x * 1e6).rounded() / 1e6) }
+        switch self {
+        case .invalidBaseWeight(let loc, let v):
+            return "\(loc): base weight '\(v)' is not a positive finite number (weights must be > 0)"
+        case .missingValues(let v, let n, let loc):
+            return "calibration variable '\(v)' is missing for \(n) record(s), first at \(loc); impute or drop them first"
+        case .levelsNotInMargins(let levels):
+            let list = levels.map { "'\($0.level)' of \($0.margin) (\($0.count) record(s), first at \($0.firstSeen))" }
+            return "level(s) present in the sample but missing from the margins: " + list.joined(separator: "; ")
+        case .emptyMarginLevels(let levels, let method):
+            let list = levels.map { "\($0.label) (target \(num($0.target)))" }.joined(separator: "; ")
+            var s = "margin level(s) with a population target but no respondent: \(list)"
+            if method == "poststratify" {
+                s += "; collapse them with --collapse 'CELL->NEIGHBOUR' or --collapse-ordered VARIABLE"
+            } else {
+                s += "; merge these levels with a neighbour in the margins and the data"
+            }
+            return s
+        case .zeroTargetWithRespondents(let label, let n):
+            return "margin level \(label) has target 0 but \(n) respondent(s); fix the margins or recode the data"
+        case .poststratificationNeedsOneMargin(let found):
+            return "post-stratification takes one categorical margin (cross variables with 'a*b'); found \(found.isEmpty ? "none" : found.joined(separator: ", ")); use --method raking for several margins"
+        case .invalidBounds(let l, let u):
+            return "bounds must satisfy 0 <= L < 1 < U; got L=\(Table.format(l)), U=\(Table.format(u))"
+        case .invalidOption(let s): return s
+        case .infeasible(let list, let bounds):
+            let items = list.map { c -> String in
+                var s = "\(c.label): target \(num(c.target))"
+                if let r = c.reachable { s += " outside the reachable [\(num(r.lowerBound)), \(num(r.upperBound))]" }
+                return s
+            }
+            return "these targets cannot be reached within the bounds (\(bounds)): " + items.joined(separator: "; ") + "; widen the bounds"
+        case .didNotConverge(let it, let dev, let worst):
+            let items = worst.map { "\($0.label): target \(num($0.target)), achieved \(num($0.achieved))" }
+            return "calibration did not converge in \(it) iterations (max relative deviation \(dev)); worst constraints: "
+                + items.joined(separator: "; ") + "; raise --max-iterations, widen the bounds or simplify the margins"
+        case .inconsistentRedundantConstraints(let list):
+            let items = list.map { "\($0.label): target \(num($0.target)), implied \(num($0.achieved))" }
+            return "constraints that are redundant in the sample have conflicting targets: " + items.joined(separator: "; ")
+        case .trimmingInfeasible(let rounds, let reason):
+            _ = rounds
+            return "the trimming bounds cannot be met together with the margins: \(reason)"
+        case .invalidCollapse(let s): return "invalid collapse rule: \(s)"
+        case .nonFinite(let s): return "numerical failure: \(s) is not finite"
+        }
+    }
+}

@@ -1,0 +1,225 @@
+/// Calibrates base weights to population margins: post-stratification, raking, or generalized calibration
+/// (linear, logit, truncated linear), with optional trimming, and reports what it did.
+///
+/// ```swift
+/// let margins = try MarginsFile.read("margins.csv")
+/// let table = try Table(contentsOf: "sample.csv")
+/// let result = try Calibrator(margins: margins, method: .raking).calibrate(table)
+/// print(result.report.kishAfter.effectiveSampleSize)
+/// ```
+///
+/// References: Deville & Särndal (1992), "Calibration estimators in survey sampling", JASA 87;
+/// Deville, Särndal & Sautory (1993), "Generalized raking procedures in survey sampling", JASA 88;
+/// Lumley (2010), *Complex Surveys*, ch. 7; Sautory (1993), *La macro Calmar*, INSEE.
+public struct Calibrator: Sendable {
+    /// The population margins to reproduce.
+    public var margins: Margins
+    /// The method.
+    public var method: CalibrationMethod
+    /// Iterations, tolerance, trimming and collapse rules.
+    public var options: CalibrationOptions
+
+    /// Creates a calibrator.
+    public init(margins: Margins, method: CalibrationMethod, options: CalibrationOptions = CalibrationOptions()) {
+        self.margins = margins
+        self.method = method
+        self.options = options
+    }
+
+    /// Calibrates a table, with base weights read from a column (or all 1 when `weightColumn` is `nil`).
+    public func calibrate(_ table: Table, weightColumn: String? = nil) throws -> CalibrationResult {
+        let d: [Double]
+        if let weightColumn {
+            d = try table.numeric(weightColumn).values
+        } else {
+            d = [Double](repeating: 1, count: table.rowCount)
+        }
+        return try calibrate(table, baseWeights: d, weightColumn: weightColumn)
+    }
+
+    /// Calibrates a table with the given base weights.
+    public func calibrate(_ table: Table, baseWeights d: [Double], weightColumn: String? = nil) throws -> CalibrationResult {
+        precondition(d.count == table.rowCount, "one base weight per record")
+        try validateOptions()
+        try AuxiliaryDesign.checkBaseWeights(d, table: table, column: weightColumn)
+        var margins = self.margins
+        try margins.checkConsistentTotals(relativeTolerance: options.totalsTolerance)
+        var collapsed: [String] = []
+        if method == .poststratify {
+            guard margins.categorical.count == 1, margins.numeric.isEmpty else {
+                throw CalibrationError.poststratificationNeedsOneMargin(found: margins.categorical.map(\.name) + margins.numeric.map(\.variable))
+            }
+            (margins.categorical[0], collapsed) = try PostStratification.collapse(
+                margins.categorical[0], table: table, rules: options.collapse)
+        } else if !options.collapse.isEmpty {
+            throw CalibrationError.invalidOption("collapsing empty cells applies to post-stratification only")
+        }
+        var notes: [String] = []
+        // Levels with target 0 and no respondent are simply left out.
+        for m in margins.categorical {
+            for k in m.levels.indices where m.targets[k] == 0 { notes.append("\(m.label(k)) has target 0 and was left out") }
+        }
+        let design = try AuxiliaryDesign.build(table: table, margins: margins, baseWeights: d,
+                                               perRecord: options.trimming != nil, method: method.name)
+        let solved = try solve(design)
+        // Final weights and checks over every constraint, redundant ones included.
+        let n = table.rowCount
+        var w = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let c = Int(design.recordCell[i])
+            w[i] = d[i] * solved.g[c]
+            if !w[i].isFinite { throw CalibrationError.nonFinite("weight of record \(i + 1)") }
+        }
+        var cellW = [Double](repeating: 0, count: design.cellCount)
+        for i in 0..<n { cellW[Int(design.recordCell[i])] += w[i] }
+        let after = design.totals(cellSums: cellW)
+        let before = design.totals(cellSums: design.cellWeight)
+        var diagnostics: [ConstraintDiagnostic] = []
+        var maxDev = 0.0
+        var conflicting: [UnmetConstraint] = []
+        for (k, c) in design.constraints.enumerated() {
+            let dev = abs(after[k] - c.target) / (1 + abs(c.target))
+            maxDev = max(maxDev, dev)
+            var respondents = n
+            if c.level != nil {
+                respondents = 0
+                for cell in 0..<design.cellCount where design.x[cell, k] != 0 { respondents += design.cellRespondents[cell] }
+            }
+            let isRedundant = solved.redundant.contains(k)
+            if isRedundant && dev > max(1e-7, 100 * options.tolerance) {
+                conflicting.append(UnmetConstraint(label: c.label, target: c.target, achieved: after[k], reachable: nil))
+            }
+            diagnostics.append(ConstraintDiagnostic(label: c.label, margin: c.margin, level: c.level, target: c.target,
+                                                    respondents: respondents, before: before[k], after: after[k],
+                                                    deviation: dev, redundant: isRedundant))
+        }
+        if !conflicting.isEmpty { throw CalibrationError.inconsistentRedundantConstraints(conflicting) }
+        if !solved.converged || !maxDev.isFinite {
+            let worst = diagnostics.sorted { $0.deviation > $1.deviation }.prefix(5)
+                .map { UnmetConstraint(label: $0.label, target: $0.target, achieved: $0.after, reachable: nil) }
+            throw CalibrationError.didNotConverge(iterations: solved.iterations, maxDeviation: maxDev, worst: Array(worst))
+        }
+        let redundantLabels = solved.redundant.map { design.constraints[$0].label }
+        if !redundantLabels.isEmpty {
+            notes.append("implied by the other constraints in the sample (left out of the solve, met all the same): "
+                         + redundantLabels.joined(separator: ", "))
+        }
+        let g = zip(w, d).map { $0 / $1 }
+        let report = CalibrationReport(
+            method: method.name, bounds: method.bounds.map { [$0.lower, $0.upper] }, algorithm: solved.algorithm,
+            iterations: solved.iterations, converged: true, maxDeviation: maxDev, trace: solved.trace,
+            constraints: diagnostics, respondents: n, cells: design.cellCount, baseWeights: WeightSummary(d),
+            weights: WeightSummary(w), ratios: WeightSummary(g), kishBefore: KishDiagnostics(weights: d),
+            kishAfter: KishDiagnostics(weights: w), collapsed: collapsed, trimmed: options.trimming != nil,
+            trimmedCount: solved.atTrimmingBound, notes: notes)
+        return CalibrationResult(weights: w, baseWeights: d, report: report, method: method, margins: margins, design: design)
+    }
+
+    func validateOptions() throws {
+        if let b = method.bounds {
+            if case .logit = method, !(b.lower >= 0 && b.lower < 1 && b.upper > 1 && b.upper.isFinite) {
+                throw CalibrationError.invalidBounds(lower: b.lower, upper: b.upper)
+            }
+            if !(b.lower < 1 && b.upper > 1) { throw CalibrationError.invalidBounds(lower: b.lower, upper: b.upper) }
+        }
+        if options.tolerance <= 0 || !options.tolerance.isFinite {
+            throw CalibrationError.invalidOption("the tolerance must be a positive number")
+        }
+        if let m = options.maxIterations, m < 1 { throw CalibrationError.invalidOption("--max-iterations must be at least 1") }
+        if let t = options.trimming {
+            if let lo = t.minWeight, let hi = t.maxWeight, lo > hi {
+                throw CalibrationError.invalidOption("trimming: the minimum weight \(lo) exceeds the maximum \(hi)")
+            }
+            if let lo = t.minRatio, let hi = t.maxRatio, lo > hi {
+                throw CalibrationError.invalidOption("trimming: the minimum ratio \(lo) exceeds the maximum \(hi)")
+            }
+            if let hi = t.maxRatio, hi < 1 { throw CalibrationError.invalidOption("trimming: the maximum ratio w/d must be at least 1") }
+            if let lo = t.minRatio, lo > 1 { throw CalibrationError.invalidOption("trimming: the minimum ratio w/d must be at most 1") }
+        }
+    }
+
+    struct Solved {
+        var g: [Double]
+        var iterations: Int
+        var converged: Bool
+        var trace: [Double]
+        var redundant: [Int]
+        var algorithm: String
+        /// Cells whose g sits at a trimming bound.
+        var atTrimmingBound: Int
+    }
+
+    /// Whether raking runs as IPF (categorical margins only, no trimming) or Newton.
+    var usesIPF: Bool {
+        (method == .raking || method == .poststratify) && margins.numeric.isEmpty && options.trimming == nil
+    }
+
+    /// Solves the calibration equations on the cells.
+    ///
+    /// With trimming, each record's ratio `g_i = w_i/d_i` is confined to
+    /// `[max(L, m/d_i, r_L), min(U, M/d_i, r_U)]` (method bounds L, U; weight bounds m, M; ratio bounds r_L, r_U):
+    /// the method's distance truncated at those bounds, solved by Newton with backtracking. The equations are met
+    /// with every weight inside its bounds, or the run stops with the constraints that cannot be met.
+    func solve(_ design: AuxiliaryDesign) throws -> Solved {
+        let s = design.cellWeight, t = design.targets
+        if usesIPF {
+            let maxIt = method == .poststratify ? 1 : (options.maxIterations ?? 1000)
+            let r = try IterativeProportionalFitting(design: design)
+                .solve(cellWeight: s, targets: t, maxIterations: maxIt, tolerance: options.tolerance)
+            return Solved(g: r.g, iterations: r.iterations, converged: r.converged, trace: r.trace, redundant: [],
+                          algorithm: method == .poststratify ? "poststratification" : "ipf", atTrimmingBound: 0)
+        }
+        let distance = CalibrationDistance(method == .poststratify ? .raking : method)
+        var cellBounds: (lower: [Double], upper: [Double])?
+        let cells = design.cellCount
+        let methodLower = method.bounds?.lower ?? -Double.infinity
+        let methodUpper = method.bounds?.upper ?? Double.infinity
+        if let trimming = options.trimming {
+            var lo = [Double](repeating: 0, count: cells), hi = [Double](repeating: 0, count: cells)
+            for c in 0..<cells {
+                let d = design.cellWeight[c]  // cells are records under trimming
+                let (wl, wu) = trimming.range(baseWeight: d)
+                lo[c] = max(methodLower, wl / d, method == .raking || method == .poststratify ? 0 : -Double.infinity)
+                hi[c] = min(methodUpper, wu / d)
+                if lo[c] > hi[c] {
+                    throw CalibrationError.trimmingInfeasible(rounds: 0, reason: "record \(c + 1) (base weight \(Table.format(d))) cannot satisfy the weight bounds and the ratio bounds at once")
+                }
+            }
+            cellBounds = (lo, hi)
+        }
+        if method.bounds != nil || cellBounds != nil {
+            let lo = cellBounds?.lower ?? [Double](repeating: methodLower, count: cells)
+            let hi = cellBounds?.upper ?? [Double](repeating: methodUpper, count: cells)
+            let bad = NewtonCalibration.unreachable(x: design.x, cellWeight: s, targets: t, constraints: design.constraints,
+                                                    lower: lo, upper: hi)
+            if !bad.isEmpty {
+                var text = method.bounds.map { "[\(Table.format($0.lower)), \(Table.format($0.upper))] on w/d" } ?? ""
+                if let tr = options.trimming {
+                    let parts = [tr.minWeight.map { "w >= \(Table.format($0))" }, tr.maxWeight.map { "w <= \(Table.format($0))" },
+                                 tr.minRatio.map { "w/d >= \(Table.format($0))" }, tr.maxRatio.map { "w/d <= \(Table.format($0))" }]
+                    text += (text.isEmpty ? "" : " with ") + "trimming " + parts.compactMap { $0 }.joined(separator: ", ")
+                }
+                let sumD = s.reduce(0, +)
+                if let n = margins.populationSize, method.bounds != nil || options.trimming?.minRatio != nil || options.trimming?.maxRatio != nil,
+                   sumD < n / 3 || sumD > 3 * n {
+                    text += "; note: the base weights sum to \(Table.format(sumD)) but the margins to \(Table.format(n)); bounds on w/d are relative to the base weights, so scale them to the population or centre the bounds on \(Table.format((n / sumD * 100).rounded() / 100))"
+                }
+                throw CalibrationError.infeasible(bad, bounds: text)
+            }
+        }
+        var solver = NewtonCalibration(x: design.x, distance: distance, constraints: design.constraints)
+        solver.cellBounds = cellBounds
+        let r = try solver.solve(cellWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
+        var atBound = 0
+        if let b = cellBounds {
+            for c in 0..<cells where r.g[c] <= b.lower[c] * (1 + 1e-12) && b.lower[c] > methodLower
+                || r.g[c] >= b.upper[c] * (1 - 1e-12) && b.upper[c] < methodUpper { atBound += 1 }
+        }
+        if options.trimming != nil && !r.converged {
+            let worst = r.trace.last ?? .nan
+            throw CalibrationError.trimmingInfeasible(rounds: r.iterations, reason: "with every weight inside its bounds the margins cannot be met (max relative deviation \(worst) after \(r.iterations) iterations); widen the trimming bounds")
+        }
+        return Solved(g: r.g, iterations: r.iterations, converged: r.converged, trace: r.trace, redundant: r.redundant,
+                      algorithm: method == .linear && cellBounds == nil ? "closed-form" : "newton", atTrimmingBound: atBound)
+    }
+}

@@ -1,0 +1,41 @@
+/// Problems with a margins file or with margins against the sample.
+public enum MarginsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The header lacks a required column.
+    case missingHeaderColumn(file: String, column: String, header: [String])
+    /// A target is negative.
+    case negativeTarget(SourceLocation, value: Double)
+    /// A numeric total has an empty variable name, or a row names no variable.
+    case emptyVariable(SourceLocation)
+    /// A crossed margin's level does not have one part per variable.
+    case levelArity(SourceLocation, variable: String, level: String, expected: Int)
+    /// The same margin row appears twice.
+    case duplicateRow(SourceLocation, firstLine: Int, label: String)
+    /// Shares of a margin do not sum to 1.
+    case sharesDoNotSumToOne(file: String, margin: String, sum: Double)
+    /// Shares were given without a population size.
+    case sharesNeedPopulation
+    /// Margins imply different population sizes.
+    case inconsistentTotals([MarginTotal])
+    /// The margins file has no rows.
+    case empty(file: String)
+
+    public var description: String {
+        switch self {
+        case .missingHeaderColumn(let f, let c, let h):
+            return "\(f): the header must have columns variable,level,target; '\(c)' is missing (found: \(h.joined(separator: ",")))"
+        case .negativeTarget(let loc, let v): return "\(loc): target \(Table.format(v)) is negative"
+        case .emptyVariable(let loc): return "\(loc): the variable name is empty"
+        case .levelArity(let loc, let v, let l, let e):
+            return "\(loc): margin '\(v)' crosses \(e) variables, so its level must have \(e) parts joined by '*'; got '\(l)'"
+        case .duplicateRow(let loc, let first, let label):
+            return "\(loc): margin row \(label) already given on line \(first)"
+        case .sharesDoNotSumToOne(let f, let m, let s):
+            return "\(f): the shares of margin '\(m)' sum to \(s), not 1"
+        case .sharesNeedPopulation: return "targets given as shares need a population size (--population N)"
+        case .inconsistentTotals(let totals):
+            let list = totals.map { "\($0.margin): \(Table.format($0.total))" }.joined(separator: "; ")
+            return "the margins imply different population sizes (\(list)); every categorical margin must sum to the same total"
+        case .empty(let f): return "\(f): the margins file has no rows"
+        }
+    }
+}

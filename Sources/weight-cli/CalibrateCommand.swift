@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Weighting
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Calibrate weights to population margins and write the data with a weight column.",
+        discussion: """
+        Writes DATA's rows and columns unchanged, in order, plus the weight column. Without --weight, base \
+        weights are 1. Without --output the weighted file goes to standard output.
+
+        Examples:
+          weight-cli calibrate sample.csv --margins margins.csv --method raking --output weighted.csv
+          weight-cli calibrate sample.csv --margins m.csv --method logit --bounds 0.5,2 --weight d --report r.md
+          weight-cli calibrate s.csv --margins m.csv --method poststratify --collapse-ordered taille
+        """
+    )
+
+    @Argument(help: "The sample file (CSV, ';' or tab separated).")
+    var data: String
+
+    @OptionGroup var marginsOptions: MarginsOptions
+    @OptionGroup var methodOptions: MethodOptions
+    @OptionGroup var inputOptions: InputFormatOptions
+
+    @Option(help: ArgumentHelp("Column holding the base (design) weights; default: all 1.", valueName: "column"))
+    var weight: String?
+
+    @Option(help: ArgumentHelp("Name of the weight column written.", valueName: "name"))
+    var weightColumn: String = "weight"
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write the calibration report (.json or .md).", valueName: "file"))
+    var report: String?
+
+    func validate() throws {
+        if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md")) {
+            throw ValidationError("--report must end in .json or .md, got '\(report)'")
+        }
+    }
+
+    func run() throws {
+        try runReporting {
+            FileIO.installInterruptCleanup()
+            let dialect = inputOptions.dialect
+            let margins = try marginsOptions.read(dialect: dialect)
+            let buffer = try CSVBuffer(contentsOf: data, dialect: dialect)
+            let table = Table(buffer: buffer, dialect: dialect)
+            var options = try methodOptions.calibrationOptions()
+            options.totalsTolerance = marginsOptions.marginTolerance
+            let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
+            let result = try calibrator.calibrate(table, weightColumn: weight)
+            let writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
+            let inputs = [data, marginsOptions.margins]
+            // Render everything before writing anything, so a failure leaves no output behind.
+            var reportText: String?
+            if let report {
+                reportText = report.hasSuffix(".json") ? try result.report.json() : result.report.markdown()
+            }
+            if let output {
+                try writer.write(columns: [(weightColumn, result.weights)], to: output)
+            } else {
+                StandardOutput.write(try writer.render(columns: [(weightColumn, result.weights)]))
+            }
+            if let report, let reportText {
+                try FileIO.writeAtomically(reportText, to: report, inputs: inputs + (output.map { [$0] } ?? []))
+            }
+            let r = result.report
+            Diagnostics.note("\(r.method): \(r.respondents) respondents, \(r.iterations) iteration(s), max deviation \(String(format: "%.2e", r.maxDeviation)), effective n \(String(format: "%.1f", r.kishAfter.effectiveSampleSize))")
+        }
+    }
+}

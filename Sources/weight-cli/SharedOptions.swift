@@ -1,0 +1,185 @@
+import ArgumentParser
+import Weighting
+
+/// How input files are read.
+struct InputFormatOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Field delimiter: ',', ';', 'tab' (default: detected from the header line).", valueName: "char"))
+    var delimiter: String?
+
+    @Option(help: ArgumentHelp("Decimal mark of numbers in the input files: '.' or ','.", valueName: "mark"))
+    var decimal: String = "."
+
+    func validate() throws {
+        if let delimiter, !["," , ";", "tab", "\t", "|"].contains(delimiter) {
+            throw ValidationError("--delimiter must be ',', ';', 'tab' or '|', got '\(delimiter)'")
+        }
+        if decimal != "." && decimal != "," { throw ValidationError("--decimal must be '.' or ','") }
+    }
+
+    var dialect: CSVDialect {
+        var d = CSVDialect(decimalComma: decimal == ",")
+        switch delimiter {
+        case ",": d.delimiter = UInt8(ascii: ",")
+        case ";": d.delimiter = UInt8(ascii: ";")
+        case "tab", "\t": d.delimiter = UInt8(ascii: "\t")
+        case "|": d.delimiter = UInt8(ascii: "|")
+        default: break
+        }
+        return d
+    }
+}
+
+/// Margins file and how to read its targets.
+struct MarginsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Population margins, long format with header variable,level,target.", valueName: "file"))
+    var margins: String
+
+    @Option(help: "Targets are 'counts' (default) or 'shares' (then give --population).")
+    var targets: String = "counts"
+
+    @Option(help: "Population size, to turn shares into counts.")
+    var population: Double?
+
+    @Option(help: "Relative tolerance when checking that all margins sum to the same total.")
+    var marginTolerance: Double = 1e-6
+
+    func validate() throws {
+        guard targets == "counts" || targets == "shares" else { throw ValidationError("--targets must be 'counts' or 'shares'") }
+        if targets == "shares" {
+            guard let p = population, p > 0, p.isFinite else {
+                throw ValidationError("--targets shares needs --population N (a positive number)")
+            }
+        }
+    }
+
+    func read(dialect: CSVDialect) throws -> Margins {
+        let scale: TargetScale = targets == "shares" ? .shares(population: population!) : .counts
+        return try MarginsFile.read(margins, scale: scale, dialect: dialect)
+    }
+}
+
+/// Calibration method, bounds and convergence settings.
+struct MethodOptions: ParsableArguments {
+    @Option(help: "poststratify | raking | linear | logit | truncated.")
+    var method: String = "raking"
+
+    @Option(help: ArgumentHelp("Bounds L,U on the ratio w/d (logit, truncated), with L < 1 < U.", valueName: "L,U"))
+    var bounds: String?
+
+    @Option(help: "Largest number of iterations (default 100 Newton iterations, 1000 raking sweeps).")
+    var maxIterations: Int?
+
+    @Option(help: "Convergence tolerance on |achieved − target| / (1 + |target|).")
+    var tolerance: Double = 1e-10
+
+    @Option(help: ArgumentHelp("Trim final weights to [MIN,MAX] and re-calibrate the others (either may be empty).", valueName: "MIN,MAX"))
+    var trimWeights: String?
+
+    @Option(help: ArgumentHelp("Trim the ratios w/d to [L,U] and re-calibrate the others.", valueName: "L,U"))
+    var trimRatio: String?
+
+    @Option(help: ArgumentHelp("Post-stratification: merge an empty cell into a neighbour, 'a*b->c*d' (repeatable).", valueName: "cell->cell"))
+    var collapse: [String] = []
+
+    @Option(help: ArgumentHelp("Post-stratification: merge empty cells into the nearest cell along this ordered variable.", valueName: "variable"))
+    var collapseOrdered: String?
+
+    func validate() throws {
+        guard ["poststratify", "raking", "linear", "logit", "truncated"].contains(method) else {
+            throw ValidationError("--method must be one of poststratify, raking, linear, logit, truncated; got '\(method)'")
+        }
+        if method == "logit" || method == "truncated" {
+            guard bounds != nil else { throw ValidationError("--method \(method) needs --bounds L,U (e.g. --bounds 0.5,2)") }
+        } else if bounds != nil {
+            throw ValidationError("--bounds applies to --method logit or truncated; use --trim-ratio L,U to bound raking or linear weights")
+        }
+        _ = try parsedBounds()
+        _ = try trimming()
+        for c in collapse where c.components(separatedBy: "->").count != 2 {
+            throw ValidationError("--collapse takes 'CELL->NEIGHBOUR' with levels joined by '*', got '\(c)'")
+        }
+    }
+
+    func parsedBounds() throws -> (Double, Double)? {
+        guard let bounds else { return nil }
+        let parts = bounds.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let l = parts[0], let u = parts[1] else {
+            throw ValidationError("--bounds takes two numbers L,U (e.g. 0.5,2), got '\(bounds)'")
+        }
+        return (l, u)
+    }
+
+    static func pair(_ text: String, option: String) throws -> (Double?, Double?) {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2 else { throw ValidationError("\(option) takes MIN,MAX (either may be empty), got '\(text)'") }
+        func num(_ s: String) throws -> Double? {
+            if s.isEmpty { return nil }
+            guard let v = Double(s), v.isFinite, v >= 0 else { throw ValidationError("\(option): '\(s)' is not a non-negative number") }
+            return v
+        }
+        return (try num(parts[0]), try num(parts[1]))
+    }
+
+    func trimming() throws -> TrimmingBounds? {
+        guard trimWeights != nil || trimRatio != nil else { return nil }
+        var t = TrimmingBounds()
+        if let trimWeights { (t.minWeight, t.maxWeight) = try MethodOptions.pair(trimWeights, option: "--trim-weights") }
+        if let trimRatio { (t.minRatio, t.maxRatio) = try MethodOptions.pair(trimRatio, option: "--trim-ratio") }
+        return t
+    }
+
+    func calibrationMethod() throws -> CalibrationMethod {
+        switch method {
+        case "poststratify": return .poststratify
+        case "raking": return .raking
+        case "linear": return .linear
+        case "logit": let b = try parsedBounds()!; return .logit(lower: b.0, upper: b.1)
+        default: let b = try parsedBounds()!; return .truncated(lower: b.0, upper: b.1)
+        }
+    }
+
+    func calibrationOptions() throws -> CalibrationOptions {
+        var rules: [CellCollapse] = collapse.map {
+            let sides = $0.components(separatedBy: "->")
+            return .merge(cell: sides[0].split(separator: "*", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) },
+                          into: sides[1].split(separator: "*", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        if let collapseOrdered { rules.append(.nearest(onOrderedVariable: collapseOrdered)) }
+        return CalibrationOptions(maxIterations: maxIterations, tolerance: tolerance, trimming: try trimming(), collapse: rules)
+    }
+}
+
+/// Runs a command body, turning errors into a message on stderr and the documented exit code.
+func runReporting(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as ValidationError {
+        throw e
+    } catch {
+        let (code, message) = ExitStatus.classify(error)
+        Diagnostics.error(message)
+        throw ExitCode(code)
+    }
+}
+
+enum ExitStatus {
+    static func classify(_ error: Error) -> (Int32, String) {
+        switch error {
+        case let e as DataError:
+            switch e {
+            case .cannotRead, .cannotWrite: return (3, e.description)
+            default: return (1, e.description)
+            }
+        case let e as CalibrationError:
+            switch e {
+            case .didNotConverge, .infeasible, .trimmingInfeasible: return (2, e.description)
+            default: return (1, e.description)
+            }
+        case let e as MarginsError: return (1, e.description)
+        case let e as CustomStringConvertible: return (1, e.description)
+        default: return (1, "\(error)")
+        }
+    }
+}
