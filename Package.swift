@@ -36,7 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Weighting"]
+            dependencies: ["weight-cli"]
         ),
     ]
 )

@@ -93,12 +93,12 @@ public struct Calibrator: Sendable {
                                                     respondents: respondents, before: before[k], after: after[k],
                                                     deviation: dev, redundant: isRedundant))
         }
-        if !conflicting.isEmpty { throw CalibrationError.inconsistentRedundantConstraints(conflicting) }
         if !solved.converged || !maxDev.isFinite {
             let worst = diagnostics.sorted { $0.deviation > $1.deviation }.prefix(5)
                 .map { UnmetConstraint(label: $0.label, target: $0.target, achieved: $0.after, reachable: nil) }
             throw CalibrationError.didNotConverge(iterations: solved.iterations, maxDeviation: maxDev, worst: Array(worst))
         }
+        if !conflicting.isEmpty { throw CalibrationError.inconsistentRedundantConstraints(conflicting) }
         let redundantLabels = solved.redundant.map { design.constraints[$0].label }
         if !redundantLabels.isEmpty {
             notes.append("implied by the other constraints in the sample (left out of the solve, met all the same): "

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import Weighting
+
+/// A small deterministic generator (SplitMix64) for test data.
+struct TestRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func pick<T>(_ xs: [T], weights: [Double]) -> T {
+        let u = uniform() * weights.reduce(0, +)
+        var acc = 0.0
+        for (x, w) in zip(xs, weights) { acc += w; if u < acc { return x } }
+        return xs.last!
+    }
+}
+
+/// A biased sample of 600 "communes" with region, size class, a numeric population and base weights, and
+/// population margins that the sample over- or under-represents.
+struct SyntheticSurvey {
+    static let regions = ["Nord", "Sud", "Est", "Ouest"]
+    static let sizes = ["petite", "moyenne", "grande"]
+    let table: Table
+    let d: [Double]
+    let regionTargets: [Double] = [4000, 3000, 2000, 1000]
+    let sizeTargets: [Double] = [6000, 3000, 1000]
+    let populationTotal: Double
+
+    init(seed: UInt64 = 7, n: Int = 600) {
+        var rng = TestRandom(seed: seed)
+        var region: [String?] = [], size: [String?] = [], pop: [Double] = [], d: [Double] = []
+        for _ in 0..<n {
+            let r = rng.pick(SyntheticSurvey.regions, weights: [1, 3, 2, 2])
+            let s = rng.pick(SyntheticSurvey.sizes, weights: [2, 2, 1.5])
+            region.append(r)
+            size.append(s)
+            let base = s == "petite" ? 300.0 : s == "moyenne" ? 2000 : 15000
+            pop.append((base * (0.5 + rng.uniform())).rounded())
+            d.append(10 + 20 * rng.uniform())
+        }
+        table = Table(["region": .categorical(region), "size": .categorical(size), "pop": .numeric(pop),
+                       "d": .numeric(d)])
+        self.d = d
+        // A feasible population total: the d-weighted mean of pop in each size class times the class target,
+        // minus 5% (so calibration has work to do but positive weights can reach it).
+        var sum: [String: Double] = [:], sumD: [String: Double] = [:]
+        for i in 0..<n { sum[size[i]!, default: 0] += d[i] * pop[i]; sumD[size[i]!, default: 0] += d[i] }
+        let classTargets = [6000.0, 3000, 1000]
+        populationTotal = (0.95 * zip(SyntheticSurvey.sizes, classTargets).reduce(0) { $0 + $1.1 * sum[$1.0]! / sumD[$1.0]! }).rounded()
+    }
+
+    var regionMargin: CategoricalMargin {
+        CategoricalMargin(variables: ["region"], levels: SyntheticSurvey.regions.map { [$0] }, targets: regionTargets)
+    }
+    var sizeMargin: CategoricalMargin {
+        CategoricalMargin(variables: ["size"], levels: SyntheticSurvey.sizes.map { [$0] }, targets: sizeTargets)
+    }
+}
+
+/// Weighted totals of the categories of a variable.
+func weightedTotals(_ table: Table, _ variable: String, _ w: [Double]) throws -> [String: Double] {
+    let c = try table.categorical(variable)
+    var out: [String: Double] = [:]
+    for i in 0..<c.count { out[c[i]!, default: 0] += w[i] }
+    return out
+}
+
+/// `|a − b| / max(1, |b|)`.
+func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1, abs(b)) }
+
+/// The folder of committed test fixtures.
+func fixturesURL() -> URL {
+    Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+}
+
+/// Writes text to a fresh temporary file and returns its path.
+func temporaryFile(_ text: String, name: String = "data.csv") throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("weighting-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let url = dir.appendingPathComponent(name)
+    try Data(text.utf8).write(to: url)
+    return url.path
+}
+
+/// Writes raw bytes to a fresh temporary file and returns its path.
+func temporaryFile(bytes: [UInt8], name: String = "data.csv") throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("weighting-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let url = dir.appendingPathComponent(name)
+    try Data(bytes).write(to: url)
+    return url.path
+}
+
+/// The error's description, or "no error".
+func errorText(_ body: () throws -> Void) -> String {
+    do { try body(); return "no error" } catch let e as CustomStringConvertible { return e.description } catch { return "\(error)" }
+}
