@@ -10,6 +10,6 @@ struct WeightCLI: ParsableCommand {
         Exit codes: 0 success; 1 bad input or options; 2 calibration did not converge or is infeasible; \
         3 a file could not be read or written. Outputs are written atomically: on failure no output is left.
         """,
-        subcommands: [CalibrateCommand.self]
+        subcommands: [CalibrateCommand.self, EstimateCommand.self]
     )
 }

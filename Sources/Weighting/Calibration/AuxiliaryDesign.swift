@@ -240,3 +240,22 @@ extension AuxiliaryDesign {
                                marginColumns: marginColumns, baseWeights: d)
     }
 }
+
+extension AuxiliaryDesign {
+    /// Indices of a maximal set of linearly independent constraint columns (in the metric `X' diag(Σd) X`),
+    /// found by rank-revealing pivoted Cholesky on the unit-diagonal scaling.
+    func independentColumns() -> [Int] { AuxiliaryDesign.independentColumns(x, weights: cellWeight) }
+
+    /// Independent columns of `x` in the metric `x' diag(weights) x`.
+    static func independentColumns(_ x: Matrix, weights: [Double]) -> [Int] {
+        let p = x.columns
+        guard p > 0 else { return [] }
+        let t0 = LAPACK.weightedCrossProduct(x, weights: weights)
+        var scaled = t0
+        var scale = [Double](repeating: 0, count: p)
+        for j in 0..<p { scale[j] = t0[j, j] > 0 ? 1 / t0[j, j].squareRoot() : 0 }
+        for j in 0..<p { for i in 0..<p { scaled[i, j] = t0[i, j] * scale[i] * scale[j] } }
+        let (rank, pivots) = LAPACK.pivotedCholeskyRank(scaled, tolerance: 1e-10)
+        return Array(pivots.prefix(rank)).sorted()
+    }
+}

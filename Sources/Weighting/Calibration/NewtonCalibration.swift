@@ -29,20 +29,8 @@ struct NewtonCalibration {
     func solve(cellWeight s: [Double], targets t: [Double], maxIterations: Int, tolerance: Double) throws -> Result {
         let cells = x.rows, p = x.columns
         // 1. Redundant constraints.
-        var kept = Array(0..<p)
-        var redundant: [Int] = []
-        if p > 0 {
-            let t0 = LAPACK.weightedCrossProduct(x, weights: s)
-            var scaled = t0
-            var scale = [Double](repeating: 0, count: p)
-            for j in 0..<p { scale[j] = t0[j, j] > 0 ? 1 / t0[j, j].squareRoot() : 0 }
-            for j in 0..<p { for i in 0..<p { scaled[i, j] = t0[i, j] * scale[i] * scale[j] } }
-            let (rank, pivots) = LAPACK.pivotedCholeskyRank(scaled, tolerance: 1e-10)
-            if rank < p {
-                kept = Array(pivots.prefix(rank)).sorted()
-                redundant = Array(pivots.dropFirst(rank)).sorted()
-            }
-        }
+        let kept = AuxiliaryDesign.independentColumns(x, weights: s)
+        let redundant = (0..<p).filter { !kept.contains($0) }
         let r = kept.count
         var xk = Matrix(rows: cells, columns: r)
         for (jj, j) in kept.enumerated() {

@@ -160,6 +160,21 @@ enum LAPACK {
         return x
     }
 
+    /// Solves `A X = B` for several right-hand sides (the columns of `b`) by Cholesky (`dposv`).
+    static func solvePositiveDefinite(_ a: Matrix, columns b: Matrix) throws -> Matrix {
+        precondition(a.rows == a.columns && b.rows == a.rows)
+        guard a.rows > 0, b.columns > 0 else { return b }
+        var n = Int32(a.rows), nrhs = Int32(b.columns), lda = Int32(a.rows), ldb = Int32(a.rows)
+        var info: Int32 = 0
+        var storage = a.values
+        var x = b
+        var uplo = CChar(UInt8(ascii: "U"))
+        dposv_(&uplo, &n, &nrhs, &storage, &lda, &x.values, &ldb, &info, 1)
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(order: Int(info)) }
+        if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dposv", position: Int(-info)) }
+        return x
+    }
+
     /// Inverse of a symmetric positive definite matrix (`dpotrf` + `dpotri`), both triangles filled.
     static func inversePositiveDefinite(_ a: Matrix) throws -> Matrix {
         precondition(a.rows == a.columns)

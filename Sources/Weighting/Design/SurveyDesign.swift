@@ -1,0 +1,167 @@
+/// What to do with a stratum that has a single primary sampling unit, as R survey's `survey.lonely.psu`.
+public enum LonelyPSUPolicy: String, Sendable, CaseIterable {
+    /// Refuse with a message naming the stratum (R's default).
+    case fail
+    /// The stratum contributes nothing to the variance.
+    case remove
+    /// Treat the PSU as sampled with certainty: contributes nothing.
+    case certainty
+    /// Centre the lonely PSU at the grand mean (zero for estimating functions) instead of its stratum mean.
+    case adjust
+    /// Replace the stratum's contribution by the average of the other strata (scale up by strata / strata with ≥ 2 PSUs).
+    case average
+}
+
+/// Errors in the description of a survey design.
+public enum DesignError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A stratum with one PSU under the `fail` policy.
+    case lonelyPSU(stratum: String)
+    /// The fpc is not constant within a stratum, or not valid.
+    case invalidFPC(stratum: String, reason: String)
+    /// A design variable has missing values.
+    case missingDesignValue(variable: String, firstSeen: SourceLocation)
+    /// A replicate-weight specification is unusable.
+    case invalidReplicates(String)
+
+    public var description: String {
+        switch self {
+        case .lonelyPSU(let s):
+            return "stratum '\(s)' has only one PSU, so its variance cannot be estimated; choose --lonely-psu remove|certainty|adjust|average (as R's options(survey.lonely.psu))"
+        case .invalidFPC(let s, let r): return "finite population correction in stratum '\(s)': \(r)"
+        case .missingDesignValue(let v, let loc): return "design variable '\(v)' is missing at \(loc)"
+        case .invalidReplicates(let s): return "replicate weights: \(s)"
+        }
+    }
+}
+
+/// A probability sample as the variance estimators need it: weights, strata, first-stage clusters (PSUs),
+/// finite population correction, and the calibration applied to the weights.
+///
+/// Like R survey's design objects (Lumley 2010, ch. 1–2), the design carries everything needed for the
+/// variance, so every estimate made from a calibrated design accounts for the calibration.
+/// Only the first stage enters the variance (ultimate-cluster approximation, with-replacement within strata
+/// unless an fpc is given).
+public struct SurveyDesign: Sendable {
+    /// Analysis weights (after any calibration).
+    public var weights: [Double]
+    /// Stratum code of each record (0 when unstratified).
+    public let strata: [Int32]
+    /// Stratum labels.
+    public let strataLabels: [String]
+    /// PSU code of each record, unique across strata (each record is its own PSU without clusters).
+    public let clusters: [Int32]
+    /// Number of PSUs in the sample, per stratum.
+    public let psuCount: [Int]
+    /// Sampling fraction of PSUs per stratum (0 without fpc).
+    public let samplingFraction: [Double]
+    /// Whether the design has clusters.
+    public let isClustered: Bool
+    /// The calibration applied, whose auxiliaries enter the linearized variance.
+    public private(set) var calibration: CalibrationResult?
+    /// What to do with single-PSU strata.
+    public var lonelyPSU: LonelyPSUPolicy
+
+    /// Number of records.
+    public var count: Int { weights.count }
+
+    /// A design from columns of a table.
+    ///
+    /// - Parameters:
+    ///   - weight: base weight column (all 1 when `nil`).
+    ///   - strata: stratum column.
+    ///   - cluster: first-stage cluster (PSU) column; PSUs are nested in strata.
+    ///   - fpc: per record, the number of PSUs in the stratum's population (values > 1) or the sampling
+    ///     fraction (values ≤ 1), constant within a stratum.
+    public init(table: Table, weight: String? = nil, strata: String? = nil, cluster: String? = nil,
+                fpc: String? = nil, lonelyPSU: LonelyPSUPolicy = .fail) throws {
+        let n = table.rowCount
+        let w = try weight.map { try table.numeric($0).values } ?? [Double](repeating: 1, count: n)
+        try AuxiliaryDesign.checkBaseWeights(w, table: table, column: weight)
+        var strataCodes = [Int32](repeating: 0, count: n)
+        var labels = [""]
+        if let strata {
+            let c = try table.categorical(strata)
+            if let i = c.codes.firstIndex(of: CategoricalColumn.missing) {
+                throw DesignError.missingDesignValue(variable: strata, firstSeen: table.location(row: i, column: try table.index(of: strata)))
+            }
+            strataCodes = c.codes.map { Int32($0) }
+            labels = c.levels
+        }
+        var psu = [Int32](repeating: 0, count: n)
+        if let cluster {
+            let c = try table.categorical(cluster)
+            if let i = c.codes.firstIndex(of: CategoricalColumn.missing) {
+                throw DesignError.missingDesignValue(variable: cluster, firstSeen: table.location(row: i, column: try table.index(of: cluster)))
+            }
+            var ids: [Int64: Int32] = [:]
+            for i in 0..<n {
+                let key = Int64(strataCodes[i]) << 32 | Int64(c.codes[i])
+                if let id = ids[key] { psu[i] = id } else { let id = Int32(ids.count); ids[key] = id; psu[i] = id }
+            }
+        } else {
+            for i in 0..<n { psu[i] = Int32(i) }
+        }
+        var fpcValues: [Double]?
+        if let fpc { fpcValues = try table.numeric(fpc).values }
+        try self.init(weights: w, strata: strataCodes, strataLabels: labels, clusters: psu, isClustered: cluster != nil,
+                      fpc: fpcValues, lonelyPSU: lonelyPSU)
+    }
+
+    /// A design from codes (strata codes `0..<labels.count`, PSU codes unique across strata).
+    public init(weights: [Double], strata: [Int32]? = nil, strataLabels: [String]? = nil, clusters: [Int32]? = nil,
+                isClustered: Bool? = nil, fpc: [Double]? = nil, lonelyPSU: LonelyPSUPolicy = .fail) throws {
+        let n = weights.count
+        self.weights = weights
+        self.strata = strata ?? [Int32](repeating: 0, count: n)
+        let nStrata = Int((self.strata.max() ?? 0) + 1)
+        self.strataLabels = strataLabels ?? (0..<nStrata).map { String($0) }
+        self.clusters = clusters ?? (0..<n).map { Int32($0) }
+        self.isClustered = isClustered ?? (clusters != nil)
+        self.lonelyPSU = lonelyPSU
+        var seen = Set<Int32>()
+        var counts = [Int](repeating: 0, count: nStrata)
+        for i in 0..<n where seen.insert(self.clusters[i]).inserted { counts[Int(self.strata[i])] += 1 }
+        psuCount = counts
+        var f = [Double](repeating: 0, count: nStrata)
+        if let fpc {
+            var given = [Double](repeating: .nan, count: nStrata)
+            for i in 0..<n {
+                let h = Int(self.strata[i]), v = fpc[i]
+                guard v.isFinite, v > 0 else {
+                    throw DesignError.invalidFPC(stratum: self.strataLabels[h], reason: "value \(v) at record \(i + 1) is not a positive number")
+                }
+                if given[h].isNaN { given[h] = v } else if given[h] != v {
+                    throw DesignError.invalidFPC(stratum: self.strataLabels[h], reason: "not constant within the stratum (\(Table.format(given[h])) and \(Table.format(v)))")
+                }
+            }
+            for h in 0..<nStrata where !given[h].isNaN {
+                let popsize = given[h] <= 1 ? Double(counts[h]) / given[h] : given[h]
+                if popsize < Double(counts[h]) {
+                    throw DesignError.invalidFPC(stratum: self.strataLabels[h], reason: "population size \(Table.format(popsize)) is smaller than the \(counts[h]) sampled PSUs")
+                }
+                f[h] = Double(counts[h]) / popsize
+            }
+        }
+        samplingFraction = f
+    }
+
+    /// The same design with calibrated weights; the linearized variance then accounts for the calibration.
+    public func calibrated(_ result: CalibrationResult) -> SurveyDesign {
+        precondition(result.weights.count == count)
+        var d = self
+        d.weights = result.weights
+        d.calibration = result
+        return d
+    }
+
+    /// Design degrees of freedom: number of PSUs minus number of strata, counting only PSUs and strata with a
+    /// record in `mask` (R's `degf` on a subset).
+    public func degreesOfFreedom(in mask: [Bool]? = nil) -> Int {
+        var psus = Set<Int32>(), strataSeen = Set<Int32>()
+        for i in 0..<count where mask?[i] ?? true {
+            psus.insert(clusters[i])
+            strataSeen.insert(strata[i])
+        }
+        return psus.count - strataSeen.count
+    }
+}

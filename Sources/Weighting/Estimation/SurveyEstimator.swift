@@ -1,0 +1,352 @@
+/// How standard errors are computed.
+public enum VarianceMethod: Sendable {
+    /// Taylor linearization with calibration residuals (``LinearizationVariance``).
+    case linearization
+    /// Replicate weights (jackknife, bootstrap, BRR), each already re-calibrated.
+    case replicates(ReplicateWeights)
+}
+
+/// Weighted estimates (means, proportions, totals, ratios, quantiles), overall and by domain, each with a
+/// design-based standard error, a confidence interval and a design effect.
+///
+/// Missing values of a variable are excluded for that variable only (as R's `na.rm = TRUE`: the records stay
+/// in the design, with zero weight in the estimating function), and counted in ``Estimate/missing``.
+/// Domain estimates use the whole design (Lumley 2010, §2.3): the influence values are zero outside the domain.
+public struct SurveyEstimator: Sendable {
+    /// The data.
+    public let table: Table
+    /// The design (weights, strata, clusters, fpc, calibration).
+    public let design: SurveyDesign
+    /// Linearization or replicate weights.
+    public var variance: VarianceMethod
+    /// Interval method for proportions (numeric variables always use Wald intervals).
+    public var interval: IntervalMethod
+    /// Confidence level, e.g. 0.95.
+    public var level: Double
+
+    /// Creates an estimator.
+    public init(table: Table, design: SurveyDesign, variance: VarianceMethod = .linearization,
+                interval: IntervalMethod = .wald, level: Double = 0.95) {
+        self.table = table
+        self.design = design
+        self.variance = variance
+        self.interval = interval
+        self.level = level
+    }
+
+    /// Estimates a statistic for each variable, overall (empty `by`) or for each domain of `by`.
+    public func estimate(variables: [String], statistic: StatisticKind, by: [String] = []) throws -> [Estimate] {
+        guard level > 0 && level < 1 else { throw EstimationError.invalidLevel(level) }
+        let domains = try Domains(table: table, by: by)
+        var out: [Estimate] = []
+        for variable in variables {
+            out += try estimateVariable(variable, statistic: statistic, domains: domains)
+        }
+        return out
+    }
+
+    // MARK: - One variable
+
+    /// A quantity to estimate: values `y` (NaN = missing) within a domain.
+    struct Target {
+        var variable: String
+        var level: String?
+        var domain: String?
+        var domainIndex: Int
+        var y: [Double]
+        var mask: [Bool]
+        var n: Int
+        var missing: Int
+    }
+
+    func targets(_ variable: String, domains: Domains, asProportions: inout Bool) throws -> [Target] {
+        let j = try table.index(of: variable)
+        _ = j
+        // Numeric if every value parses; otherwise categorical (levels become proportions / counts).
+        let numeric: NumericColumn? = try? table.numeric(variable)
+        var out: [Target] = []
+        let n = table.rowCount
+        if let numeric {
+            asProportions = false
+            if numeric.missingCount == n { throw EstimationError.allMissing(variable: variable) }
+            for (k, label) in domains.labels.enumerated() {
+                var mask = [Bool](repeating: false, count: n)
+                var count = 0, missing = 0
+                for i in 0..<n where Int(domains.recordDomain[i]) == k {
+                    if numeric.values[i].isNaN { missing += 1 } else { mask[i] = true; count += 1 }
+                }
+                out.append(Target(variable: variable, level: nil, domain: label.isEmpty ? nil : label, domainIndex: k,
+                                  y: numeric.values, mask: mask, n: count, missing: missing))
+            }
+        } else {
+            asProportions = true
+            let c = try table.categorical(variable)
+            if c.levels.isEmpty { throw EstimationError.allMissing(variable: variable) }
+            for (k, label) in domains.labels.enumerated() {
+                var mask = [Bool](repeating: false, count: n)
+                var count = 0, missing = 0
+                for i in 0..<n where Int(domains.recordDomain[i]) == k {
+                    if c.codes[i] == CategoricalColumn.missing { missing += 1 } else { mask[i] = true; count += 1 }
+                }
+                for (l, levelName) in c.levels.enumerated() {
+                    let y = c.codes.map { $0 == UInt32(l) ? 1.0 : 0.0 }
+                    out.append(Target(variable: variable, level: levelName, domain: label.isEmpty ? nil : label,
+                                      domainIndex: k, y: y, mask: mask, n: count, missing: missing))
+                }
+            }
+        }
+        return out
+    }
+
+    func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains) throws -> [Estimate] {
+        var proportions = false
+        var targets = try targets(variable, domains: domains, asProportions: &proportions)
+        targets = targets.filter { $0.n > 0 || $0.missing > 0 }
+        let w = design.weights
+        switch statistic {
+        case .mean, .total:
+            let isTotal: Bool = { if case .total = statistic { return true }; return false }()
+            var values: [Double] = [], influence: [[Double]] = [], sizes: [Double] = []
+            for t in targets {
+                var sw = 0.0, swy = 0.0
+                for i in t.y.indices where t.mask[i] { sw += w[i]; swy += w[i] * t.y[i] }
+                let mean = sw > 0 ? swy / sw : .nan
+                values.append(isTotal ? swy : mean)
+                sizes.append(sw)
+                var z = [Double](repeating: 0, count: w.count)
+                for i in t.y.indices where t.mask[i] { z[i] = isTotal ? w[i] * t.y[i] : w[i] * (t.y[i] - mean) / sw }
+                influence.append(z)
+            }
+            let se = try standardErrors(influence: influence) { weights, k in
+                let t = targets[k]
+                var sw = 0.0, swy = 0.0
+                for i in t.y.indices where t.mask[i] { sw += weights[i]; swy += weights[i] * t.y[i] }
+                return isTotal ? swy : swy / sw
+            }
+            return targets.indices.map { k in
+                let t = targets[k]
+                let statName = isTotal ? "total" : (proportions ? "proportion" : "mean")
+                let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k])
+                let df = degreesOfFreedom(t.mask)
+                let (lo, hi, note) = interval(value: values[k], se: se[k], df: df, n: t.n,
+                                              proportion: proportions && !isTotal, total: isTotal, populationSize: sizes[k])
+                return Estimate(variable: t.variable, level: t.level, domain: t.domain, statistic: statName,
+                                estimate: values[k], se: se[k], ciLow: lo, ciHigh: hi, deff: deff, n: t.n,
+                                missing: t.missing, df: df, note: note)
+            }
+        case .ratio(let denominatorName):
+            guard !proportions else { throw EstimationError.notNumeric(variable: variable, statistic: "ratio") }
+            let den = try table.numeric(denominatorName).values
+            var values: [Double] = [], influence: [[Double]] = [], masks: [[Bool]] = []
+            for t in targets {
+                var mask = t.mask
+                for i in mask.indices where den[i].isNaN { mask[i] = false }
+                var sy = 0.0, sx = 0.0
+                for i in mask.indices where mask[i] { sy += w[i] * t.y[i]; sx += w[i] * den[i] }
+                if sx == 0 { throw EstimationError.zeroDenominator(variable: denominatorName, domain: t.domain) }
+                let r = sy / sx
+                values.append(r)
+                masks.append(mask)
+                var z = [Double](repeating: 0, count: w.count)
+                for i in mask.indices where mask[i] { z[i] = w[i] * (t.y[i] - r * den[i]) / sx }
+                influence.append(z)
+            }
+            let se = try standardErrors(influence: influence) { weights, k in
+                var sy = 0.0, sx = 0.0
+                for i in masks[k].indices where masks[k][i] { sy += weights[i] * targets[k].y[i]; sx += weights[i] * den[i] }
+                return sy / sx
+            }
+            return targets.indices.map { k in
+                let t = targets[k]
+                let n = masks[k].reduce(0) { $0 + ($1 ? 1 : 0) }
+                let df = degreesOfFreedom(masks[k])
+                let (lo, hi, note) = interval(value: values[k], se: se[k], df: df, n: n, proportion: false, total: false,
+                                              populationSize: 0)
+                return Estimate(variable: "\(t.variable)/\(denominatorName)", level: nil, domain: t.domain,
+                                statistic: "ratio", estimate: values[k], se: se[k], ciLow: lo, ciHigh: hi, deff: nil,
+                                n: n, missing: t.missing + (t.n - n), df: df, note: note)
+            }
+        case .quantile(let probabilities):
+            guard !proportions else { throw EstimationError.notNumeric(variable: variable, statistic: "quantile") }
+            var out: [Estimate] = []
+            for t in targets where t.n > 0 {
+                for p in probabilities {
+                    out.append(try quantileEstimate(t, p: p))
+                }
+            }
+            return out
+        }
+    }
+
+    // MARK: - Variance
+
+    /// Standard errors from influence values (linearization) or by recomputing with each replicate.
+    func standardErrors(influence: [[Double]], value: (_ weights: [Double], _ k: Int) -> Double) throws -> [Double] {
+        switch variance {
+        case .linearization:
+            return try LinearizationVariance(design: design).variances(influence).map { $0.squareRoot() }
+        case .replicates(let reps):
+            return (0..<influence.count).map { k in
+                let full = value(design.weights, k)
+                let thetas = reps.weights.map { value($0, k) }
+                return reps.variance(replicateEstimates: thetas, fullSample: full).squareRoot()
+            }
+        }
+    }
+
+    func degreesOfFreedom(_ mask: [Bool]) -> Double {
+        switch variance {
+        case .linearization: return Double(design.degreesOfFreedom(in: mask))
+        case .replicates(let reps): return Double(reps.degreesOfFreedom)
+        }
+    }
+
+    /// Design effect against SRSWOR of the same size, as R survey (`deff = TRUE`).
+    ///
+    /// Mean: `V / (s² (N̂ − n)/(N̂ n))`; total: `V / (s² N̂² (N̂ − n)/(N̂ n))`, with
+    /// `s² = n/(n−1) Σ w (y − ȳ)² / Σ w` over the domain. Undefined when `N̂ ≤ n` (weights not scaled to the
+    /// population) or `s² = 0`.
+    func designEffect(_ t: Target, se: Double, total: Bool, populationSize nHat: Double) -> Double? {
+        let n = Double(t.n)
+        guard t.n > 1, nHat > n else { return nil }
+        let w = design.weights
+        var sw = 0.0, swy = 0.0
+        for i in t.y.indices where t.mask[i] { sw += w[i]; swy += w[i] * t.y[i] }
+        let mean = swy / sw
+        var ss = 0.0
+        for i in t.y.indices where t.mask[i] { ss += w[i] * (t.y[i] - mean) * (t.y[i] - mean) }
+        let s2 = ss / sw * n / (n - 1)
+        guard s2 > 0 else { return nil }
+        var vsrs = s2 * (nHat - n) / (nHat * n)
+        if total { vsrs *= nHat * nHat }
+        return se * se / vsrs
+    }
+
+    // MARK: - Intervals
+
+    func interval(value: Double, se: Double, df: Double, n: Int, proportion: Bool, total: Bool,
+                  populationSize: Double) -> (Double?, Double?, String?) {
+        guard df >= 1, value.isFinite, se.isFinite else { return (nil, nil, "no interval: \(Int(df)) degrees of freedom") }
+        let alpha = 1 - level
+        let t = StudentT(degreesOfFreedom: df).quantile(1 - alpha / 2)
+        let method = proportion ? interval : .wald
+        switch method {
+        case .wald:
+            return (value - t * se, value + t * se, nil)
+        case .logit:
+            guard value > 0, value < 1 else {
+                let (lo, hi) = ProportionIntervals.beta(p: value, se: se, n: n, df: df, level: level)
+                return (lo, hi, "logit undefined at \(Table.format(value)): Korn-Graubard interval")
+            }
+            let (lo, hi) = ProportionIntervals.logit(p: value, se: se, df: df, level: level)
+            return (lo, hi, nil)
+        case .wilson:
+            let (lo, hi) = ProportionIntervals.wilson(p: value, se: se, n: n, df: df, level: level)
+            return (lo, hi, nil)
+        case .beta:
+            let (lo, hi) = ProportionIntervals.beta(p: value, se: se, n: n, df: df, level: level)
+            return (lo, hi, nil)
+        }
+    }
+
+    // MARK: - Quantiles
+
+    /// Quantile by R's `qrule = "math"` (the smallest value whose weighted CDF reaches `p`), with a Woodruff
+    /// (1952) interval: the interval of the proportion below the estimate, mapped back through the weighted
+    /// CDF; `se = (upper − lower) / (2 t)` as R's `svyquantile`.
+    func quantileEstimate(_ t: Target, p: Double) throws -> Estimate {
+        guard p > 0 && p < 1 else { throw EstimationError.invalidQuantile(p) }
+        let w = design.weights
+        let q = WeightedQuantile(values: t.y, weights: w, mask: t.mask)
+        let qhat = q.quantile(p)
+        let df = degreesOfFreedom(t.mask)
+        let stat = "quantile \(Table.format(p))"
+        // Proportion of the domain at or below q̂, and its standard error.
+        var sw = 0.0, swy = 0.0
+        let below = t.y.map { $0 <= qhat ? 1.0 : 0.0 }
+        for i in t.y.indices where t.mask[i] { sw += w[i]; swy += w[i] * below[i] }
+        let pm = swy / sw
+        var z = [Double](repeating: 0, count: w.count)
+        for i in t.y.indices where t.mask[i] { z[i] = w[i] * (below[i] - pm) / sw }
+        let sePm = try standardErrors(influence: [z]) { weights, _ in
+            var a = 0.0, b = 0.0
+            for i in t.y.indices where t.mask[i] { a += weights[i]; b += weights[i] * below[i] }
+            return b / a
+        }[0]
+        guard df >= 1 else {
+            return Estimate(variable: t.variable, level: nil, domain: t.domain, statistic: stat, estimate: qhat, se: 0,
+                            ciLow: nil, ciHigh: nil, deff: nil, n: t.n, missing: t.missing, df: df,
+                            note: "no interval: \(Int(df)) degrees of freedom")
+        }
+        let tq = StudentT(degreesOfFreedom: df).quantile(1 - (1 - level) / 2)
+        let pl = pm - tq * sePm, pu = pm + tq * sePm
+        let lower: Double? = pl < 0 ? nil : q.quantile(pl)
+        let upper: Double? = pu > 1 ? nil : q.quantile(pu)
+        var se = 0.0
+        var note: String?
+        if let lower, let upper { se = (upper - lower) / (2 * tq) } else {
+            note = "interval runs past the range of the data"
+            se = .nan
+        }
+        if se.isNaN { se = 0; note = note ?? "standard error undefined" }
+        return Estimate(variable: t.variable, level: nil, domain: t.domain, statistic: stat, estimate: qhat, se: se,
+                        ciLow: lower, ciHigh: upper, deff: nil, n: t.n, missing: t.missing, df: df, note: note)
+    }
+}
+
+/// The weighted empirical distribution of a variable within a mask.
+struct WeightedQuantile {
+    let sorted: [Double]
+    let cumulative: [Double]
+    let total: Double
+
+    init(values: [Double], weights: [Double], mask: [Bool]) {
+        var pairs: [(Double, Double)] = []
+        for i in values.indices where mask[i] && weights[i] != 0 { pairs.append((values[i], weights[i])) }
+        pairs.sort { $0.0 < $1.0 }
+        sorted = pairs.map(\.0)
+        var acc = 0.0
+        cumulative = pairs.map { acc += $0.1; return acc }
+        total = acc
+    }
+
+    /// R's `qrule_math`: with `pos` the last index whose cumulative share is ≤ p, the value there if the share
+    /// equals p exactly, else the next value.
+    func quantile(_ p: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let target = p * total
+        var lo = 0, hi = sorted.count  // first index with cumulative > target
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] <= target { lo = mid + 1 } else { hi = mid }
+        }
+        let pos = lo - 1  // last index with cumulative <= target (may be -1)
+        if pos < 0 { return sorted[0] }
+        if p - cumulative[pos] / total == 0 { return sorted[pos] }
+        return sorted[min(pos + 1, sorted.count - 1)]
+    }
+}
+
+/// Problems with an estimation request.
+public enum EstimationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Every value of the variable is missing.
+    case allMissing(variable: String)
+    /// The statistic needs a numeric variable.
+    case notNumeric(variable: String, statistic: String)
+    /// The denominator of a ratio sums to zero.
+    case zeroDenominator(variable: String, domain: String?)
+    /// The confidence level is not in (0, 1).
+    case invalidLevel(Double)
+    /// A quantile probability is not in (0, 1).
+    case invalidQuantile(Double)
+
+    public var description: String {
+        switch self {
+        case .allMissing(let v): return "variable '\(v)' has no non-missing value"
+        case .notNumeric(let v, let s): return "variable '\(v)' is not numeric, so it has no \(s); use --statistic mean for the proportions of its levels"
+        case .zeroDenominator(let v, let d): return "the weighted total of '\(v)' is 0\(d.map { " in domain \($0)" } ?? ""), so the ratio is undefined"
+        case .invalidLevel(let l): return "the confidence level must be between 0 and 1 (e.g. 0.95), got \(l)"
+        case .invalidQuantile(let p): return "quantile probabilities must be between 0 and 1, got \(p)"
+        }
+    }
+}

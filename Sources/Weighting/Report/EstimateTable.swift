@@ -1,0 +1,49 @@
+import Foundation
+
+/// Renders estimates as CSV (`variable,level,domain,estimate,se,ci_low,ci_high,deff,n` then extras),
+/// JSON or Markdown.
+public enum EstimateTable {
+    /// Column names of the CSV output, in order.
+    public static let csvHeader = ["variable", "level", "domain", "estimate", "se", "ci_low", "ci_high", "deff", "n",
+                                   "statistic", "missing", "df", "effective_n", "note"]
+
+    /// CSV text (RFC 4180 quoting, numbers with 17 significant digits at most, missing values empty).
+    public static func csv(_ estimates: [Estimate]) -> String {
+        var s = csvHeader.joined(separator: ",") + "\n"
+        for e in estimates {
+            let fields: [String] = [
+                e.variable, e.level ?? "", e.domain ?? "", number(e.estimate), number(e.se), e.ciLow.map(number) ?? "",
+                e.ciHigh.map(number) ?? "", e.deff.map(number) ?? "", String(e.n), e.statistic, String(e.missing),
+                number(e.df), e.effectiveN.map(number) ?? "", e.note ?? "",
+            ]
+            s += fields.map(quote).joined(separator: ",") + "\n"
+        }
+        return s
+    }
+
+    /// Pretty JSON array.
+    public static func json(_ estimates: [Estimate]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(estimates), as: UTF8.self) + "\n"
+    }
+
+    /// Markdown table with rounded figures.
+    public static func markdown(_ estimates: [Estimate], level: Double) -> String {
+        let pct = Number.fixed(level * 100, 0)
+        var s = "| variable | level | domain | statistic | estimate | se | \(pct)% CI | deff | n |\n"
+        s += "|---|---|---|---|---:|---:|---|---:|---:|\n"
+        for e in estimates {
+            let ci = (e.ciLow.map { Number.fixed($0, 4) } ?? "–") + " – " + (e.ciHigh.map { Number.fixed($0, 4) } ?? "–")
+            s += "| \(e.variable) | \(e.level ?? "") | \(e.domain ?? "") | \(e.statistic) | \(Number.fixed(e.estimate, 4)) | \(Number.fixed(e.se, 4)) | \(ci) | \(e.deff.map { Number.fixed($0, 2) } ?? "") | \(e.n) |\n"
+        }
+        return s
+    }
+
+    static func number(_ x: Double) -> String { WeightedFileWriter.format(x, decimalComma: false) }
+
+    static func quote(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
