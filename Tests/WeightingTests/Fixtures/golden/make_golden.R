@@ -1,0 +1,209 @@
+# Golden values from R survey for Weighting's tests.
+# Run from this folder: Rscript make_golden.R   (needs r-cran-survey; tests never run R)
+# Writes the data sets, margins files, expected calibrated weights (cases.csv + expected_*.csv) and
+# expected estimates (estimates.csv). Every number is written with 17 significant digits.
+suppressMessages(library(survey))
+options(survey.lonely.psu = "fail")
+data(api)
+writeLines(c(R.version.string, paste("survey", as.character(packageVersion("survey")))), "R_VERSION.txt")
+
+num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
+rename <- function(df) { names(df) <- gsub(".", "_", names(df), fixed = TRUE); df }
+keep <- c("cds", "stype", "sch.wide", "comp.imp", "both", "awards", "yr.rnd", "dnum", "snum",
+          "api00", "api99", "enroll", "meals", "ell", "pw", "fpc")
+write_data <- function(df, file) {
+  out <- rename(df[, keep])
+  for (v in names(out)) if (is.numeric(out[[v]])) out[[v]] <- num(out[[v]])
+  write.csv(out, file, row.names = FALSE, na = "", quote = TRUE)
+}
+write_data(apistrat, "apistrat.csv")
+write_data(apiclus1, "apiclus1.csv")
+
+# Population margins from apipop.
+N <- nrow(apipop)
+pop_stype <- table(apipop$stype)
+pop_schwide <- table(apipop$sch.wide)
+pop_awards <- table(apipop$awards)
+pop_stype_schwide <- table(apipop$stype, apipop$sch.wide)
+pop_stype_compimp <- table(apipop$stype, apipop$comp.imp)
+api99_total <- sum(apipop$api99)
+margin_rows <- function(var, tab) {
+  if (length(dim(tab)) == 2) {
+    lv <- expand.grid(dimnames(tab), stringsAsFactors = FALSE)
+    data.frame(variable = var, level = paste(lv[[1]], lv[[2]], sep = "*"), target = as.vector(tab))
+  } else data.frame(variable = var, level = names(tab), target = as.vector(tab))
+}
+write_margins <- function(rows, file) {
+  rows$target <- num(rows$target)
+  write.csv(rows, file, row.names = FALSE, quote = FALSE)
+}
+numeric_row <- function(var, total) data.frame(variable = var, level = "", target = total)
+write_margins(margin_rows("stype", pop_stype), "margins_stype.csv")
+write_margins(margin_rows("stype*sch_wide", pop_stype_schwide), "margins_stype_x_schwide.csv")
+write_margins(rbind(margin_rows("stype", pop_stype), margin_rows("sch_wide", pop_schwide)), "margins_stype_schwide.csv")
+write_margins(rbind(margin_rows("stype*comp_imp", pop_stype_compimp), margin_rows("sch_wide", pop_schwide),
+                    margin_rows("awards", pop_awards)), "margins_crossed_rake.csv")
+write_margins(rbind(margin_rows("stype", pop_stype), margin_rows("sch_wide", pop_schwide),
+                    numeric_row("api99", api99_total)), "margins_stype_schwide_api99.csv")
+write_margins(rbind(margin_rows("stype", pop_stype), numeric_row("api99", api99_total)), "margins_stype_api99.csv")
+
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = apistrat, fpc = ~fpc)
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, data = apiclus1, fpc = ~fpc)
+dclus1_unw <- svydesign(id = ~1, weights = ~rep(1, nrow(apiclus1)), data = apiclus1)
+
+ps1 <- data.frame(stype = names(pop_stype), Freq = as.vector(pop_stype))
+ps2 <- as.data.frame(pop_stype_schwide); names(ps2) <- c("stype", "sch.wide", "Freq")
+psw <- data.frame(sch.wide = names(pop_schwide), Freq = as.vector(pop_schwide))
+psa <- data.frame(awards = names(pop_awards), Freq = as.vector(pop_awards))
+psc <- as.data.frame(pop_stype_compimp); names(psc) <- c("stype", "comp.imp", "Freq")
+ctl <- list(maxit = 1000, epsilon = 1e-14)
+pop_lin <- c(`(Intercept)` = N, stypeH = pop_stype[["H"]], stypeM = pop_stype[["M"]],
+             sch.wideYes = pop_schwide[["Yes"]], api99 = api99_total)
+pop_sw <- pop_lin[1:4]
+pop_sa <- pop_lin[c(1:3, 5)]
+cal <- function(design, formula, pop, ...) calibrate(design, formula, pop, epsilon = 1e-13, maxit = 1000, ...)
+
+designs <- list(
+  list(name = "strat_ps_stype", data = "apistrat.csv", weight = "pw", margins = "margins_stype.csv",
+       method = "poststratify", bounds = "", d = postStratify(dstrat, ~stype, ps1),
+       call = "postStratify(dstrat, ~stype, pop)"),
+  list(name = "strat_ps_stype_x_schwide", data = "apistrat.csv", weight = "pw", margins = "margins_stype_x_schwide.csv",
+       method = "poststratify", bounds = "", d = postStratify(dstrat, ~stype + sch.wide, ps2),
+       call = "postStratify(dstrat, ~stype+sch.wide, pop)"),
+  list(name = "strat_rake_stype_schwide", data = "apistrat.csv", weight = "pw", margins = "margins_stype_schwide.csv",
+       method = "raking", bounds = "", d = rake(dstrat, list(~stype, ~sch.wide), list(ps1, psw), control = ctl),
+       call = "rake(dstrat, list(~stype, ~sch.wide), ..., control = list(maxit = 1000, epsilon = 1e-14))"),
+  list(name = "strat_rake_crossed", data = "apistrat.csv", weight = "pw", margins = "margins_crossed_rake.csv",
+       method = "raking", bounds = "", d = rake(dstrat, list(~stype + comp.imp, ~sch.wide, ~awards), list(psc, psw, psa), control = ctl),
+       call = "rake(dstrat, list(~stype+comp.imp, ~sch.wide, ~awards), ...)"),
+  list(name = "strat_cal_linear", data = "apistrat.csv", weight = "pw", margins = "margins_stype_schwide_api99.csv",
+       method = "linear", bounds = "", d = cal(dstrat, ~stype + sch.wide + api99, pop_lin),
+       call = "calibrate(dstrat, ~stype+sch.wide+api99, pop)"),
+  list(name = "strat_cal_raking", data = "apistrat.csv", weight = "pw", margins = "margins_stype_schwide.csv",
+       method = "raking", bounds = "", d = cal(dstrat, ~stype + sch.wide, pop_sw, calfun = "raking"),
+       call = "calibrate(dstrat, ~stype+sch.wide, pop, calfun = 'raking')"),
+  list(name = "strat_cal_raking_api99", data = "apistrat.csv", weight = "pw", margins = "margins_stype_api99.csv",
+       method = "raking", bounds = "", d = cal(dstrat, ~stype + api99, pop_sa, calfun = "raking"),
+       call = "calibrate(dstrat, ~stype+api99, pop, calfun = 'raking')"),
+  list(name = "strat_cal_logit", data = "apistrat.csv", weight = "pw", margins = "margins_stype_schwide_api99.csv",
+       method = "logit", bounds = "0.7,1.7", d = cal(dstrat, ~stype + sch.wide + api99, pop_lin, calfun = "logit", bounds = c(0.7, 1.7)),
+       call = "calibrate(dstrat, ~stype+sch.wide+api99, pop, calfun = 'logit', bounds = c(0.7, 1.7))"),
+  list(name = "strat_cal_truncated", data = "apistrat.csv", weight = "pw", margins = "margins_stype_api99.csv",
+       method = "truncated", bounds = "0.97,1.03", d = cal(dstrat, ~stype + api99, pop_sa, calfun = "linear", bounds = c(0.97, 1.03)),
+       call = "calibrate(dstrat, ~stype+api99, pop, calfun = 'linear', bounds = c(0.97, 1.03))"),
+  list(name = "clus_rake_stype_schwide", data = "apiclus1.csv", weight = "pw", margins = "margins_stype_schwide.csv",
+       method = "raking", bounds = "", d = rake(dclus1, list(~stype, ~sch.wide), list(ps1, psw), control = ctl),
+       call = "rake(dclus1, list(~stype, ~sch.wide), ...)"),
+  list(name = "clus_cal_linear", data = "apiclus1.csv", weight = "pw", margins = "margins_stype_api99.csv",
+       method = "linear", bounds = "", d = cal(dclus1, ~stype + api99, pop_sa),
+       call = "calibrate(dclus1, ~stype+api99, pop)"),
+  list(name = "clus_cal_logit", data = "apiclus1.csv", weight = "pw", margins = "margins_stype_api99.csv",
+       method = "logit", bounds = "0.5,2", d = cal(dclus1, ~stype + api99, pop_sa, calfun = "logit", bounds = c(0.5, 2)),
+       call = "calibrate(dclus1, ~stype+api99, pop, calfun = 'logit', bounds = c(0.5, 2))"),
+  list(name = "clus_unweighted_rake", data = "apiclus1.csv", weight = "", margins = "margins_stype_schwide.csv",
+       method = "raking", bounds = "", d = rake(dclus1_unw, list(~stype, ~sch.wide), list(ps1, psw), control = ctl),
+       call = "rake(svydesign(id=~1, weights=~1 each, data=apiclus1), list(~stype, ~sch.wide), ...)")
+)
+
+# Third data set, not from R: the bundled barometer sample of French communes, base weights N/n.
+baro <- read.csv("../../../../data/sample/barometre_vague1.csv", stringsAsFactors = FALSE, encoding = "UTF-8")
+frame <- read.csv("../../../../data/margins/communes_region.csv", stringsAsFactors = FALSE, encoding = "UTF-8")
+size <- read.csv("../../../../data/margins/communes_taille.csv", stringsAsFactors = FALSE, encoding = "UTF-8")
+Nc <- sum(frame$target)
+baro$d <- Nc / nrow(baro)
+out <- baro; out$d <- num(out$d); out$score_maturite <- num(out$score_maturite)
+write.csv(out, "barometre.csv", row.names = FALSE, na = "", quote = TRUE)
+write_margins(rbind(frame, size), "margins_region_taille.csv")
+dbaro <- svydesign(id = ~1, weights = ~d, data = baro)
+pr <- data.frame(region = frame$level, Freq = frame$target)
+pt <- data.frame(taille = size$level, Freq = size$target)
+mm_names <- function(f, design) colnames(model.matrix(f, model.frame(f, design$variables)))
+pop_rt <- local({
+  m <- model.matrix(~region + taille, baro)
+  tot <- c(Nc, sapply(colnames(m)[-1], function(cn) {
+    if (startsWith(cn, "region")) frame$target[frame$level == sub("^region", "", cn)]
+    else size$target[size$level == sub("^taille", "", cn)]
+  }))
+  names(tot) <- colnames(m); tot
+})
+designs <- c(designs, list(
+  list(name = "baro_rake", data = "barometre.csv", weight = "d", margins = "margins_region_taille.csv",
+       method = "raking", bounds = "", d = rake(dbaro, list(~region, ~taille), list(pr, pt), control = ctl),
+       call = "rake(dbaro, list(~region, ~taille), ...)"),
+  list(name = "baro_cal_logit", data = "barometre.csv", weight = "d", margins = "margins_region_taille.csv",
+       method = "logit", bounds = "0.05,4", d = cal(dbaro, ~region + taille, pop_rt, calfun = "logit", bounds = c(0.05, 4)),
+       call = "calibrate(dbaro, ~region+taille, pop, calfun = 'logit', bounds = c(0.05, 4))"),
+  list(name = "baro_ps_taille", data = "barometre.csv", weight = "d", margins = "communes_taille_only.csv",
+       method = "poststratify", bounds = "", d = postStratify(dbaro, ~taille, pt),
+       call = "postStratify(dbaro, ~taille, pop)")
+))
+write_margins(size, "communes_taille_only.csv")
+
+cases <- data.frame()
+for (k in designs) {
+  w <- weights(k$d)
+  writeLines(c("weight", num(w)), paste0("expected_", k$name, ".csv"))
+  g <- w / weights(switch(k$data, apistrat.csv = dstrat, apiclus1.csv = if (k$weight == "") dclus1_unw else dclus1, barometre.csv = dbaro))
+  cat(sprintf("%-28s g in [%.4f, %.4f]\n", k$name, min(g), max(g)))
+  cases <- rbind(cases, data.frame(name = k$name, data = k$data, weight = k$weight, margins = k$margins,
+                                   method = k$method, bounds = k$bounds, r_call = k$call))
+}
+write.csv(cases, "cases.csv", row.names = FALSE)
+
+# Estimates: linearization on the calibrated designs, with Wald intervals on the design df.
+est <- data.frame()
+add <- function(case, variable, level, domain, statistic, e, se, lo, hi, deff) {
+  est <<- rbind(est, data.frame(case = case, variable = variable, level = level, domain = domain,
+                                statistic = statistic, estimate = num(as.numeric(e)), se = num(as.numeric(se)),
+                                ci_low = num(as.numeric(lo)), ci_high = num(as.numeric(hi)), deff = num(as.numeric(deff))))
+}
+wald <- function(e, se, df) { q <- qt(0.975, df); c(e - q * se, e + q * se) }
+for (k in designs) {
+  if (!(k$data %in% c("apistrat.csv", "apiclus1.csv")) || k$weight == "") next
+  d <- k$d; df <- degf(d)
+  for (v in c("api00", "enroll")) {
+    m <- svymean(as.formula(paste0("~", v)), d, deff = TRUE)
+    ci <- wald(coef(m), SE(m), df)
+    add(k$name, v, "", "", "mean", coef(m), SE(m), ci[1], ci[2], deff(m))
+  }
+  t <- svytotal(~enroll, d, deff = TRUE); ci <- wald(coef(t), SE(t), df)
+  add(k$name, "enroll", "", "", "total", coef(t), SE(t), ci[1], ci[2], deff(t))
+  p <- svymean(~sch.wide, d, deff = TRUE)
+  for (l in c("No", "Yes")) {
+    cn <- paste0("sch.wide", l); ci <- wald(coef(p)[[cn]], SE(p)[[cn]], df)
+    add(k$name, "sch_wide", l, "", "proportion", coef(p)[[cn]], SE(p)[[cn]], ci[1], ci[2], deff(p)[[cn]])
+  }
+  for (method in c("logit", "beta")) {
+    cp <- svyciprop(~I(sch.wide == "Yes"), d, method = method)
+    add(k$name, "sch_wide", "Yes", "", paste0("proportion-", method), coef(cp), SE(cp),
+        attr(cp, "ci")[[1]], attr(cp, "ci")[[2]], NA)
+  }
+  r <- svyratio(~api00, ~api99, d); ci <- wald(as.numeric(coef(r)), as.numeric(SE(r)), df)
+  add(k$name, "api00/api99", "", "", "ratio", coef(r), SE(r), ci[1], ci[2], NA)
+  q <- svyquantile(~api00, d, c(0.25, 0.5, 0.75), ci = TRUE)$api00
+  for (i in 1:3) add(k$name, "api00", "", "", paste("quantile", c(0.25, 0.5, 0.75)[i]), q[i, 1], q[i, 4], q[i, 2], q[i, 3], NA)
+  b <- svyby(~api00, ~stype, d, svymean, deff = TRUE)
+  for (i in seq_len(nrow(b))) {
+    s <- as.character(b$stype[i])
+    dfs <- degf(subset(d, stype == s)); e <- b$api00[i]; se <- SE(b)[i]
+    ci <- wald(e, se, dfs)
+    add(k$name, "api00", "", paste0("stype=", s), "mean", e, se, ci[1], ci[2], deff(b)[i])
+  }
+}
+# The uncalibrated designs too.
+for (nm in c("dstrat", "dclus1")) {
+  d <- get(nm); df <- degf(d)
+  m <- svymean(~api00, d, deff = TRUE); ci <- wald(coef(m), SE(m), df)
+  add(nm, "api00", "", "", "mean", coef(m), SE(m), ci[1], ci[2], deff(m))
+  t <- svytotal(~enroll, d, deff = TRUE); ci <- wald(coef(t), SE(t), df)
+  add(nm, "enroll", "", "", "total", coef(t), SE(t), ci[1], ci[2], deff(t))
+  b <- svyby(~api00, ~stype, d, svymean, deff = TRUE)
+  for (i in seq_len(nrow(b))) {
+    s <- as.character(b$stype[i])
+    dfs <- degf(subset(d, stype == s)); e <- b$api00[i]; se <- SE(b)[i]
+    ci <- wald(e, se, dfs)
+    add(nm, "api00", "", paste0("stype=", s), "mean", e, se, ci[1], ci[2], deff(b)[i])
+  }
+}
+write.csv(est, "estimates.csv", row.names = FALSE, na = "")
+cat(nrow(cases), "calibration cases,", nrow(est), "estimates\n")
