@@ -92,6 +92,7 @@ def main():
     counts["communes_taille.csv"] = write("communes_taille.csv", size_rows)
     counts["communes_region_x_taille.csv"] = write("communes_region_x_taille.csv", cross_rows)
     counts["communes_default.csv"] = write("communes_default.csv", region_rows + size_rows + cross_rows)
+    counts["communes_region_taille.csv"] = write("communes_region_taille.csv", region_rows + size_rows)
     counts["communes_population.csv"] = write("communes_population.csv",
                                               region_rows + size_rows + [("population", "", population)])
 
