@@ -178,6 +178,7 @@ public struct Calibrator: Sendable {
             var lo = [Double](repeating: 0, count: cells), hi = [Double](repeating: 0, count: cells)
             for c in 0..<cells {
                 let d = design.cellWeight[c]  // cells are records under trimming
+                if d == 0 { lo[c] = methodLower; hi[c] = methodUpper; continue }  // a record a replicate leaves out
                 let (wl, wu) = trimming.range(baseWeight: d)
                 lo[c] = max(methodLower, wl / d, method == .raking || method == .poststratify ? 0 : -Double.infinity)
                 hi[c] = min(methodUpper, wu / d)
@@ -221,5 +222,33 @@ public struct Calibrator: Sendable {
         }
         return Solved(g: r.g, iterations: r.iterations, converged: r.converged, trace: r.trace, redundant: r.redundant,
                       algorithm: method == .linear && cellBounds == nil ? "closed-form" : "newton", atTrimmingBound: atBound)
+    }
+}
+
+extension Calibrator {
+    /// Calibrates other base weights (a replicate's) to the same margins, reusing the cells and auxiliary
+    /// matrix of `result`: only the cell sums of the new base weights change. Zero base weights are allowed
+    /// (PSUs a replicate leaves out).
+    ///
+    /// - Complexity: O(n) to aggregate plus the solve on the cells.
+    /// - Throws: ``CalibrationError/didNotConverge(iterations:maxDeviation:worst:)`` when the replicate cannot
+    ///   meet the margins (e.g. it drops every respondent of a level).
+    public func recalibrate(_ result: CalibrationResult, baseWeights d: [Double]) throws -> [Double] {
+        var design = result.design
+        precondition(d.count == design.recordCell.count)
+        var s = [Double](repeating: 0, count: design.cellCount)
+        for i in d.indices { s[Int(design.recordCell[i])] += d[i] }
+        design.cellWeight = s
+        design.baseWeights = d
+        let solved = try solve(design)
+        guard solved.converged else {
+            throw CalibrationError.didNotConverge(iterations: solved.iterations, maxDeviation: solved.trace.last ?? .nan, worst: [])
+        }
+        var w = [Double](repeating: 0, count: d.count)
+        for i in d.indices {
+            w[i] = d[i] * solved.g[Int(design.recordCell[i])]
+            if !w[i].isFinite { throw CalibrationError.nonFinite("replicate weight of record \(i + 1)") }
+        }
+        return w
     }
 }

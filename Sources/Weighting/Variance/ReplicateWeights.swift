@@ -39,3 +39,102 @@ public struct ReplicateWeights: Sendable {
         return scale * v
     }
 }
+
+import Dispatch
+
+extension ReplicateWeights {
+    /// The replicates re-calibrated to the margins of `result` with the same method (R survey's
+    /// `calibrate` on a replicate design), on all cores.
+    ///
+    /// - Throws: the first replicate's calibration error, naming the replicate.
+    public func recalibrated(using calibrator: Calibrator, result: CalibrationResult) throws -> ReplicateWeights {
+        let count = weights.count
+        let box = ResultBox(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { r in
+            do { box.set(r, .success(try calibrator.recalibrate(result, baseWeights: weights[r]))) } catch {
+                box.set(r, .failure(error))
+            }
+        }
+        var out = self
+        for r in 0..<count {
+            switch box.get(r) {
+            case .success(let w): out.weights[r] = w
+            case .failure(let e):
+                throw DesignError.invalidReplicates("replicate \(r + 1) of \(count) cannot be calibrated: \(e)")
+            }
+        }
+        return out
+    }
+}
+
+/// Thread-safe slots for results computed in parallel.
+final class ResultBox: @unchecked Sendable {
+    private var slots: [Result<[Double], Error>]
+    private let lock = NSLockLike()
+    init(count: Int) { slots = Array(repeating: .success([]), count: count) }
+    func set(_ i: Int, _ value: Result<[Double], Error>) { lock.locked { slots[i] = value } }
+    func get(_ i: Int) -> Result<[Double], Error> { lock.locked { slots[i] } }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A minimal mutex over pthreads.
+final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}
+
+extension ReplicateWeights {
+    /// Replicate weights read back from columns of a table, with the constants of their scheme.
+    ///
+    /// - Parameters:
+    ///   - columns: the replicate weight columns, in replicate order.
+    ///   - method: `JK1` (scale (R−1)/R), `bootstrap` (1/(R−1)), `BRR` (1/R) or `Fay` (1/(R(1−ρ)²)).
+    ///   - fay: Fay's ρ for `Fay`.
+    /// The degrees of freedom are the rank of the replicate weights minus one, as R's `degf`.
+    public static func read(from table: Table, columns: [String], method: String, fay: Double = 0) throws -> ReplicateWeights {
+        guard columns.count >= 2 else { throw DesignError.invalidReplicates("need at least 2 replicate weight columns, found \(columns.count)") }
+        var weights: [[Double]] = []
+        for c in columns {
+            let v = try table.numeric(c).values
+            if let i = v.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+                throw DesignError.invalidReplicates("\(table.location(row: i, column: try table.index(of: c))): replicate weight must be a finite number >= 0")
+            }
+            weights.append(v)
+        }
+        let r = Double(columns.count)
+        let scale: Double
+        switch method.lowercased() {
+        case "jk1": scale = (r - 1) / r
+        case "bootstrap": scale = 1 / (r - 1)
+        case "brr": scale = 1 / r
+        case "fay": scale = 1 / (r * (1 - fay) * (1 - fay))
+        default: throw DesignError.invalidReplicates("unknown replicate type '\(method)' (jk1, bootstrap, brr, fay)")
+        }
+        return ReplicateWeights(method: method, weights: weights, scale: scale,
+                                rscales: [Double](repeating: 1, count: columns.count),
+                                degreesOfFreedom: max(1, rank(weights) - 1))
+    }
+
+    /// Numerical rank of the replicate weights (n x R), by pivoted Cholesky of their Gram matrix.
+    static func rank(_ weights: [[Double]]) -> Int {
+        guard let n = weights.first?.count else { return 0 }
+        let m = Matrix(rows: n, columns: weights.count, columnMajor: weights.flatMap { $0 })
+        let gram = LAPACK.crossProduct(m)
+        var scaled = gram
+        let p = gram.rows
+        for j in 0..<p { for i in 0..<p {
+            let d = (gram[i, i] * gram[j, j]).squareRoot()
+            scaled[i, j] = d > 0 ? gram[i, j] / d : 0
+        } }
+        return LAPACK.pivotedCholeskyRank(scaled, tolerance: 1e-10).rank
+    }
+}

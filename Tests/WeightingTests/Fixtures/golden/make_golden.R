@@ -207,3 +207,47 @@ for (nm in c("dstrat", "dclus1")) {
 }
 write.csv(est, "estimates.csv", row.names = FALSE, na = "")
 cat(nrow(cases), "calibration cases,", nrow(est), "estimates\n")
+
+# Replicate-weight designs, re-calibrated replicate by replicate (calibrate() on an svyrep.design).
+rep_est <- data.frame()
+add_rep <- function(case, variable, level, domain, statistic, e, se, df) {
+  ci <- wald(as.numeric(e), as.numeric(se), df)
+  rep_est <<- rbind(rep_est, data.frame(case = case, variable = variable, level = level, domain = domain,
+                                        statistic = statistic, estimate = num(as.numeric(e)), se = num(as.numeric(se)),
+                                        ci_low = num(ci[1]), ci_high = num(ci[2]), df = df))
+}
+rep_estimates <- function(case, d) {
+  df <- degf(d)
+  m <- svymean(~api00, d); add_rep(case, "api00", "", "", "mean", coef(m), SE(m), df)
+  t <- svytotal(~enroll, d); add_rep(case, "enroll", "", "", "total", coef(t), SE(t), df)
+  p <- svymean(~comp.imp, d)
+  for (l in c("No", "Yes")) {
+    j <- match(paste0("comp.imp", l), names(coef(p)))
+    add_rep(case, "comp_imp", l, "", "proportion", coef(p)[j], as.numeric(SE(p))[j], df)
+  }
+  r <- svyratio(~api00, ~api99, d); add_rep(case, "api00/api99", "", "", "ratio", coef(r), SE(r), df)
+  b <- svyby(~api00, ~stype, d, svymean)
+  for (i in seq_len(nrow(b))) add_rep(case, "api00", "", paste0("stype=", b$stype[i]), "mean", b$api00[i], SE(b)[i], df)
+}
+rclus1 <- as.svrepdesign(dclus1, type = "JK1")
+rstrat <- as.svrepdesign(dstrat, type = "JKn")
+set.seed(20261122)
+bclus1 <- as.svrepdesign(dclus1, type = "subbootstrap", replicates = 50)
+# The bootstrap's replicate weights before calibration, to be read back by the tests (R's RNG is not ours).
+boot <- weights(bclus1, type = "analysis")
+colnames(boot) <- paste0("rep_", seq_len(ncol(boot)))
+out <- rename(apiclus1[, keep])
+for (v in names(out)) if (is.numeric(out[[v]])) out[[v]] <- num(out[[v]])
+for (j in seq_len(ncol(boot))) out[[colnames(boot)[j]]] <- num(boot[, j])
+write.csv(out, "apiclus1_bootstrap.csv", row.names = FALSE, na = "", quote = TRUE)
+
+rep_estimates("jk1_uncalibrated", rclus1)
+rep_estimates("jk1_cal_linear", calibrate(rclus1, ~stype + api99, pop_sa))
+rep_estimates("jk1_cal_raking", calibrate(rclus1, ~stype + sch.wide, pop_sw, calfun = "raking", epsilon = 1e-13, maxit = 1000))
+rep_estimates("jkn_cal_linear", calibrate(rstrat, ~stype + sch.wide + api99, pop_lin))
+rep_estimates("jkn_cal_logit", calibrate(rstrat, ~stype + sch.wide + api99, pop_lin, calfun = "logit", bounds = c(0.7, 1.7),
+                                          epsilon = 1e-13, maxit = 1000))
+rep_estimates("boot_cal_linear", calibrate(bclus1, ~stype + api99, pop_sa))
+rep_estimates("boot_cal_raking", calibrate(bclus1, ~stype + sch.wide, pop_sw, calfun = "raking", epsilon = 1e-13, maxit = 1000))
+write.csv(rep_est, "replicate_estimates.csv", row.names = FALSE, na = "")
+cat(nrow(rep_est), "replicate estimates\n")

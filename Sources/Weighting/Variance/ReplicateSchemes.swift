@@ -1,0 +1,155 @@
+/// Builders of replicate weights from a design (before any calibration): the jackknives, the Rao–Wu rescaled
+/// bootstrap and balanced repeated replication with Fay's factor. Replicate weights are the design weights
+/// times per-PSU multipliers; records of a PSU always share a multiplier.
+extension ReplicateWeights {
+    /// Delete-one-PSU jackknife for unstratified designs (JK1): replicate `k` drops PSU `k` and multiplies the
+    /// others by `n/(n−1)`; `V = (1 − f)(n−1)/n Σ_k (θ̂_k − θ̄)²` (R's `jk1weights`).
+    public static func jk1(_ design: SurveyDesign) throws -> ReplicateWeights {
+        guard design.psuCount.count == 1 else {
+            throw DesignError.invalidReplicates("JK1 is for unstratified designs; use JKn (--variance jkn) with strata")
+        }
+        let psus = design.psuIndex()
+        let n = psus.count
+        guard n > 1 else { throw DesignError.invalidReplicates("the jackknife needs at least 2 PSUs, found \(n)") }
+        let factor = Double(n) / Double(n - 1)
+        var weights: [[Double]] = []
+        weights.reserveCapacity(n)
+        for k in 0..<n {
+            var w = design.weights
+            for i in w.indices { w[i] *= psus.index[i] == k ? 0 : factor }
+            weights.append(w)
+        }
+        let scale = (1 - design.samplingFraction[0]) * Double(n - 1) / Double(n)
+        return ReplicateWeights(method: "JK1", weights: weights, scale: scale, rscales: [Double](repeating: 1, count: n),
+                                degreesOfFreedom: n - 1)
+    }
+
+    /// Stratified delete-one-PSU jackknife (JKn): one replicate per PSU; the replicate dropping a PSU of stratum
+    /// `h` multiplies the other PSUs of `h` by `n_h/(n_h−1)`; `V = Σ_r (1 − f_h)(n_h−1)/n_h (θ̂_r − θ̄)²`
+    /// (R's `jknweights`). Single-PSU strata follow the design's lonely-PSU policy (`fail` refuses them;
+    /// the others leave them out of the replicates).
+    public static func jkn(_ design: SurveyDesign) throws -> ReplicateWeights {
+        let psus = design.psuIndex()
+        var weights: [[Double]] = []
+        var rscales: [Double] = []
+        for h in 0..<design.psuCount.count {
+            let members = (0..<psus.count).filter { psus.stratum[$0] == h }
+            let nh = members.count
+            if nh == 0 { continue }
+            if nh == 1 {
+                if design.lonelyPSU == .fail { throw DesignError.lonelyPSU(stratum: design.strataLabels[h]) }
+                continue
+            }
+            let factor = Double(nh) / Double(nh - 1)
+            for k in members {
+                var w = design.weights
+                for i in w.indices where Int(design.strata[i]) == h { w[i] *= psus.index[i] == k ? 0 : factor }
+                weights.append(w)
+                rscales.append((1 - design.samplingFraction[h]) * Double(nh - 1) / Double(nh))
+            }
+        }
+        guard !weights.isEmpty else { throw DesignError.invalidReplicates("no stratum has 2 or more PSUs") }
+        return ReplicateWeights(method: "JKn", weights: weights, scale: 1, rscales: rscales,
+                                degreesOfFreedom: psus.count - design.psuCount.filter { $0 > 0 }.count)
+    }
+
+    /// Rao & Wu (1988) rescaled bootstrap (Rao, Wu & Yue 1992): in each stratum draw `n_h − 1` PSUs with
+    /// replacement; a PSU drawn `m` times gets multiplier `m n_h/(n_h−1)`; `V = Σ_r (θ̂_r − θ̄)² / (R−1)`
+    /// (R's `subbootweights`). Reproducible from `seed`.
+    public static func bootstrap(_ design: SurveyDesign, replicates: Int, seed: UInt64) throws -> ReplicateWeights {
+        guard replicates >= 2 else { throw DesignError.invalidReplicates("the bootstrap needs at least 2 replicates") }
+        let psus = design.psuIndex()
+        var byStratum: [[Int]] = Array(repeating: [], count: design.psuCount.count)
+        for k in 0..<psus.count { byStratum[psus.stratum[k]].append(k) }
+        for (h, members) in byStratum.enumerated() where members.count == 1 {
+            throw DesignError.invalidReplicates("stratum '\(design.strataLabels[h])' has one PSU: the bootstrap cannot resample it")
+        }
+        var rng = SplitMix64(seed: seed)
+        var multipliers = [[Double]](repeating: [Double](repeating: 0, count: psus.count), count: replicates)
+        for r in 0..<replicates {
+            for members in byStratum where members.count > 1 {
+                let nh = members.count
+                let factor = Double(nh) / Double(nh - 1)
+                for _ in 0..<(nh - 1) {
+                    let k = members[Int.random(in: 0..<nh, using: &rng)]
+                    multipliers[r][k] += factor
+                }
+            }
+        }
+        return fromMultipliers(design, psus: psus, multipliers: multipliers, method: "bootstrap",
+                               scale: 1 / Double(replicates - 1), rscales: [Double](repeating: 1, count: replicates),
+                               degreesOfFreedom: min(replicates, psus.count) - 1)
+    }
+
+    /// Balanced repeated replication for designs with exactly 2 PSUs per stratum, from a Sylvester–Hadamard
+    /// matrix of order `R ≥ H + 1` (a power of 2): in replicate `r`, stratum `h` keeps PSU 1 or 2 as the sign
+    /// of `H[r][h+1]`, with multiplier `2 − ρ` for the kept PSU and `ρ` for the other (Fay's method when ρ > 0);
+    /// `V = Σ_r (θ̂_r − θ̄)² / (R (1−ρ)²)` (Wolter 2007, ch. 3; Judkins 1990).
+    public static func brr(_ design: SurveyDesign, fay rho: Double = 0) throws -> ReplicateWeights {
+        guard rho >= 0 && rho < 1 else { throw DesignError.invalidReplicates("Fay's factor must be in [0, 1), got \(rho)") }
+        let psus = design.psuIndex()
+        var byStratum: [[Int]] = Array(repeating: [], count: design.psuCount.count)
+        for k in 0..<psus.count { byStratum[psus.stratum[k]].append(k) }
+        let strata = byStratum.enumerated().filter { !$0.element.isEmpty }
+        for (h, members) in strata where members.count != 2 {
+            throw DesignError.invalidReplicates("BRR needs exactly 2 PSUs per stratum; stratum '\(design.strataLabels[h])' has \(members.count)")
+        }
+        var order = 1
+        while order < strata.count + 1 { order *= 2 }
+        var multipliers = [[Double]](repeating: [Double](repeating: 0, count: psus.count), count: order)
+        for r in 0..<order {
+            for (column, entry) in strata.enumerated() {
+                // Sylvester: H[r][c] = (−1)^{popcount(r & c)}; column 0 is all ones, so strata use columns 1...
+                let plus = (r & (column + 1)).nonzeroBitCount % 2 == 0
+                multipliers[r][entry.element[0]] = plus ? 2 - rho : rho
+                multipliers[r][entry.element[1]] = plus ? rho : 2 - rho
+            }
+        }
+        return fromMultipliers(design, psus: psus, multipliers: multipliers, method: rho > 0 ? "Fay" : "BRR",
+                               scale: 1 / (Double(order) * (1 - rho) * (1 - rho)),
+                               rscales: [Double](repeating: 1, count: order), degreesOfFreedom: strata.count)
+    }
+
+    static func fromMultipliers(_ design: SurveyDesign, psus: SurveyDesign.PSUIndex, multipliers: [[Double]],
+                                method: String, scale: Double, rscales: [Double], degreesOfFreedom: Int) -> ReplicateWeights {
+        let weights = multipliers.map { m in design.weights.indices.map { design.weights[$0] * m[psus.index[$0]] } }
+        return ReplicateWeights(method: method, weights: weights, scale: scale, rscales: rscales,
+                                degreesOfFreedom: degreesOfFreedom)
+    }
+}
+
+extension SurveyDesign {
+    /// PSUs numbered `0..<count` in order of first appearance, with their stratum.
+    struct PSUIndex {
+        var index: [Int]
+        var stratum: [Int]
+        var count: Int { stratum.count }
+    }
+
+    func psuIndex() -> PSUIndex {
+        var map: [Int32: Int] = [:]
+        var index = [Int](repeating: 0, count: count)
+        var stratum: [Int] = []
+        for i in 0..<count {
+            if let k = map[clusters[i]] { index[i] = k } else {
+                map[clusters[i]] = stratum.count
+                index[i] = stratum.count
+                stratum.append(Int(strata[i]))
+            }
+        }
+        return PSUIndex(index: index, stratum: stratum)
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast, reproducible generator for the bootstrap.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
