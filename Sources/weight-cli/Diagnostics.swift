@@ -28,3 +28,20 @@ enum FileDescriptor {
         }
     }
 }
+
+/// A one-line progress note on stderr, only when stderr is a terminal.
+struct Progress {
+    let label: String
+    let enabled: Bool
+    init(label: String) {
+        self.label = label
+        enabled = Diagnostics.stderrIsTerminal && !Verbosity.quiet
+        if enabled { Diagnostics.write("\(label)…\r") }
+    }
+    func done() { if enabled { Diagnostics.write("\(label): done\n") } }
+}
+
+/// Global verbosity flags set by the commands.
+enum Verbosity {
+    nonisolated(unsafe) static var quiet = false
+}

@@ -66,8 +66,26 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Bounds L,U on w/d for logit or truncated calibration.", valueName: "L,U"))
     var bounds: String?
 
-    @Option(help: "Variance: linearization.")
+    @Option(help: "Variance: linearization | jk1 | jkn | bootstrap | brr | replicates (columns given by --replicate-columns).")
     var variance: String = "linearization"
+
+    @Option(help: "Number of bootstrap replicates.")
+    var replicates: Int = 200
+
+    @Option(help: "Seed of the bootstrap (results are reproducible for a given seed).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Fay's factor ρ for --variance brr (0 = plain BRR).")
+    var fay: Double = 0
+
+    @Option(help: ArgumentHelp("Read replicate weights from the data columns with this prefix (with --variance replicates).", valueName: "prefix"))
+    var replicateColumns: String?
+
+    @Option(help: "Scheme of replicate weights read back: jk1 | bootstrap | brr | fay.")
+    var replicateType: String = "bootstrap"
+
+    @Option(help: ArgumentHelp("Write the data with the (re-calibrated) replicate weights as columns rep_1..rep_R.", valueName: "file"))
+    var writeReplicates: String?
 
     @Option(help: "Interval for proportions: wald | logit | wilson | beta.")
     var ci: String = "wald"
@@ -94,8 +112,15 @@ struct EstimateCommand: ParsableCommand {
         }
         guard ["csv", "json", "md"].contains(format) else { throw ValidationError("--format must be csv, json or md") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
-        guard variance == "linearization" else {
-            throw ValidationError("--variance must be linearization; got '\(variance)'")
+        guard ["linearization", "jk1", "jkn", "bootstrap", "brr", "replicates"].contains(variance) else {
+            throw ValidationError("--variance must be linearization, jk1, jkn, bootstrap, brr or replicates; got '\(variance)'")
+        }
+        if variance == "replicates" && replicateColumns == nil {
+            throw ValidationError("--variance replicates needs --replicate-columns PREFIX")
+        }
+        if variance == "bootstrap" && replicates < 2 { throw ValidationError("--replicates must be at least 2") }
+        if writeReplicates != nil && variance == "linearization" {
+            throw ValidationError("--write-replicates needs a replicate variance (--variance jk1|jkn|bootstrap|brr)")
         }
         _ = try parsedQuantiles()
     }
@@ -120,15 +145,34 @@ struct EstimateCommand: ParsableCommand {
             let table = try Table(contentsOf: data, dialect: dialect)
             var design = try SurveyDesign(table: table, weight: weight, strata: strata, cluster: cluster, fpc: fpc,
                                           lonelyPSU: LonelyPSUPolicy(rawValue: lonelyPsu)!)
+            var reps: ReplicateWeights?
+            switch variance {
+            case "jk1": reps = try ReplicateWeights.jk1(design)
+            case "jkn": reps = try ReplicateWeights.jkn(design)
+            case "bootstrap": reps = try ReplicateWeights.bootstrap(design, replicates: replicates, seed: seed)
+            case "brr": reps = try ReplicateWeights.brr(design, fay: fay)
+            case "replicates":
+                let columns = table.names.filter { $0.hasPrefix(replicateColumns!) }
+                reps = try ReplicateWeights.read(from: table, columns: columns, method: replicateType, fay: fay)
+            default: reps = nil
+            }
             if let margins {
                 let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
                 let m = try MarginsFile.read(margins, scale: scale, dialect: dialect)
-                var methodOptions = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
-                try methodOptions.validate()
-                methodOptions.method = method
+                let methodOptions = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
                 let calibrator = Calibrator(margins: m, method: try methodOptions.calibrationMethod())
                 let result = try calibrator.calibrate(table, baseWeights: design.weights, weightColumn: weight)
                 design = design.calibrated(result)
+                if let r = reps {
+                    let progress = Progress(label: "re-calibrating \(r.weights.count) replicates")
+                    reps = try r.recalibrated(using: calibrator, result: result)
+                    progress.done()
+                }
+            }
+            if let writeReplicates, let reps, let buffer = table.buffer {
+                let columns = reps.weights.enumerated().map { (name: "rep_\($0.offset + 1)", values: $0.element) }
+                try WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
+                    .write(columns: [(name: "weight", values: design.weights)] + columns, to: writeReplicates)
             }
             let kind: StatisticKind
             switch statistic {
@@ -137,7 +181,7 @@ struct EstimateCommand: ParsableCommand {
             case "quantile": kind = .quantile(try parsedQuantiles())
             default: kind = .mean
             }
-            let estimator = SurveyEstimator(table: table, design: design, variance: .linearization,
+            let estimator = SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
                                             interval: IntervalMethod(rawValue: ci)!, level: level)
             let estimates = try estimator.estimate(variables: list(variables), statistic: kind, by: list(by))
             let text: String

@@ -78,7 +78,7 @@ public struct SurveyDesign: Sendable {
         let w = try weight.map { try table.numeric($0).values } ?? [Double](repeating: 1, count: n)
         try AuxiliaryDesign.checkBaseWeights(w, table: table, column: weight)
         var strataCodes = [Int32](repeating: 0, count: n)
-        var labels = [""]
+        var labels = ["(unstratified)"]
         if let strata {
             let c = try table.categorical(strata)
             if let i = c.codes.firstIndex(of: CategoricalColumn.missing) {
