@@ -12,4 +12,18 @@ struct WeightCLI: ParsableCommand {
         """,
         subcommands: [CalibrateCommand.self, EstimateCommand.self]
     )
+
+    /// Parses and runs, mapping usage errors to exit code 1 (bad options), as documented.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Diagnostics.write(fullMessage(for: error) + "\n")
+                exit(withError: ExitCode(1))
+            }
+            exit(withError: error)
+        }
+    }
 }
