@@ -85,7 +85,7 @@ def sha256(path):
 def read_table(frame, name):
     path = os.path.join(frame, name)
     check(os.path.isfile(path), f"{path}: missing")
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # tolerate a byte-order mark
         reader = csv.reader(f)
         header = next(reader, None)
         check(header == HEADERS[name], f"{name}: header is {header}, expected {HEADERS[name]}")

@@ -20,6 +20,10 @@ public struct Table: Sendable {
     /// The file the table was read from, when it was read from one.
     public let buffer: CSVBuffer?
     let dialect: CSVDialect
+    /// For a subset: the row of each record in the original file, so messages still name the right line.
+    var rowMap: [Int]?
+    /// For a subset: the file it came from.
+    var parentBuffer: CSVBuffer?
 
     /// Reads a delimited file.
     public init(contentsOf path: String, dialect: CSVDialect = CSVDialect()) throws {
@@ -71,6 +75,9 @@ public struct Table: Sendable {
     /// Location of a cell for messages.
     public func location(row: Int, column: Int) -> SourceLocation {
         if let buffer { return buffer.location(row: row, column: column) }
+        if let parentBuffer, let rowMap, let j = parentBuffer.header.firstIndex(of: names[column]) {
+            return parentBuffer.location(row: rowMap[row], column: j)
+        }
         return SourceLocation(file: source, line: row + 2, column: column + 1, columnName: names[column])
     }
 
@@ -145,5 +152,20 @@ public enum TableColumn: Sendable {
         case .numeric(let v): return v.count
         case .categorical(let v): return v.count
         }
+    }
+}
+
+extension Table {
+    /// The records at `rows`, in that order, every column kept (as text levels; numeric columns still parse).
+    public func subset(_ rows: [Int]) throws -> Table {
+        var columns: [(String, TableColumn)] = []
+        for name in names {
+            let c = try categorical(name)
+            columns.append((name, .categorical(rows.map { c[$0] })))
+        }
+        var t = Table(columns: columns, source: source)
+        t.rowMap = rows.map { rowMap?[$0] ?? $0 }
+        t.parentBuffer = buffer ?? parentBuffer
+        return t
     }
 }

@@ -251,3 +251,17 @@ rep_estimates("boot_cal_linear", calibrate(bclus1, ~stype + api99, pop_sa))
 rep_estimates("boot_cal_raking", calibrate(bclus1, ~stype + sch.wide, pop_sw, calfun = "raking", epsilon = 1e-13, maxit = 1000))
 write.csv(rep_est, "replicate_estimates.csv", row.names = FALSE, na = "")
 cat(nrow(rep_est), "replicate estimates\n")
+
+# Logistic regression (response propensity models): glm(family = binomial), unweighted and with prior weights.
+glm_rows <- data.frame()
+for (wt in c("none", "pw")) {
+  fit <- if (wt == "none") glm(I(awards == "Yes") ~ stype + api99 + meals, family = binomial, data = apistrat,
+                               control = glm.control(epsilon = 1e-14, maxit = 100))
+         else suppressWarnings(glm(I(awards == "Yes") ~ stype + api99 + meals, family = binomial, data = apistrat,
+                                   weights = pw, control = glm.control(epsilon = 1e-14, maxit = 100)))
+  s <- summary(fit)$coefficients
+  glm_rows <- rbind(glm_rows, data.frame(weights = wt, term = rownames(s), estimate = num(s[, 1]), se = num(s[, 2]),
+                                         deviance = num(deviance(fit))))
+}
+write.csv(glm_rows, "glm_binomial.csv", row.names = FALSE)
+cat(nrow(glm_rows), "glm coefficients\n")
