@@ -178,3 +178,24 @@ public struct AttritionAdjustment: Sendable {
         return out
     }
 }
+
+extension AttritionAdjustment {
+    /// Replicate weights of the retained respondents that carry the whole adjustment: for each wave-1
+    /// replicate, the response model is re-fitted, the classes re-formed, the factors recomputed and the
+    /// second-phase calibration redone (in parallel). Replicates that cannot be adjusted are an error naming them.
+    public func replicateWeights(_ wave1Replicates: ReplicateWeights) throws -> ReplicateWeights {
+        let count = wave1Replicates.weights.count
+        let box = ResultBox(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { r in
+            do { box.set(r, .success(try run(wave1Weights: wave1Replicates.weights[r]).weights)) } catch { box.set(r, .failure(error)) }
+        }
+        var out = wave1Replicates
+        for r in 0..<count {
+            switch box.get(r) {
+            case .success(let w): out.weights[r] = w
+            case .failure(let e): throw DesignError.invalidReplicates("replicate \(r + 1) of \(count) cannot be adjusted: \(e)")
+            }
+        }
+        return out
+    }
+}

@@ -88,6 +88,12 @@ public final class CSVBuffer: Sendable {
         return bytes.withUnsafeBufferPointer { CSVBuffer.unquote($0, s, e) }
     }
 
+    /// The raw header line.
+    public var headerText: String { String(decoding: bytes[headerRange], as: UTF8.self) }
+
+    /// The raw bytes of record `row` (without line ending).
+    public func rawRecordBytes(_ row: Int) -> [UInt8] { Array(rawRecord(row)) }
+
     /// The raw text of a whole record as it stands in the file (without line ending).
     func rawRecord(_ row: Int) -> ArraySlice<UInt8> {
         let (_, end) = rawRange(row: row, column: header.count - 1)

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Weighting
+
+struct AttritionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attrition",
+        abstract: "Weight later waves of a panel for attrition: response model, adjustment, two-phase calibration.",
+        discussion: """
+        Wave 1 is calibrated to the margins. For each later wave k, the respondents present in every wave from 1 \
+        to k get their wave-1 weight times an attrition factor (inverse propensity, or propensity classes), then \
+        are calibrated to the population margins and to the wave-1 weighted totals of --calibrate-to-wave1.
+        Writes DIR/wave1_weighted.csv, DIR/waveK_weighted.csv (rows of wave K; weight 0 for respondents with no \
+        wave-1 record or who missed an earlier wave, with column in_panel) and DIR/longitudinal.csv (wave-1 rows \
+        of those present in every wave, with the weight and, with --replicates, rep_1..rep_R).
+
+        Example:
+          weight-cli attrition --wave1 v1.csv --wave v2.csv --wave v3.csv --id code_insee \\
+            --covariates region,taille,site_web --margins margins.csv --calibrate-to-wave1 site_web \\
+            --output-dir out --report out/attrition.md
+        """
+    )
+
+    @Option(help: ArgumentHelp("Wave-1 file.", valueName: "file")) var wave1: String
+    @Option(name: .customLong("wave"), help: ArgumentHelp("A later wave's file (repeat, in order).", valueName: "file")) var waves: [String] = []
+    @Option(help: ArgumentHelp("Respondent identifier column (in every wave).", valueName: "column")) var id: String
+    @Option(help: ArgumentHelp("Wave-1 covariates of the response model.", valueName: "a,b,c")) var covariates: String
+    @Option(help: ArgumentHelp("Population margins.", valueName: "file")) var margins: String
+    @Option(help: "Calibration method: raking | linear | logit | truncated.") var method: String = "raking"
+    @Option(help: ArgumentHelp("Bounds L,U for logit or truncated.", valueName: "L,U")) var bounds: String?
+    @Option(help: "Adjustment: propensity (inverse propensity) | classes (propensity classes).") var adjustment: String = "classes"
+    @Option(help: "Number of propensity classes.") var classes: Int = 5
+    @Option(help: "Cap on the attrition adjustment factors.") var maxFactor: Double?
+    @Option(help: ArgumentHelp("Wave-1 variables whose wave-1 weighted totals later waves must reproduce.", valueName: "x,y")) var calibrateToWave1: String?
+    @Option(help: ArgumentHelp("Wave-1 base weight column (default 1).", valueName: "column")) var weight: String?
+    @Option(help: ArgumentHelp("Wave-1 variables to report retention by.", valueName: "a,b")) var groupBy: String?
+    @Option(help: "Bootstrap replicates carrying the whole adjustment (0 = none).") var replicates: Int = 0
+    @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir")) var outputDir: String = "."
+    @Option(help: ArgumentHelp("Report file (.json or .md).", valueName: "file")) var report: String?
+    @OptionGroup var inputOptions: InputFormatOptions
+
+    func validate() throws {
+        if waves.isEmpty { throw ValidationError("give at least one later wave with --wave FILE") }
+        guard ["propensity", "classes"].contains(adjustment) else { throw ValidationError("--adjustment must be propensity or classes") }
+        if classes < 1 { throw ValidationError("--classes must be at least 1") }
+        if let maxFactor, !(maxFactor > 1) { throw ValidationError("--max-factor must be greater than 1") }
+        if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md")) { throw ValidationError("--report must end in .json or .md") }
+        if replicates == 1 || replicates < 0 { throw ValidationError("--replicates must be 0 or at least 2") }
+        _ = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
+    }
+
+    func list(_ s: String?) -> [String] {
+        (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func run() throws {
+        try runReporting {
+            FileIO.installInterruptCleanup()
+            let dialect = inputOptions.dialect
+            let tables = try ([wave1] + waves).map { try Table(contentsOf: $0, dialect: dialect) }
+            let panel = try Panel(waves: tables, idColumn: id)
+            let m = try MarginsFile.read(margins, dialect: dialect)
+            let calibrationMethod = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
+            let calibrator = Calibrator(margins: m, method: calibrationMethod)
+            let first = try calibrator.calibrate(tables[0], weightColumn: weight)
+            let adjustmentKind: NonresponseAdjustment = adjustment == "classes" ? .propensityClasses(classes) : .inversePropensity
+            var reports: [AttritionReport] = []
+            var outputs: [(path: String, buffer: CSVBuffer, columns: [(name: String, values: [Double])])] = []
+            outputs.append(("\(outputDir)/wave1_weighted.csv", tables[0].buffer!, [("weight", first.weights)]))
+            var longitudinal: (rows: [Int], weights: [Double])?
+            var lastAdjustment: AttritionAdjustment?
+            for k in 2...tables.count {
+                let adj = AttritionAdjustment(wave1: tables[0], retained: panel.retained(through: k), covariates: list(covariates),
+                                              adjustment: adjustmentKind, maxFactor: maxFactor, margins: m,
+                                              calibrateToWave1: list(calibrateToWave1), method: calibrationMethod, wave: k)
+                let (w, rows, report) = try adj.run(wave1Weights: first.weights)
+                reports.append(report)
+                // Wave-k file: weight for panel members, 0 for the others.
+                var waveWeights = [Double](repeating: 0, count: tables[k - 1].rowCount)
+                var inPanel = [Double](repeating: 0, count: tables[k - 1].rowCount)
+                for (j, r) in rows.enumerated() { let row = panel.rowInWave[r][k - 1]!; waveWeights[row] = w[j]; inPanel[row] = 1 }
+                outputs.append(("\(outputDir)/wave\(k)_weighted.csv", tables[k - 1].buffer!, [("weight", waveWeights), ("in_panel", inPanel)]))
+                if k == tables.count { longitudinal = (rows, w); lastAdjustment = adj }
+            }
+            // Longitudinal file: wave-1 rows of those present throughout.
+            var longColumns: [(name: String, values: [Double])] = []
+            if let longitudinal, let adj = lastAdjustment {
+                let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(tables[0].buffer!, rows: longitudinal.rows), file: wave1, dialect: dialect)
+                longColumns.append(("weight", longitudinal.weights))
+                if replicates >= 2 {
+                    let design = try SurveyDesign(weights: first.baseWeights)
+                    let boot = try ReplicateWeights.bootstrap(design, replicates: replicates, seed: seed).recalibrated(using: calibrator, result: first)
+                    let reps = try adj.replicateWeights(boot)
+                    for (r, w) in reps.weights.enumerated() { longColumns.append(("rep_\(r + 1)", w)) }
+                }
+                outputs.append(("\(outputDir)/longitudinal.csv", subsetBuffer, longColumns))
+            }
+            try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
+            let inputs = [wave1, margins] + waves
+            for o in outputs {
+                let writer = WeightedFileWriter(buffer: o.buffer, decimalComma: dialect.decimalComma)
+                try writer.write(columns: o.columns, to: o.path)
+                _ = inputs
+            }
+            let summary = try AttritionSummary(panel: panel, groupBy: list(groupBy))
+            if let report {
+                let text = report.hasSuffix(".json") ? try AttritionReportWriter.json(summary: summary, wave1: first.report, waves: reports)
+                    : AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
+                try FileIO.writeAtomically(text, to: report, inputs: inputs)
+            }
+            for w in summary.waves {
+                Diagnostics.note("wave \(w.wave): \(w.respondents) respondents, \(w.retainedFromWave1) present since wave 1 (\(String(format: "%.1f", 100 * w.retentionRate))%)\(w.newcomers > 0 ? ", \(w.newcomers) without a wave-1 record (weight 0)" : "")")
+            }
+        }
+    }
+
+    /// The header and the given records of a file, as bytes (to write a subset with the same layout).
+    static func subsetBytes(_ buffer: CSVBuffer, rows: [Int]) throws -> [UInt8] {
+        var out = Array(buffer.headerText.utf8) + Array(buffer.lineEnding.utf8)
+        for r in rows { out += buffer.rawRecordBytes(r) + Array(buffer.lineEnding.utf8) }
+        return out
+    }
+}
