@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
-WEIGHTING_MONTE_CARLO=1 swift test -c release --filter MonteCarlo 2>&1 | grep -E "MONTE CARLO|passed|failed"
+WEIGHTING_MONTE_CARLO=1 swift test -c release --filter "MonteCarlo|AttritionSimulation" 2>&1 | grep -E "MONTE CARLO|ATTRITION|passed|failed"

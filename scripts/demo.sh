@@ -23,7 +23,7 @@ vars=site_web,feuille_de_route,open_data,charte_teletravail,saas,formation_cyber
 python3 - "$out" <<'PY'
 import csv, sys
 out = sys.argv[1]
-truth = {r["indicator"]: float(r["population_rate"]) for r in csv.DictReader(open("data/sample/barometre_truth.csv"))}
+truth = {r["indicator"]: float(r["population_rate"]) for r in csv.DictReader(open("data/sample/barometre_truth.csv")) if r["wave"] == "1"}
 def oui(path):
     return {r["variable"]: r for r in csv.DictReader(open(path, encoding="utf-8")) if r["level"] == "oui"}
 raw, wtd = oui(f"{out}/brut.csv"), oui(f"{out}/pondere.csv")

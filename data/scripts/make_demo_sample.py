@@ -47,13 +47,18 @@ def main():
     if len(frame) != 34875:
         sys.exit(f"expected 34,875 communes in {FRAME}, found {len(frame)}")
     truth_sum = {k: 0.0 for k in INDICATORS}
+    truth_by_wave = {wave: {k: 0.0 for k in INDICATORS} for wave in (1, 2, 3)}
     rows = []
+    members = []  # wave-1 respondents, for the later waves
     for c in frame:
         size = SIZES.index(c["taille"])
         maturity = rng.gauss(0.0, 1.0)
         probs = {k: expit(a + b * size + m * maturity) for k, (a, b, m) in INDICATORS.items()}
         for k, p in probs.items():
             truth_sum[k] += p
+        for wave in (1, 2, 3):
+            for k, (a, b, m) in INDICATORS.items():
+                truth_by_wave[wave][k] += expit(a + b * size + m * maturity + 0.3 * (wave - 1))
         propensity = 0.034 * (3.0 if c["reg_code"] in OVER else 4.0 if c["reg_code"] in DROM else 1.0) * math.sqrt(1 + int(c["population"]) / 1500.0)
         propensity *= 1.0 + 0.25 * maturity  # more mature communes answer more
         if rng.random() < min(max(propensity, 0.0), 0.95):
@@ -63,6 +68,7 @@ def main():
             score = round(40 + 8 * size + 10 * maturity + rng.gauss(0, 5), 1)
             rows.append([c["code_insee"], c["reg_nom"], c["taille"], c["population"]]
                         + [answers[k] for k in INDICATORS] + [score])
+            members.append((c, size, maturity, probs))
     os.makedirs(OUT, exist_ok=True)
     tmp = os.path.join(OUT, ".barometre_vague1.csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as f:
@@ -73,10 +79,38 @@ def main():
     tmp = os.path.join(OUT, ".barometre_truth.csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["indicator", "population_rate"])
-        for k in INDICATORS:
-            w.writerow([k, f"{truth_sum[k] / len(frame):.6f}"])
+        w.writerow(["indicator", "wave", "population_rate"])
+        for wave in (1, 2, 3):
+            for k in INDICATORS:
+                w.writerow([k, wave, f"{truth_by_wave[wave][k] / len(frame):.6f}"])
     os.replace(tmp, os.path.join(OUT, "barometre_truth.csv"))
+    # Waves 2 and 3: the same communes asked again; staying depends on size and on digital maturity (the
+    # mature stay), so those who remain are not like those who left. Rates drift up by 0.3 on the logit
+    # scale per wave (digital progress); the truth of wave k uses the same drift over the whole frame.
+    retained = members
+    header = ["code_insee", "region", "taille", "population"] + list(INDICATORS) + ["score_maturite"]
+    for wave, keep_rate in [(2, 0.244), (3, 0.935)]:
+        drift = 0.3 * (wave - 1)
+        kept = []
+        out_rows = []
+        for c, size, maturity, probs in retained:
+            stay = keep_rate * (0.75 + 0.08 * size) * (1 + 0.5 * max(min(maturity, 1.5), -1.5)) if wave == 2 else keep_rate
+            if rng.random() < min(max(stay, 0.0), 1.0):
+                kept.append((c, size, maturity, probs))
+                answers = {}
+                for k, (a, b, m) in INDICATORS.items():
+                    answers[k] = "oui" if rng.random() < expit(a + b * size + m * maturity + drift) else "non"
+                score = round(40 + 8 * size + 10 * maturity + 3 * (wave - 1) + rng.gauss(0, 5), 1)
+                out_rows.append([c["code_insee"], c["reg_nom"], c["taille"], c["population"]]
+                                + [answers[k] for k in INDICATORS] + [score])
+        retained = kept
+        tmp = os.path.join(OUT, f".barometre_vague{wave}.csv.tmp")
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            w.writerows(out_rows)
+        os.replace(tmp, os.path.join(OUT, f"barometre_vague{wave}.csv"))
+        print(f"wave {wave}: {len(out_rows)} respondents")
     print(f"{len(rows)} respondents written to {OUT}")
 
 

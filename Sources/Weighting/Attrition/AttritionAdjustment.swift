@@ -88,7 +88,11 @@ public struct AttritionAdjustment: Sendable {
         guard !rows.isEmpty else { throw CalibrationError.invalidOption("no wave-1 respondent is present at wave \(wave)") }
         let mm = try ModelMatrix(table: wave1, covariates: covariates)
         let y = retained.map { $0 ? 1.0 : 0.0 }
-        let fit = try LogisticRegression.fit(x: mm.x, terms: mm.terms, y: y, weights: w1)
+        try checkSeparation()
+        // Survey-weighted fit with the weights normalized to the sample size, so the model-based standard errors
+        // in the report stay on the sample's scale (the coefficients do not depend on the normalization).
+        let scale = Double(n) / w1.reduce(0, +)
+        let fit = try LogisticRegression.fit(x: mm.x, terms: mm.terms, y: y, weights: w1.map { $0 * scale })
         var factor = [Double](repeating: 0, count: n)
         switch adjustment {
         case .inversePropensity:
@@ -125,13 +129,32 @@ public struct AttritionAdjustment: Sendable {
             }
         }
         let respondents = try wave1.subset(rows)
-        let result = try Calibrator(margins: allMargins, method: method).calibrate(respondents, baseWeights: adjusted)
+        var options = CalibrationOptions()
+        options.allowsZeroBaseWeights = true  // replicates leave records out
+        let result = try Calibrator(margins: allMargins, method: method, options: options).calibrate(respondents, baseWeights: adjusted)
         let balance = try balanceDiagnostics(w1: w1, rows: rows, final: result.weights)
         let report = AttritionReport(wave: wave, wave1Respondents: n, retained: rows.count, model: fit,
                                      adjustment: { if case .propensityClasses(let k) = adjustment { return "\(k) propensity classes" }; return "inverse propensity" }(),
                                      factors: WeightSummary(rows.map { factor[$0] }), cappedFactors: capped, balance: balance,
                                      calibration: result.report)
         return (result.weights, rows, report)
+    }
+
+    /// A level of a categorical covariate in which everyone stayed, or everyone left, makes the response model
+    /// diverge (complete separation): named here before fitting.
+    func checkSeparation() throws {
+        for v in covariates {
+            guard (try? wave1.numeric(v)) == nil else { continue }
+            let c = try wave1.categorical(v)
+            var total = [Int](repeating: 0, count: c.levels.count), stayed = total
+            for i in 0..<c.count where c.codes[i] != CategoricalColumn.missing {
+                total[Int(c.codes[i])] += 1
+                if retained[i] { stayed[Int(c.codes[i])] += 1 }
+            }
+            for (l, level) in c.levels.enumerated() where total[l] > 0 && (stayed[l] == 0 || stayed[l] == total[l]) {
+                throw LogisticError.separation("\(v)=\(level) (all \(total[l]) record(s) \(stayed[l] == 0 ? "dropped out" : "stayed") at wave \(wave))")
+            }
+        }
     }
 
     /// Class (0..<count) of each value by quantiles: equal-count groups of the sorted values.

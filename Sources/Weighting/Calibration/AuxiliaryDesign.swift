@@ -44,8 +44,8 @@ struct AuxiliaryDesign: Sendable {
 
 extension AuxiliaryDesign {
     /// Checks base weights: every one must be a finite number > 0.
-    static func checkBaseWeights(_ d: [Double], table: Table, column: String?) throws {
-        for (i, v) in d.enumerated() where !(v > 0) || !v.isFinite {
+    static func checkBaseWeights(_ d: [Double], table: Table, column: String?, allowZero: Bool = false) throws {
+        for (i, v) in d.enumerated() where !(v > 0 || (allowZero && v == 0)) || !v.isFinite {
             let col = column.flatMap { table.names.firstIndex(of: $0) }
             let loc = col.map { table.location(row: i, column: $0) } ?? SourceLocation(file: table.source, line: i + 2)
             throw CalibrationError.invalidBaseWeight(loc, value: v.isNaN ? "missing" : Table.format(v))

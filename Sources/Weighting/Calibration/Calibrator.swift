@@ -41,7 +41,7 @@ public struct Calibrator: Sendable {
     public func calibrate(_ table: Table, baseWeights d: [Double], weightColumn: String? = nil) throws -> CalibrationResult {
         precondition(d.count == table.rowCount, "one base weight per record")
         try validateOptions()
-        try AuxiliaryDesign.checkBaseWeights(d, table: table, column: weightColumn)
+        try AuxiliaryDesign.checkBaseWeights(d, table: table, column: weightColumn, allowZero: options.allowsZeroBaseWeights)
         var margins = self.margins
         try margins.checkConsistentTotals(relativeTolerance: options.totalsTolerance)
         var collapsed: [String] = []
@@ -104,7 +104,7 @@ public struct Calibrator: Sendable {
             notes.append("implied by the other constraints in the sample (left out of the solve, met all the same): "
                          + redundantLabels.joined(separator: ", "))
         }
-        let g = zip(w, d).map { $0 / $1 }
+        let g = zip(w, d).compactMap { $1 > 0 ? $0 / $1 : nil }
         let report = CalibrationReport(
             method: method.name, bounds: method.bounds.map { [$0.lower, $0.upper] }, algorithm: solved.algorithm,
             iterations: solved.iterations, converged: true, maxDeviation: maxDev, trace: solved.trace,
