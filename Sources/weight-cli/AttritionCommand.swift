@@ -21,8 +21,10 @@ struct AttritionCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("Wave-1 file.", valueName: "file")) var wave1: String
+    @Option(help: ArgumentHelp("Wave-1 file.", valueName: "file")) var wave1: String?
     @Option(name: .customLong("wave"), help: ArgumentHelp("A later wave's file (repeat, in order).", valueName: "file")) var waves: [String] = []
+    @Option(help: ArgumentHelp("One long file holding every wave (instead of --wave1/--wave), with --wave-column.", valueName: "file")) var long: String?
+    @Option(help: ArgumentHelp("Column of the long file giving the wave (waves in increasing order).", valueName: "column")) var waveColumn: String?
     @Option(help: ArgumentHelp("Respondent identifier column (in every wave).", valueName: "column")) var id: String
     @Option(help: ArgumentHelp("Wave-1 covariates of the response model.", valueName: "a,b,c")) var covariates: String
     @Option(help: ArgumentHelp("Population margins.", valueName: "file")) var margins: String
@@ -41,7 +43,13 @@ struct AttritionCommand: ParsableCommand {
     @OptionGroup var inputOptions: InputFormatOptions
 
     func validate() throws {
-        if waves.isEmpty { throw ValidationError("give at least one later wave with --wave FILE") }
+        if long != nil {
+            if waveColumn == nil { throw ValidationError("--long needs --wave-column COLUMN") }
+            if wave1 != nil || !waves.isEmpty { throw ValidationError("give either --long with --wave-column, or --wave1 and --wave files") }
+        } else {
+            if wave1 == nil { throw ValidationError("give --wave1 FILE (or --long FILE --wave-column COLUMN)") }
+            if waves.isEmpty { throw ValidationError("give at least one later wave with --wave FILE") }
+        }
         guard ["propensity", "classes"].contains(adjustment) else { throw ValidationError("--adjustment must be propensity or classes") }
         if classes < 1 { throw ValidationError("--classes must be at least 1") }
         if let maxFactor, !(maxFactor > 1) { throw ValidationError("--max-factor must be greater than 1") }
@@ -58,7 +66,8 @@ struct AttritionCommand: ParsableCommand {
         try runReporting {
             FileIO.installInterruptCleanup()
             let dialect = inputOptions.dialect
-            let tables = try ([wave1] + waves).map { try Table(contentsOf: $0, dialect: dialect) }
+            let tables = try loadWaves(dialect: dialect)
+            let wave1 = self.wave1 ?? long!
             let panel = try Panel(waves: tables, idColumn: id)
             let m = try MarginsFile.read(margins, dialect: dialect)
             let calibrationMethod = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
@@ -67,26 +76,52 @@ struct AttritionCommand: ParsableCommand {
             let adjustmentKind: NonresponseAdjustment = adjustment == "classes" ? .propensityClasses(classes) : .inversePropensity
             var reports: [AttritionReport] = []
             var outputs: [(path: String, buffer: CSVBuffer, columns: [(name: String, values: [Double])])] = []
-            outputs.append(("\(outputDir)/wave1_weighted.csv", tables[0].buffer!, [("weight", first.weights)]))
+            // Cross-sectional weight of each row of each wave (0 for rows outside the panel).
+            var waveWeights: [[Double]] = [first.weights]
+            var waveInPanel: [[Double]] = [[Double](repeating: 1, count: tables[0].rowCount)]
             var longitudinal: (rows: [Int], weights: [Double])?
-            var lastAdjustment: AttritionAdjustment?
+            func makeAdjustment(_ retained: [Bool], wave k: Int) -> AttritionAdjustment {
+                AttritionAdjustment(wave1: tables[0], retained: retained, covariates: list(covariates), adjustment: adjustmentKind,
+                                    maxFactor: maxFactor, margins: m, calibrateToWave1: list(calibrateToWave1),
+                                    method: calibrationMethod, wave: k)
+            }
             for k in 2...tables.count {
-                let adj = AttritionAdjustment(wave1: tables[0], retained: panel.retained(through: k), covariates: list(covariates),
-                                              adjustment: adjustmentKind, maxFactor: maxFactor, margins: m,
-                                              calibrateToWave1: list(calibrateToWave1), method: calibrationMethod, wave: k)
-                let (w, rows, report) = try adj.run(wave1Weights: first.weights)
+                // Cross-sectional: wave-1 respondents present at wave k (whatever they did in between).
+                let present = panel.rowInWave.map { $0[k - 1] != nil }
+                let (w, rows, report) = try makeAdjustment(present, wave: k).run(wave1Weights: first.weights)
                 reports.append(report)
-                // Wave-k file: weight for panel members, 0 for the others.
-                var waveWeights = [Double](repeating: 0, count: tables[k - 1].rowCount)
+                var ww = [Double](repeating: 0, count: tables[k - 1].rowCount)
                 var inPanel = [Double](repeating: 0, count: tables[k - 1].rowCount)
-                for (j, r) in rows.enumerated() { let row = panel.rowInWave[r][k - 1]!; waveWeights[row] = w[j]; inPanel[row] = 1 }
-                outputs.append(("\(outputDir)/wave\(k)_weighted.csv", tables[k - 1].buffer!, [("weight", waveWeights), ("in_panel", inPanel)]))
-                if k == tables.count { longitudinal = (rows, w); lastAdjustment = adj }
+                for (j, r) in rows.enumerated() { let row = panel.rowInWave[r][k - 1]!; ww[row] = w[j]; inPanel[row] = 1 }
+                waveWeights.append(ww)
+                waveInPanel.append(inPanel)
+            }
+            // Longitudinal: present in every wave.
+            let through = panel.retained(through: tables.count)
+            let lastAdjustment: AttritionAdjustment? = makeAdjustment(through, wave: tables.count)
+            if let adj = lastAdjustment {
+                let (w, rows, _) = try adj.run(wave1Weights: first.weights)
+                longitudinal = (rows, w)
+            }
+            if long != nil {
+                // One output for the long file: each row's cross-sectional weight.
+                let buffer = tables[0].sourceBuffer!
+                var weightColumn = [Double](repeating: 0, count: buffer.rowCount), inPanelColumn = weightColumn
+                for (k, t) in tables.enumerated() {
+                    for (i, row) in t.sourceRows!.enumerated() { weightColumn[row] = waveWeights[k][i]; inPanelColumn[row] = waveInPanel[k][i] }
+                }
+                outputs.append(("\(outputDir)/long_weighted.csv", buffer, [("weight", weightColumn), ("in_panel", inPanelColumn)]))
+            } else {
+                outputs.append(("\(outputDir)/wave1_weighted.csv", tables[0].buffer!, [("weight", first.weights)]))
+                for k in 2...tables.count {
+                    outputs.append(("\(outputDir)/wave\(k)_weighted.csv", tables[k - 1].buffer!, [("weight", waveWeights[k - 1]), ("in_panel", waveInPanel[k - 1])]))
+                }
             }
             // Longitudinal file: wave-1 rows of those present throughout.
             var longColumns: [(name: String, values: [Double])] = []
             if let longitudinal, let adj = lastAdjustment {
-                let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(tables[0].buffer!, rows: longitudinal.rows), file: wave1, dialect: dialect)
+                let sourceRows = longitudinal.rows.map { tables[0].sourceRows?[$0] ?? $0 }
+                let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(tables[0].sourceBuffer!, rows: sourceRows), file: wave1, dialect: dialect)
                 longColumns.append(("weight", longitudinal.weights))
                 if replicates >= 2 {
                     let design = try SurveyDesign(weights: first.baseWeights)
@@ -113,6 +148,24 @@ struct AttritionCommand: ParsableCommand {
                 Diagnostics.note("wave \(w.wave): \(w.respondents) respondents, \(w.retainedFromWave1) present since wave 1 (\(String(format: "%.1f", 100 * w.retentionRate))%)\(w.newcomers > 0 ? ", \(w.newcomers) without a wave-1 record (weight 0)" : "")")
             }
         }
+    }
+
+    /// The waves, from separate files or split from one long file by the wave column.
+    func loadWaves(dialect: CSVDialect) throws -> [Table] {
+        guard let long, let waveColumn else {
+            return try ([wave1!] + waves).map { try Table(contentsOf: $0, dialect: dialect) }
+        }
+        let table = try Table(contentsOf: long, dialect: dialect)
+        let wave = try table.categorical(waveColumn)
+        if let i = wave.codes.firstIndex(of: CategoricalColumn.missing) {
+            throw DesignError.missingDesignValue(variable: waveColumn, firstSeen: table.location(row: i, column: try table.index(of: waveColumn)))
+        }
+        let order = wave.levels.indices.sorted {
+            let a = Double(wave.levels[$0]), b = Double(wave.levels[$1])
+            if let a, let b { return a < b }
+            return wave.levels[$0] < wave.levels[$1]
+        }
+        return try order.map { level in try table.subset((0..<table.rowCount).filter { wave.codes[$0] == UInt32(level) }) }
     }
 
     /// The header and the given records of a file, as bytes (to write a subset with the same layout).

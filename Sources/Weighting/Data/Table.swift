@@ -25,6 +25,11 @@ public struct Table: Sendable {
     /// For a subset: the file it came from.
     var parentBuffer: CSVBuffer?
 
+    /// For a table made by ``subset(_:)``: the row of each record in the original file.
+    public var sourceRows: [Int]? { rowMap }
+    /// The file the table (or the table it is a subset of) was read from.
+    public var sourceBuffer: CSVBuffer? { buffer ?? parentBuffer }
+
     /// Reads a delimited file.
     public init(contentsOf path: String, dialect: CSVDialect = CSVDialect()) throws {
         let buffer = try CSVBuffer(contentsOf: path, dialect: dialect)
