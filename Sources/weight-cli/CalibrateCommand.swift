@@ -33,12 +33,12 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Write the calibration report (.json or .md).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the calibration report (.json, .md, or .html with charts).", valueName: "file"))
     var report: String?
 
     func validate() throws {
-        if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md")) {
-            throw ValidationError("--report must end in .json or .md, got '\(report)'")
+        if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md") || report.hasSuffix(".html")) {
+            throw ValidationError("--report must end in .json, .md or .html, got '\(report)'")
         }
     }
 
@@ -58,7 +58,15 @@ struct CalibrateCommand: ParsableCommand {
             // Render everything before writing anything, so a failure leaves no output behind.
             var reportText: String?
             if let report {
-                reportText = report.hasSuffix(".json") ? try result.report.json() : result.report.markdown()
+                if report.hasSuffix(".json") {
+                    reportText = try result.report.json()
+                } else if report.hasSuffix(".html") {
+                    var html = HTMLReport(title: "Calibration report: \(data)")
+                    html.add(calibration: result.report, weights: result.weights)
+                    reportText = html.render()
+                } else {
+                    reportText = result.report.markdown()
+                }
             }
             if let output {
                 try writer.write(columns: [(weightColumn, result.weights)], to: output)

@@ -51,7 +51,7 @@ struct CalibrateErrorTests {
              message: "cannot be reached within the bounds"),
         Case(name: "post-stratification on two margins", args: ["--method", "poststratify"], status: 1,
              message: "post-stratification takes one categorical margin"),
-        Case(name: "bad report extension", args: ["--report", "r.txt"], status: 1, message: "--report must end in .json or .md"),
+        Case(name: "bad report extension", args: ["--report", "r.txt"], status: 1, message: "--report must end in .json, .md or .html"),
         Case(name: "shares not summing to one", margins: "variable,level,target\nregion,Nord,0.5\nregion,Sud,0.4\n",
              args: ["--targets", "shares", "--population", "100"], status: 1, message: "shares of margin 'region' sum to 0.9"),
     ]

@@ -1,0 +1,165 @@
+import Foundation
+
+/// Small SVG charts written by Weighting itself (no JavaScript, no external resources).
+public enum SVGChart {
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func f(_ x: Double) -> String { String(format: "%.1f", x) }
+
+    /// Histogram of values in `bins` equal-width bins.
+    public static func histogram(_ values: [Double], bins: Int = 30, title: String, width: Double = 640, height: Double = 240) -> String {
+        guard let lo = values.min(), let hi = values.max(), !values.isEmpty else { return "" }
+        let span = hi > lo ? hi - lo : 1
+        var counts = [Int](repeating: 0, count: bins)
+        for v in values { counts[min(bins - 1, Int((v - lo) / span * Double(bins)))] += 1 }
+        let maxCount = Double(counts.max() ?? 1)
+        let left = 50.0, bottom = height - 30, plotW = width - left - 10, plotH = bottom - 30
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart histogram\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        s += "<text x=\"\(f(left))\" y=\"18\" font-size=\"13\">\(escape(title))</text>"
+        let bw = plotW / Double(bins)
+        for (k, c) in counts.enumerated() where c > 0 {
+            let h = Double(c) / maxCount * plotH
+            s += "<rect class=\"bar\" x=\"\(f(left + Double(k) * bw))\" y=\"\(f(bottom - h))\" width=\"\(f(max(1, bw - 1)))\" height=\"\(f(h))\" fill=\"#4878a8\"><title>\(c)</title></rect>"
+        }
+        s += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + plotW))\" y2=\"\(f(bottom))\" stroke=\"#333\"/>"
+        s += "<text x=\"\(f(left))\" y=\"\(f(bottom + 16))\" font-size=\"11\">\(escape(Number.fixed(lo, 2)))</text>"
+        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(bottom + 16))\" font-size=\"11\" text-anchor=\"end\">\(escape(Number.fixed(hi, 2)))</text>"
+        s += "<text x=\"\(f(left - 6))\" y=\"\(f(bottom - plotH + 4))\" font-size=\"11\" text-anchor=\"end\">\(Int(maxCount))</text>"
+        return s + "</svg>"
+    }
+
+    /// Line chart of a convergence trace on a log10 scale.
+    public static func trace(_ values: [Double], title: String, width: Double = 640, height: Double = 220) -> String {
+        let pts = values.map { max($0, 1e-17) }
+        guard !pts.isEmpty else { return "" }
+        let logs = pts.map { log10($0) }
+        let lo = floor(logs.min()!), hi = ceil(max(logs.max()!, lo + 1))
+        let left = 50.0, bottom = height - 30, plotW = width - left - 10, plotH = bottom - 30
+        func x(_ i: Int) -> Double { left + (pts.count > 1 ? Double(i) / Double(pts.count - 1) : 0.5) * plotW }
+        func y(_ v: Double) -> Double { bottom - (v - lo) / (hi - lo) * plotH }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart trace\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        s += "<text x=\"\(f(left))\" y=\"18\" font-size=\"13\">\(escape(title))</text>"
+        s += "<polyline fill=\"none\" stroke=\"#b5462f\" stroke-width=\"2\" points=\"\(logs.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " "))\"/>"
+        for (i, v) in logs.enumerated() { s += "<circle class=\"point\" cx=\"\(f(x(i)))\" cy=\"\(f(y(v)))\" r=\"3\" fill=\"#b5462f\"><title>iteration \(i): \(String(format: "%.2e", pts[i]))</title></circle>" }
+        s += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + plotW))\" y2=\"\(f(bottom))\" stroke=\"#333\"/>"
+        s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(hi) + 4))\" font-size=\"11\" text-anchor=\"end\">1e\(Int(hi))</text>"
+        s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(lo) + 4))\" font-size=\"11\" text-anchor=\"end\">1e\(Int(lo))</text>"
+        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(bottom + 16))\" font-size=\"11\" text-anchor=\"end\">iteration \(pts.count - 1)</text>"
+        return s + "</svg>"
+    }
+
+    /// Horizontal bars per margin level: target share against weighted share before and after.
+    public static func margins(_ constraints: [ConstraintDiagnostic], title: String, width: Double = 640) -> String {
+        let cats = constraints.filter { $0.level != nil }
+        guard !cats.isEmpty else { return "" }
+        var totals: [String: (Double, Double, Double)] = [:]
+        for c in cats {
+            let t = totals[c.margin] ?? (0, 0, 0)
+            totals[c.margin] = (t.0 + c.target, t.1 + c.before, t.2 + c.after)
+        }
+        let rowH = 18.0, left = 230.0, plotW = width - left - 60
+        let height = 40 + Double(cats.count) * rowH + 20
+        var maxShare = 0.0
+        for c in cats { let t = totals[c.margin]!; maxShare = max(maxShare, c.target / t.0, c.before / t.1, c.after / t.2) }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart margins\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        s += "<text x=\"10\" y=\"18\" font-size=\"13\">\(escape(title))</text>"
+        s += "<text x=\"\(f(left))\" y=\"34\" font-size=\"11\"><tspan fill=\"#999\">■ before</tspan> <tspan fill=\"#4878a8\">■ after</tspan> <tspan fill=\"#b5462f\">| target</tspan></text>"
+        for (k, c) in cats.enumerated() {
+            let t = totals[c.margin]!
+            let y0 = 40 + Double(k) * rowH
+            func w(_ share: Double) -> Double { share / maxShare * plotW }
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y0 + 12))\" font-size=\"11\" text-anchor=\"end\">\(escape(c.label))</text>"
+            s += "<rect class=\"before\" x=\"\(f(left))\" y=\"\(f(y0 + 2))\" width=\"\(f(w(c.before / t.1)))\" height=\"6\" fill=\"#999\"/>"
+            s += "<rect class=\"after\" x=\"\(f(left))\" y=\"\(f(y0 + 8))\" width=\"\(f(w(c.after / t.2)))\" height=\"6\" fill=\"#4878a8\"/>"
+            s += "<line class=\"target\" x1=\"\(f(left + w(c.target / t.0)))\" x2=\"\(f(left + w(c.target / t.0)))\" y1=\"\(f(y0))\" y2=\"\(f(y0 + 16))\" stroke=\"#b5462f\" stroke-width=\"2\"/>"
+        }
+        return s + "</svg>"
+    }
+
+    /// Dot plot: raw (open circle) and weighted (filled) with its confidence interval, per indicator.
+    public static func comparison(_ rows: [ComparisonRow], title: String, truth: [String: Double] = [:], width: Double = 640) -> String {
+        guard !rows.isEmpty else { return "" }
+        let rowH = 22.0, left = 260.0, plotW = width - left - 20
+        let height = 50 + Double(rows.count) * rowH + 24
+        var lo = Double.infinity, hi = -Double.infinity
+        for r in rows {
+            for v in [r.raw, r.weighted, r.ciLow ?? r.weighted, r.ciHigh ?? r.weighted] { lo = min(lo, v); hi = max(hi, v) }
+        }
+        for v in truth.values { lo = min(lo, v); hi = max(hi, v) }
+        let pad = (hi - lo) * 0.05 + 1e-12
+        lo -= pad; hi += pad
+        func x(_ v: Double) -> Double { left + (v - lo) / (hi - lo) * plotW }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart comparison\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        s += "<text x=\"10\" y=\"18\" font-size=\"13\">\(escape(title))</text>"
+        s += "<text x=\"\(f(left))\" y=\"36\" font-size=\"11\">○ raw  ● weighted with interval\(truth.isEmpty ? "" : "  ◆ truth")</text>"
+        for (k, r) in rows.enumerated() {
+            let y = 50 + Double(k) * rowH + 8
+            let name = (r.level.map { "\(r.variable) = \($0)" } ?? r.variable) + (r.domain.map { " (\($0))" } ?? "")
+            s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"11\" text-anchor=\"end\">\(escape(name))</text>"
+            if let a = r.ciLow, let b = r.ciHigh {
+                s += "<line class=\"ci\" x1=\"\(f(x(a)))\" x2=\"\(f(x(b)))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#4878a8\" stroke-width=\"2\"/>"
+            }
+            s += "<circle class=\"raw\" cx=\"\(f(x(r.raw)))\" cy=\"\(f(y))\" r=\"4\" fill=\"white\" stroke=\"#555\"><title>raw \(Number.fixed(r.raw, 4))</title></circle>"
+            s += "<circle class=\"weighted\" cx=\"\(f(x(r.weighted)))\" cy=\"\(f(y))\" r=\"4\" fill=\"#4878a8\"><title>weighted \(Number.fixed(r.weighted, 4))</title></circle>"
+            if let t = truth[r.variable] {
+                s += "<rect class=\"truth\" x=\"\(f(x(t) - 3.5))\" y=\"\(f(y - 3.5))\" width=\"7\" height=\"7\" transform=\"rotate(45 \(f(x(t))) \(f(y)))\" fill=\"#b5462f\"><title>truth \(Number.fixed(t, 4))</title></rect>"
+            }
+        }
+        let axisY = 50 + Double(rows.count) * rowH + 4
+        s += "<line x1=\"\(f(left))\" y1=\"\(f(axisY))\" x2=\"\(f(left + plotW))\" y2=\"\(f(axisY))\" stroke=\"#333\"/>"
+        s += "<text x=\"\(f(left))\" y=\"\(f(axisY + 14))\" font-size=\"11\">\(Number.fixed(lo, 3))</text>"
+        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(axisY + 14))\" font-size=\"11\" text-anchor=\"end\">\(Number.fixed(hi, 3))</text>"
+        return s + "</svg>"
+    }
+}
+
+/// A self-contained HTML report (inline CSS, inline SVG, no script, no network).
+public struct HTMLReport: Sendable {
+    /// Title.
+    public var title: String
+    var sections: [String] = []
+
+    /// Starts a report.
+    public init(title: String) { self.title = title }
+
+    /// Adds a section with a heading and raw HTML content.
+    public mutating func section(_ heading: String, _ html: String) {
+        sections.append("<section><h2>\(SVGChart.escape(heading))</h2>\n\(html)\n</section>")
+    }
+
+    /// Adds a calibration report: summary, margins chart and table, weight histogram, convergence trace.
+    public mutating func add(calibration r: CalibrationReport, weights: [Double], heading: String = "Calibration") {
+        var summary = "<table class=\"summary\"><tr><th>method</th><td>\(SVGChart.escape(r.method))\(r.bounds.map { " [\(Number.short($0[0])), \(Number.short($0[1]))]" } ?? "")</td></tr>"
+        summary += "<tr><th>respondents</th><td>\(r.respondents)</td></tr><tr><th>iterations</th><td>\(r.iterations) (\(r.algorithm))</td></tr>"
+        summary += "<tr><th>max relative deviation</th><td>\(Number.scientific(r.maxDeviation))</td></tr>"
+        summary += "<tr><th>Kish deff</th><td>\(Number.fixed(r.kishBefore.designEffect, 3)) → \(Number.fixed(r.kishAfter.designEffect, 3))</td></tr>"
+        summary += "<tr><th>effective n</th><td>\(Number.fixed(r.kishBefore.effectiveSampleSize, 1)) → \(Number.fixed(r.kishAfter.effectiveSampleSize, 1))</td></tr></table>"
+        section(heading, summary)
+        var table = "<table class=\"margins\"><thead><tr><th>constraint</th><th>target</th><th>respondents</th><th>before</th><th>after</th><th>deviation</th></tr></thead><tbody>"
+        for c in r.constraints {
+            table += "<tr><td>\(SVGChart.escape(c.label))</td><td>\(Number.fixed(c.target, 1))</td><td>\(c.respondents)</td><td>\(Number.fixed(c.before, 1))</td><td>\(Number.fixed(c.after, 1))</td><td>\(Number.scientific(c.deviation))</td></tr>"
+        }
+        table += "</tbody></table>"
+        section("\(heading): margins before and after", SVGChart.margins(r.constraints, title: "Shares of each margin level") + table)
+        section("\(heading): weights", SVGChart.histogram(weights, title: "Distribution of the final weights"))
+        section("\(heading): convergence", SVGChart.trace(r.trace, title: "Largest relative deviation by iteration (log scale)"))
+    }
+
+    /// The document.
+    public func render() -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(SVGChart.escape(title))</title>
+        <style>body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:.5em 0}
+        td,th{border:1px solid #ccc;padding:2px 8px;font-size:13px;text-align:right}th:first-child,td:first-child{text-align:left}
+        svg{display:block;margin:.5em 0}h2{border-bottom:1px solid #ddd}</style></head>
+        <body><h1>\(SVGChart.escape(title))</h1>
+        \(sections.joined(separator: "\n"))
+        </body></html>
+
+        """
+    }
+}

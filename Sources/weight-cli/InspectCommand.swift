@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Weighting
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Read and parse a data file: rows, columns, types, missing values and levels.",
+        discussion: """
+        Parses every field of every column (as a number when all values are numbers, else as levels), so it also \
+        checks a file before a long job. It is the reading floor the benchmarks compare against.
+
+        Example:
+          weight-cli inspect sample.csv
+        """
+    )
+
+    @Argument(help: "The data file.") var data: String
+    @OptionGroup var inputOptions: InputFormatOptions
+
+    func run() throws {
+        try runReporting {
+            let table = try Table(contentsOf: data, dialect: inputOptions.dialect)
+            var lines = ["\(data): \(table.rowCount) rows, \(table.names.count) columns"]
+            for name in table.names {
+                if let numeric = try? table.numeric(name) {
+                    let present = numeric.values.filter { !$0.isNaN }
+                    let lo = present.min() ?? .nan, hi = present.max() ?? .nan
+                    lines.append("  \(name): numeric, \(numeric.missingCount) missing, min \(Table.format(lo)), max \(Table.format(hi))")
+                } else {
+                    let c = try table.categorical(name)
+                    let shown = c.levels.prefix(6).joined(separator: ", ")
+                    lines.append("  \(name): \(c.levels.count) levels (\(shown)\(c.levels.count > 6 ? ", …" : "")), \(c.missingCount) missing")
+                }
+            }
+            StandardOutput.write(lines.joined(separator: "\n") + "\n")
+        }
+    }
+}
