@@ -68,7 +68,7 @@ def main():
         if n <= 1_000_000:
             res["linear50"] = measure([cli, "calibrate", data, "--margins", m50, "--method", "linear", "--weight", "d",
                                        "--output", out], "linear 50")
-            res["logit50"] = measure([cli, "calibrate", data, "--margins", m50, "--method", "logit", "--bounds", "0.2,5",
+            res["logit50"] = measure([cli, "calibrate", data, "--margins", m50, "--method", "logit", "--bounds", "0.01,100",
                                       "--weight", "d", "--output", out], "logit 50")
             variables = ",".join([f"ind{k}" for k in range(10)] + [f"x{k}" for k in range(10)])
             res["estimate"] = measure([cli, "estimate", data, "--variables", variables, "--by", "region", "--weight", "d",
@@ -86,7 +86,7 @@ def main():
     for res in rows:
         fl = res["floor"]
         for key, label in [("floor", "parse floor (inspect)"), ("rake", "raking 3 margins, CSV in/out"),
-                           ("linear50", "linear, 50 constraints"), ("logit50", "logit [0.2,5], 50 constraints"),
+                           ("linear50", "linear, 50 constraints"), ("logit50", "logit [0.01,100], 50 constraints"),
                            ("estimate", "estimate 20 vars x 18 domains"), ("boot500", "bootstrap 500 re-calibrated"),
                            ("R rake", "R survey rake (peer)"), ("weightipy", "weightipy rake (peer)")]:
             if key not in res:

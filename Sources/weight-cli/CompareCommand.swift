@@ -55,7 +55,7 @@ struct CompareCommand: ParsableCommand {
             case "json": text = try ComparisonTable.json(rows)
             case "html":
                 var report = HTMLReport(title: "Raw and weighted estimates: \(data)")
-                report.section("Raw and weighted", SVGChart.comparison(rows, title: "Indicators, raw and weighted (\(Int(level * 100))% interval)")
+                report.section("Raw and weighted", SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)")
                     + MarkdownHTML.table(ComparisonTable.markdown(rows, level: level)))
                 report.add(calibration: result.report, weights: result.weights)
                 text = report.render()

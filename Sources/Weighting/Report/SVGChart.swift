@@ -79,6 +79,18 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
+    /// Dot plots grouped on comparable scales: all proportions in one chart, each numeric variable in its own.
+    public static func comparisons(_ rows: [ComparisonRow], title: String, truth: [String: Double] = [:]) -> String {
+        let proportions = rows.filter { $0.statistic == "proportion" }
+        var out = proportions.isEmpty ? "" : comparison(proportions, title: "\(title): proportions", truth: truth)
+        var seen: [String] = []
+        for r in rows where r.statistic != "proportion" && !seen.contains(r.variable) {
+            seen.append(r.variable)
+            out += comparison(rows.filter { $0.variable == r.variable }, title: "\(title): \(r.variable)", truth: truth)
+        }
+        return out
+    }
+
     /// Dot plot: raw (open circle) and weighted (filled) with its confidence interval, per indicator.
     public static func comparison(_ rows: [ComparisonRow], title: String, truth: [String: Double] = [:], width: Double = 640) -> String {
         guard !rows.isEmpty else { return "" }
