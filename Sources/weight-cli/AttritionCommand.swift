@@ -39,8 +39,9 @@ struct AttritionCommand: ParsableCommand {
     @Option(help: "Bootstrap replicates carrying the whole adjustment (0 = none).") var replicates: Int = 0
     @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir")) var outputDir: String = "."
-    @Option(help: ArgumentHelp("Report file (.json or .md).", valueName: "file")) var report: String?
+    @Option(help: ArgumentHelp("Report file (.json, .md or .html).", valueName: "file")) var report: String?
     @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
         if long != nil {
@@ -53,7 +54,9 @@ struct AttritionCommand: ParsableCommand {
         guard ["propensity", "classes"].contains(adjustment) else { throw ValidationError("--adjustment must be propensity or classes") }
         if classes < 1 { throw ValidationError("--classes must be at least 1") }
         if let maxFactor, !(maxFactor > 1) { throw ValidationError("--max-factor must be greater than 1") }
-        if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md")) { throw ValidationError("--report must end in .json or .md") }
+        if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md") || report.hasSuffix(".html")) {
+            throw ValidationError("--report must end in .json, .md or .html")
+        }
         if replicates == 1 || replicates < 0 { throw ValidationError("--replicates must be 0 or at least 2") }
         _ = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
     }
@@ -64,6 +67,7 @@ struct AttritionCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            verbosity.apply()
             FileIO.installInterruptCleanup()
             let dialect = inputOptions.dialect
             let tables = try loadWaves(dialect: dialect)
@@ -140,8 +144,16 @@ struct AttritionCommand: ParsableCommand {
             }
             let summary = try AttritionSummary(panel: panel, groupBy: list(groupBy))
             if let report {
-                let text = report.hasSuffix(".json") ? try AttritionReportWriter.json(summary: summary, wave1: first.report, waves: reports)
-                    : AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
+                let markdown = AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
+                var text = markdown
+                if report.hasSuffix(".json") {
+                    text = try AttritionReportWriter.json(summary: summary, wave1: first.report, waves: reports)
+                } else if report.hasSuffix(".html") {
+                    var html = HTMLReport(title: "Attrition report")
+                    html.section("Waves, response models and balance", MarkdownHTML.table(markdown))
+                    html.add(calibration: first.report, weights: first.weights, heading: "Wave 1 calibration")
+                    text = html.render()
+                }
                 try FileIO.writeAtomically(text, to: report, inputs: inputs)
             }
             for w in summary.waves {

@@ -23,6 +23,7 @@ struct CalibrateCommand: ParsableCommand {
     @OptionGroup var marginsOptions: MarginsOptions
     @OptionGroup var methodOptions: MethodOptions
     @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var verbosity: VerbosityOptions
 
     @Option(help: ArgumentHelp("Column holding the base (design) weights; default: all 1.", valueName: "column"))
     var weight: String?
@@ -44,6 +45,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            verbosity.apply()
             FileIO.installInterruptCleanup()
             let dialect = inputOptions.dialect
             let margins = try marginsOptions.read(dialect: dialect)
@@ -77,6 +79,8 @@ struct CalibrateCommand: ParsableCommand {
                 try FileIO.writeAtomically(reportText, to: report, inputs: inputs + (output.map { [$0] } ?? []))
             }
             let r = result.report
+            for (k, d) in r.trace.enumerated() { Diagnostics.detail("iteration \(k): max relative deviation \(String(format: "%.3e", d))") }
+            for note in r.notes { Diagnostics.detail("note: \(note)") }
             Diagnostics.note("\(r.method): \(r.respondents) respondents, \(r.iterations) iteration(s), max deviation \(String(format: "%.2e", r.maxDeviation)), effective n \(String(format: "%.1f", r.kishAfter.effectiveSampleSize))")
         }
     }

@@ -27,6 +27,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Output format: csv | json | md | html.") var format: String = "md"
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
     @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
         guard ["csv", "json", "md", "html"].contains(format) else { throw ValidationError("--format must be csv, json, md or html") }
@@ -36,6 +37,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            verbosity.apply()
             FileIO.installInterruptCleanup()
             let dialect = inputOptions.dialect
             let table = try Table(contentsOf: data, dialect: dialect)

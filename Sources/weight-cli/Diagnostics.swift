@@ -5,7 +5,8 @@ import Glibc
 /// Messages to standard error (unbuffered `write(2)`, safe from any thread).
 enum Diagnostics {
     static func error(_ message: String) { write("weight-cli: error: \(message)\n") }
-    static func note(_ message: String) { write("weight-cli: \(message)\n") }
+    static func note(_ message: String) { if !Verbosity.quiet { write("weight-cli: \(message)\n") } }
+    static func detail(_ message: String) { if Verbosity.verbose && !Verbosity.quiet { write("weight-cli: \(message)\n") } }
     static func write(_ s: String) { FileDescriptor.write(2, Array(s.utf8)) }
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
 }
@@ -44,4 +45,5 @@ struct Progress {
 /// Global verbosity flags set by the commands.
 enum Verbosity {
     nonisolated(unsafe) static var quiet = false
+    nonisolated(unsafe) static var verbose = false
 }

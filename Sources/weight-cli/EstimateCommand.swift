@@ -100,6 +100,7 @@ struct EstimateCommand: ParsableCommand {
     var output: String?
 
     @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
         guard ["mean", "total", "ratio", "quantile"].contains(statistic) else {
@@ -140,6 +141,7 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            verbosity.apply()
             FileIO.installInterruptCleanup()
             let dialect = inputOptions.dialect
             let table = try Table(contentsOf: data, dialect: dialect)

@@ -183,3 +183,11 @@ enum ExitStatus {
         }
     }
 }
+
+/// `--quiet` and `--verbose`, shared by the commands.
+struct VerbosityOptions: ParsableArguments {
+    @Flag(help: "Print nothing on standard error but errors.") var quiet = false
+    @Flag(help: "Print more detail on standard error (convergence trace, timings).") var verbose = false
+
+    func apply() { Verbosity.quiet = quiet; Verbosity.verbose = verbose }
+}
