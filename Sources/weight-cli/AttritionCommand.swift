@@ -92,7 +92,7 @@ struct AttritionCommand: ParsableCommand {
             for k in 2...tables.count {
                 // Cross-sectional: wave-1 respondents present at wave k (whatever they did in between).
                 let present = panel.rowInWave.map { $0[k - 1] != nil }
-                let (w, rows, report) = try makeAdjustment(present, wave: k).run(wave1Weights: first.weights)
+                let (w, rows, report, _) = try makeAdjustment(present, wave: k).run(wave1Weights: first.weights)
                 reports.append(report)
                 var ww = [Double](repeating: 0, count: tables[k - 1].rowCount)
                 var inPanel = [Double](repeating: 0, count: tables[k - 1].rowCount)
@@ -104,7 +104,7 @@ struct AttritionCommand: ParsableCommand {
             let through = panel.retained(through: tables.count)
             let lastAdjustment: AttritionAdjustment? = makeAdjustment(through, wave: tables.count)
             if let adj = lastAdjustment {
-                let (w, rows, _) = try adj.run(wave1Weights: first.weights)
+                let (w, rows, _, _) = try adj.run(wave1Weights: first.weights)
                 longitudinal = (rows, w)
             }
             if long != nil {

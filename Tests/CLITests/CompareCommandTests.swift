@@ -37,3 +37,22 @@ struct CompareCommandTests {
         #expect(try dir.read("c.html").contains("class=\"chart comparison\""))
     }
 }
+
+@Suite("weight-cli demo, simulate, inspect")
+struct DemoCommandTests {
+    @Test("demo prints the table and writes its files; simulate writes three waves and the truth")
+    func demoAndSimulate() throws {
+        let dir = try scratchDirectory()
+        let r = try CLI.run(["demo", "--output-dir", dir.appendingPathComponent("demo").path], in: CLI.repositoryRoot)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("weighted closer to the truth than raw: 18 of 18"))
+        for f in ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"] { #expect(dir.exists("demo/\(f)")) }
+        let s = try CLI.run(["simulate", "--output-dir", dir.appendingPathComponent("sim").path, "--seed", "5"], in: CLI.repositoryRoot)
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(try dir.read("sim/verite.csv").hasPrefix("indicator,wave,population_rate\n"))
+        let i = try CLI.run(["inspect", dir.appendingPathComponent("sim/vague1.csv").path])
+        #expect(i.status == 0)
+        #expect(i.stdout.contains("region: 18 levels"))
+        #expect(i.stdout.contains("score_maturite: numeric, 0 missing"))
+    }
+}

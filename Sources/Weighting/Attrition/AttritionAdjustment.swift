@@ -81,7 +81,7 @@ public struct AttritionAdjustment: Sendable {
     }
 
     /// Weights of the retained respondents (in wave-1 row order of those retained) and the report.
-    public func run(wave1Weights w1: [Double]) throws -> (weights: [Double], rows: [Int], report: AttritionReport) {
+    public func run(wave1Weights w1: [Double]) throws -> (weights: [Double], rows: [Int], report: AttritionReport, calibration: CalibrationResult) {
         let n = wave1.rowCount
         precondition(w1.count == n && retained.count == n)
         let rows = (0..<n).filter { retained[$0] }
@@ -137,7 +137,7 @@ public struct AttritionAdjustment: Sendable {
                                      adjustment: { if case .propensityClasses(let k) = adjustment { return "\(k) propensity classes" }; return "inverse propensity" }(),
                                      factors: WeightSummary(rows.map { factor[$0] }), cappedFactors: capped, balance: balance,
                                      calibration: result.report)
-        return (result.weights, rows, report)
+        return (result.weights, rows, report, result)
     }
 
     /// A level of a categorical covariate in which everyone stayed, or everyone left, makes the response model
