@@ -40,7 +40,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["weight-cli"]
+            dependencies: ["weight-cli", "Weighting"]
         ),
     ]
 )

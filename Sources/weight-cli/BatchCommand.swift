@@ -38,6 +38,8 @@ struct BatchCommand: ParsableCommand {
         var input: String
         var arguments: [String]
         var reportJSON: String?
+        /// Arguments as the user wrote them (without the report added to collect statistics).
+        var displayed: [String]
     }
 
     func validate() throws {
@@ -67,13 +69,15 @@ struct BatchCommand: ParsableCommand {
                     let path = Glob.fill(output, file: input, job: job.name)
                     args += [job.command == "attrition" ? "--output-dir" : "--output", path]
                 }
+                let displayed = args
                 if job.command == "calibrate" {
                     if let i = args.firstIndex(of: "--report"), args[i + 1].hasSuffix(".json") { reportJSON = args[i + 1] } else if !args.contains("--report") {
                         reportJSON = "\(scratch)/\(out.count).json"
                         args += ["--report", reportJSON!]
                     }
                 }
-                out.append(Task(job: job.name, command: job.command, input: input, arguments: args, reportJSON: reportJSON))
+                out.append(Task(job: job.name, command: job.command, input: input, arguments: args, reportJSON: reportJSON,
+                                displayed: displayed))
             }
         }
         // Parse every command line now, so a bad option fails the whole batch before anything runs.
@@ -95,7 +99,7 @@ struct BatchCommand: ParsableCommand {
             let list = try tasks(batch, scratch: scratch)
             if dryRun {
                 var s = "\(list.count) task(s) in \(batch.jobs.count) job(s):\n"
-                for t in list { s += "  [\(t.job)] weight-cli \(t.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))\n" }
+                for t in list { s += "  [\(t.job)] weight-cli \(t.displayed.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))\n" }
                 StandardOutput.write(s)
                 return
             }

@@ -24,13 +24,13 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Base weight column.", valueName: "column")) var weight: String?
     @Option(help: "Interval for proportions: wald | logit | wilson | beta.") var ci: String = "logit"
     @Option(help: "Confidence level.") var level: Double = 0.95
-    @Option(help: "Output format: csv | json | md | html.") var format: String = "md"
+    @Option(help: "Output format: csv | json | md | html | svg (the chart alone).") var format: String = "md"
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
-        guard ["csv", "json", "md", "html"].contains(format) else { throw ValidationError("--format must be csv, json, md or html") }
+        guard ["csv", "json", "md", "html", "svg"].contains(format) else { throw ValidationError("--format must be csv, json, md, html or svg") }
         guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
     }
@@ -55,6 +55,7 @@ struct CompareCommand: ParsableCommand {
             switch format {
             case "csv": text = ComparisonTable.csv(rows)
             case "json": text = try ComparisonTable.json(rows)
+            case "svg": text = SVGChart.stack(SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)"))
             case "html":
                 var report = HTMLReport(title: "Raw and weighted estimates: \(data)")
                 report.section("Raw and weighted", SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)")

@@ -79,6 +79,25 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
+    /// Several charts stacked in one standalone SVG document (for figures in notebooks and papers).
+    public static func stack(_ charts: String) -> String {
+        var y = 0.0, width = 0.0, body = ""
+        var rest = Substring(charts)
+        while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+            let chart = String(rest[start.lowerBound..<end.upperBound])
+            func attribute(_ name: String) -> Double {
+                guard let r = chart.range(of: "\(name)=\""), let q = chart[r.upperBound...].firstIndex(of: "\"") else { return 0 }
+                return Double(chart[r.upperBound..<q]) ?? 0
+            }
+            let h = attribute("height"), w = attribute("width")
+            body += chart.replacingOccurrences(of: "<svg ", with: "<svg y=\"\(f(y))\" ", options: [], range: chart.startIndex..<chart.index(chart.startIndex, offsetBy: 5))
+            y += h
+            width = max(width, w)
+            rest = rest[end.upperBound...]
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(y))\" style=\"font-family:sans-serif\"><rect width=\"100%\" height=\"100%\" fill=\"white\"/>" + body + "</svg>\n"
+    }
+
     /// Dot plots grouped on comparable scales: all proportions in one chart, each numeric variable in its own.
     public static func comparisons(_ rows: [ComparisonRow], title: String, truth: [String: Double] = [:]) -> String {
         let proportions = rows.filter { $0.statistic == "proportion" }
