@@ -139,8 +139,7 @@ struct AttritionCommand: ParsableCommand {
             let inputs = [wave1, margins] + waves
             for o in outputs {
                 let writer = WeightedFileWriter(buffer: o.buffer, decimalComma: dialect.decimalComma)
-                try writer.write(columns: o.columns, to: o.path)
-                _ = inputs
+                try writer.write(columns: o.columns, to: o.path, otherInputs: inputs)
             }
             let summary = try AttritionSummary(panel: panel, groupBy: list(groupBy))
             if let report {

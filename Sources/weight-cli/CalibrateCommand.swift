@@ -71,7 +71,7 @@ struct CalibrateCommand: ParsableCommand {
                 }
             }
             if let output {
-                try writer.write(columns: [(weightColumn, result.weights)], to: output)
+                try writer.write(columns: [(weightColumn, result.weights)], to: output, otherInputs: inputs)
             } else {
                 StandardOutput.write(try writer.render(columns: [(weightColumn, result.weights)]))
             }

@@ -174,7 +174,8 @@ struct EstimateCommand: ParsableCommand {
             if let writeReplicates, let reps, let buffer = table.buffer {
                 let columns = reps.weights.enumerated().map { (name: "rep_\($0.offset + 1)", values: $0.element) }
                 try WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
-                    .write(columns: [(name: "weight", values: design.weights)] + columns, to: writeReplicates)
+                    .write(columns: [(name: "weight", values: design.weights)] + columns, to: writeReplicates,
+                           otherInputs: margins.map { [$0] } ?? [])
             }
             let kind: StatisticKind
             switch statistic {

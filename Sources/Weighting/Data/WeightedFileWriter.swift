@@ -28,9 +28,9 @@ public struct WeightedFileWriter: Sendable {
     ///
     /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``DataError/outputIsInput(file:)``, or
     ///   ``CalibrationError/nonFinite(_:)`` if a value is NaN or infinite (nothing is written then).
-    public func write(columns: [(name: String, values: [Double])], to path: String) throws {
+    public func write(columns: [(name: String, values: [Double])], to path: String, otherInputs: [String] = []) throws {
         try validate(columns)
-        try FileIO.writeAtomically(to: path, inputs: [buffer.file]) { sink in
+        try FileIO.writeAtomically(to: path, inputs: [buffer.file] + otherInputs) { sink in
             self.emit(columns, into: &sink)
         }
     }
