@@ -35,18 +35,25 @@ struct InterruptionTests {
         p.arguments = ["calibrate", "big.csv", "--margins", "m.csv", "--output", "out.csv", "--report", "r.json"]
         p.currentDirectoryURL = dir
         p.standardError = FileHandle.nullDevice
+        if seconds < 0 {
+            var env = ProcessInfo.processInfo.environment
+            env["WEIGHTING_TEST_WRITE_DELAY"] = "5"  // the temporary file stays there, complete, for 5 s before the rename
+            p.environment = env
+        }
         try p.run()
         if seconds >= 0 {
             Thread.sleep(forTimeInterval: seconds)
+            kill(p.processIdentifier, signal)
         } else {
+            // Signal as soon as the temporary output exists: the process holds it (complete) before the rename.
             let deadline = Date().addingTimeInterval(60)
             while p.isRunning && Date() < deadline {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
                 if names.contains(where: { $0.hasPrefix(".out.csv.tmp-") }) { break }
-                Thread.sleep(forTimeInterval: 0.002)
+                usleep(1000)
             }
+            kill(p.processIdentifier, signal)
         }
-        kill(p.processIdentifier, signal)
         p.waitUntilExit()
         if seconds < 0 {
             #expect(!(p.terminationReason == .exit && p.terminationStatus == 0), "the run finished before it could be interrupted while writing")

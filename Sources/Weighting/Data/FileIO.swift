@@ -68,6 +68,8 @@ public enum FileIO {
         do {
             try body(&sink)
             try sink.flush()
+            // Fault injection for the interruption tests: hold the complete temporary file before the rename.
+            if let delay = FileIO.testWriteDelay { usleep(UInt32(delay * 1_000_000)) }
             if fsync(fd) != 0 && errno != EINVAL { throw DataError.cannotWrite(file: path, reason: errnoText()) }
             close(fd)
         } catch {
@@ -84,6 +86,11 @@ public enum FileIO {
 
     /// Installs SIGINT / SIGTERM / SIGHUP handlers that remove temporary output files, then exit with 128 + signal.
     public static func installInterruptCleanup() {
+        // A launcher may have blocked these signals (the mask is inherited across exec): unblock them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { s in
                 TemporaryFiles.shared.removeAllUnsafe()
@@ -110,6 +117,9 @@ public enum FileIO {
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
+
+    /// Seconds to wait before renaming a finished temporary file (`WEIGHTING_TEST_WRITE_DELAY`, tests only).
+    static let testWriteDelay: Double? = getenv("WEIGHTING_TEST_WRITE_DELAY").flatMap { Double(String(cString: $0)) }
 }
 
 /// A buffered writer to a file descriptor, used by ``FileIO/writeAtomically(to:inputs:_:)``.
