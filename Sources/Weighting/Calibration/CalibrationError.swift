@@ -63,6 +63,10 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         func num(_ x: Double) -> String { Table.format((x * 1e6).rounded() / 1e6) }
+        /// At most ten items, then how many more.
+        func capped(_ items: [String]) -> String {
+            items.count <= 10 ? items.joined(separator: "; ") : items.prefix(10).joined(separator: "; ") + "; … and \(items.count - 10) more"
+        }
         switch self {
         case .invalidBaseWeight(let loc, let v):
             return "\(loc): base weight '\(v)' is not a positive finite number (weights must be > 0)"
@@ -70,10 +74,10 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
             return "calibration variable '\(v)' is missing for \(n) record(s), first at \(loc); impute or drop them first"
         case .levelsNotInMargins(let levels):
             let list = levels.map { "'\($0.level)' of \($0.margin) (\($0.count) record(s), first at \($0.firstSeen))" }
-            return "level(s) present in the sample but missing from the margins: " + list.joined(separator: "; ")
+            return "level(s) present in the sample but missing from the margins: " + capped(list)
         case .emptyMarginLevels(let levels, let method):
-            let list = levels.map { "\($0.label) (target \(num($0.target)))" }.joined(separator: "; ")
-            var s = "margin level(s) with a population target but no respondent: \(list)"
+            let items = capped(levels.map { "\($0.label) (target \(num($0.target)))" })
+            var s = "margin level(s) with a population target but no respondent: \(items)"
             if method == "poststratify" {
                 s += "; collapse them with --collapse 'CELL->NEIGHBOUR' or --collapse-ordered VARIABLE"
             } else {
@@ -93,14 +97,14 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
                 if let r = c.reachable { s += " outside the reachable [\(num(r.lowerBound)), \(num(r.upperBound))]" }
                 return s
             }
-            return "these targets cannot be reached within the bounds (\(bounds)): " + items.joined(separator: "; ") + "; widen the bounds"
+            return "these targets cannot be reached within the bounds (\(bounds)): " + capped(items) + "; widen the bounds"
         case .didNotConverge(let it, let dev, let worst):
             let items = worst.map { "\($0.label): target \(num($0.target)), achieved \(num($0.achieved))" }
             return "calibration did not converge in \(it) iterations (max relative deviation \(dev)); worst constraints: "
                 + items.joined(separator: "; ") + "; raise --max-iterations, widen the bounds or simplify the margins"
         case .inconsistentRedundantConstraints(let list):
             let items = list.map { "\($0.label): target \(num($0.target)), implied \(num($0.achieved))" }
-            return "constraints that are redundant in the sample have conflicting targets: " + items.joined(separator: "; ")
+            return "constraints that are redundant in the sample have conflicting targets: " + capped(items)
         case .trimmingInfeasible(let rounds, let reason):
             _ = rounds
             return "the trimming bounds cannot be met together with the margins: \(reason)"
