@@ -73,9 +73,8 @@ struct AttritionCommand: ParsableCommand {
             let tables = try loadWaves(dialect: dialect)
             let wave1 = self.wave1 ?? long!
             let panel = try Panel(waves: tables, idColumn: id)
-            let m = try MarginsFile.read(margins, dialect: dialect)
-            let calibrationMethod = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
-            let calibrator = Calibrator(margins: m, method: calibrationMethod)
+            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, dialect: dialect)
+            let m = calibrator.margins, calibrationMethod = calibrator.method
             let first = try calibrator.calibrate(tables[0], weightColumn: weight)
             let adjustmentKind: NonresponseAdjustment = adjustment == "classes" ? .propensityClasses(classes) : .inversePropensity
             var reports: [AttritionReport] = []

@@ -160,9 +160,7 @@ struct EstimateCommand: ParsableCommand {
             }
             if let margins {
                 let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
-                let m = try MarginsFile.read(margins, scale: scale, dialect: dialect)
-                let methodOptions = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
-                let calibrator = Calibrator(margins: m, method: try methodOptions.calibrationMethod())
+                let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect)
                 let result = try calibrator.calibrate(table, baseWeights: design.weights, weightColumn: weight)
                 design = design.calibrated(result)
                 if let r = reps {

@@ -149,6 +149,14 @@ struct MethodOptions: ParsableArguments {
     }
 }
 
+/// A calibrator for commands that take `--margins`, `--method` and `--bounds` as plain options.
+func makeCalibrator(margins path: String, method: String, bounds: String?, scale: TargetScale = .counts,
+                dialect: CSVDialect) throws -> Calibrator {
+    let margins = try MarginsFile.read(path, scale: scale, dialect: dialect)
+    let options = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
+    return Calibrator(margins: margins, method: try options.calibrationMethod())
+}
+
 /// Runs a command body, turning errors into a message on stderr and the documented exit code.
 func runReporting(_ body: () throws -> Void) throws {
     do {

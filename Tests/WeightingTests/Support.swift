@@ -2,17 +2,11 @@ import Foundation
 import Testing
 @testable import Weighting
 
-/// A small deterministic generator (SplitMix64) for test data.
+/// A small deterministic generator for test data (the library's SplitMix64).
 struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
+    var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
     mutating func pick<T>(_ xs: [T], weights: [Double]) -> T {
         let u = uniform() * weights.reduce(0, +)
