@@ -84,11 +84,14 @@ enum Glob {
 
     /// Fills `{stem}`, `{name}`, `{dir}`, `{job}` in a template.
     static func fill(_ template: String, file: String, job: String) -> String {
-        let url = URL(fileURLWithPath: file)
-        let name = url.lastPathComponent
-        let stem = url.deletingPathExtension().lastPathComponent
-        let dir = (file as NSString).deletingLastPathComponent
+        // Plain string handling: NSString.deletingLastPathComponent crashed on one-character paths (found by
+        // the batch fuzzer, input "v"; regression case "batch: one-character file name" in the corpus).
+        let slash = file.lastIndex(of: "/")
+        let name = slash.map { String(file[file.index(after: $0)...]) } ?? file
+        let dir = slash.map { String(file[..<$0]) } ?? "."
+        let stem = name.lastIndex(of: ".").map { $0 == name.startIndex ? name : String(name[..<$0]) } ?? name
         return template.replacingOccurrences(of: "{stem}", with: stem).replacingOccurrences(of: "{name}", with: name)
-            .replacingOccurrences(of: "{dir}", with: dir.isEmpty ? "." : dir).replacingOccurrences(of: "{job}", with: job)
+            .replacingOccurrences(of: "{dir}", with: dir.isEmpty ? "/" : dir).replacingOccurrences(of: "{job}", with: job)
     }
+
 }

@@ -2,7 +2,7 @@
 # Fuzzes the CSV reader, the margins parser and the batch-file interpretation with libFuzzer (Swift's
 # -sanitize=fuzzer,address), RUNS executions each (default 1,000,000). A crash leaves its input in
 # Tests/Fuzz/crashes/<target>/ and makes the script fail; add it as a regression case to the bad-input corpus.
-# Usage: bash Tests/Fuzz/run.sh [RUNS]
+# Usage: bash Tests/Fuzz/run.sh [RUNS]   (FUZZ_TARGETS="batch" to run some targets only)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/install-deps.sh
@@ -13,7 +13,7 @@ lib=$(find Sources/Weighting -name '*.swift' | sort)
 common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -I Sources/CLapack
         -Xcc -fmodule-map-file=Sources/CLapack/module.modulemap -llapack -lblas)
 status=0
-for target in csv margins batch; do
+for target in ${FUZZ_TARGETS:-csv margins batch}; do
   case $target in
     csv) extra=(Tests/Fuzz/FuzzCSV.swift) ;;
     margins) extra=(Tests/Fuzz/FuzzMargins.swift) ;;

@@ -86,6 +86,8 @@ put("b_no_match.yaml", "jobs:\n  - command: calibrate\n    inputs: [nothing*.csv
 put("b_bad_option.yaml", "jobs:\n  - command: calibrate\n    inputs: [good.csv]\n    options: {margins: m.csv, method: magic}\n")
 put("b_failing_job.yaml", "jobs:\n  - command: calibrate\n    inputs: [good.csv, unknown_level.csv]\n    output: 'out-{stem}.csv'\n    options: {margins: m.csv}\n")
 put("b_extension.txt", "jobs: []\n")
+put("v", "id,region\n1,Nord\n")
+put("b_one_char.json", '{"jobs": [{"command": "inspect", "inputs": ["v"], "output": "{dir}/{stem}.out"}]}')
 
 CAL = ["calibrate"]
 cases = [
@@ -173,6 +175,7 @@ cases = [
     ("batch: failing job", ["batch", "b_failing_job.yaml", "--quiet"], 1, "1 ok, 1 failed"),
     ("batch: unknown file type", ["batch", "b_extension.txt"], 1, "unknown batch file type"),
     ("batch: missing file", ["batch", "absent.yaml"], 3, "cannot read absent.yaml"),
+    ("batch: one-character file name (fuzzer crash)", ["batch", "b_one_char.json", "--dry-run"], 1, "Unknown option '--output'"),
 ]
 for name, data in files.items():
     with open(os.path.join(F, name), "wb") as f:
