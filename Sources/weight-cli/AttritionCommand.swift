@@ -61,10 +61,6 @@ struct AttritionCommand: ParsableCommand {
         _ = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
     }
 
-    func list(_ s: String?) -> [String] {
-        (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
     func run() throws {
         try runReporting {
             verbosity.apply()
@@ -84,8 +80,8 @@ struct AttritionCommand: ParsableCommand {
             var waveInPanel: [[Double]] = [[Double](repeating: 1, count: tables[0].rowCount)]
             var longitudinal: (rows: [Int], weights: [Double])?
             func makeAdjustment(_ retained: [Bool], wave k: Int) -> AttritionAdjustment {
-                AttritionAdjustment(wave1: tables[0], retained: retained, covariates: list(covariates), adjustment: adjustmentKind,
-                                    maxFactor: maxFactor, margins: m, calibrateToWave1: list(calibrateToWave1),
+                AttritionAdjustment(wave1: tables[0], retained: retained, covariates: commaList(covariates), adjustment: adjustmentKind,
+                                    maxFactor: maxFactor, margins: m, calibrateToWave1: commaList(calibrateToWave1),
                                     method: calibrationMethod, wave: k)
             }
             for k in 2...tables.count {
@@ -140,7 +136,7 @@ struct AttritionCommand: ParsableCommand {
                 let writer = WeightedFileWriter(buffer: o.buffer, decimalComma: dialect.decimalComma)
                 try writer.write(columns: o.columns, to: o.path, otherInputs: inputs)
             }
-            let summary = try AttritionSummary(panel: panel, groupBy: list(groupBy))
+            let summary = try AttritionSummary(panel: panel, groupBy: commaList(groupBy))
             if let report {
                 let markdown = AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
                 var text = markdown

@@ -47,8 +47,8 @@ struct CompareCommand: ParsableCommand {
             let result = try Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
                 .calibrate(table, weightColumn: weight)
             let design = try SurveyDesign(table: table, weight: weight).calibrated(result)
-            let vars = variables.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let domains = (by ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let vars = commaList(variables)
+            let domains = commaList(by)
             let rows = try Comparison.compare(table: table, weighted: design, variables: vars, by: domains,
                                               interval: IntervalMethod(rawValue: ci)!, level: level)
             let text: String

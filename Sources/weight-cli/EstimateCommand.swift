@@ -135,10 +135,6 @@ struct EstimateCommand: ParsableCommand {
         }
     }
 
-    func list(_ s: String?) -> [String] {
-        (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
     func run() throws {
         try runReporting {
             verbosity.apply()
@@ -184,7 +180,7 @@ struct EstimateCommand: ParsableCommand {
             }
             let estimator = SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
                                             interval: IntervalMethod(rawValue: ci)!, level: level)
-            let estimates = try estimator.estimate(variables: list(variables), statistic: kind, by: list(by))
+            let estimates = try estimator.estimate(variables: commaList(variables), statistic: kind, by: commaList(by))
             let text: String
             switch format {
             case "json": text = try EstimateTable.json(estimates)

@@ -149,6 +149,11 @@ struct MethodOptions: ParsableArguments {
     }
 }
 
+/// Items of a comma-separated option value, trimmed, empty ones dropped.
+func commaList(_ s: String?) -> [String] {
+    (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
 /// A calibrator for commands that take `--margins`, `--method` and `--bounds` as plain options.
 func makeCalibrator(margins path: String, method: String, bounds: String?, scale: TargetScale = .counts,
                 dialect: CSVDialect) throws -> Calibrator {
