@@ -60,10 +60,15 @@ public enum FileIO {
         var st = stat()
         if stat(dir, &st) != 0 { throw DataError.cannotWrite(file: path, reason: "folder \(dir) does not exist") }
         let tmp = "\(dir)/.\(baseName(path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw DataError.cannotWrite(file: path, reason: errnoText()) }
-        TemporaryFiles.shared.register(tmp)
-        defer { TemporaryFiles.shared.unregister(tmp) }
+        // The file must never exist unregistered: a signal between `open` and `register` would leave it behind.
+        let (fd, openError) = withInterruptsDeferred { () -> (Int32, String) in
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            if fd < 0 { return (fd, errnoText()) }
+            TemporaryFiles.shared.register(tmp)
+            return (fd, "")
+        }
+        guard fd >= 0 else { throw DataError.cannotWrite(file: path, reason: openError) }
+        defer { withInterruptsDeferred { TemporaryFiles.shared.unregister(tmp) } }
         var sink = ByteSink(fd: fd, path: path)
         do {
             try body(&sink)
@@ -82,6 +87,17 @@ public enum FileIO {
             unlink(tmp)
             throw DataError.cannotWrite(file: path, reason: reason)
         }
+    }
+
+    /// Runs `body` with SIGINT / SIGTERM / SIGHUP blocked; a signal that arrives meanwhile is delivered afterwards.
+    /// Keeps the table of temporary files consistent with the files on disk whenever the handler can run.
+    static func withInterruptsDeferred<T>(_ body: () throws -> T) rethrows -> T {
+        var set = sigset_t(), old = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_BLOCK, &set, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        return try body()
     }
 
     /// Installs SIGINT / SIGTERM / SIGHUP handlers that remove temporary output files, then exit with 128 + signal.
