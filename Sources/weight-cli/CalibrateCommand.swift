@@ -49,13 +49,16 @@ struct CalibrateCommand: ParsableCommand {
             FileIO.installInterruptCleanup()
             let dialect = inputOptions.dialect
             let margins = try marginsOptions.read(dialect: dialect)
-            let buffer = try CSVBuffer(contentsOf: data, dialect: dialect)
-            let table = Table(buffer: buffer, dialect: dialect)
+            // Two passes over DATA in chunks: read only the auxiliary and weight columns, calibrate, then copy the
+            // rows with their weights; memory holds those columns, never the whole file.
+            let categorical = margins.categorical.flatMap(\.variables)
+            let numeric = margins.numeric.map(\.variable) + (weight.map { [$0] } ?? [])
+            let table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric)
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
             let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
             let result = try calibrator.calibrate(table, weightColumn: weight)
-            let writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
+            let writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma)
             let inputs = [data, marginsOptions.margins]
             // Render everything before writing anything, so a failure leaves no output behind.
             var reportText: String?
@@ -73,7 +76,7 @@ struct CalibrateCommand: ParsableCommand {
             if let output {
                 try writer.write(columns: [(weightColumn, result.weights)], to: output, otherInputs: inputs)
             } else {
-                StandardOutput.write(try writer.render(columns: [(weightColumn, result.weights)]))
+                try writer.write(columns: [(weightColumn, result.weights)], toDescriptor: 1, name: "standard output")
             }
             if let report, let reportText {
                 try FileIO.writeAtomically(reportText, to: report, inputs: inputs + (output.map { [$0] } ?? []))

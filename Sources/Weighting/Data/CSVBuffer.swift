@@ -43,15 +43,30 @@ public final class CSVBuffer: Sendable {
     }
 
     /// Splits bytes already in memory.
-    public init(bytes input: [UInt8], file: String, dialect: CSVDialect = CSVDialect()) throws {
+    public convenience init(bytes input: [UInt8], file: String, dialect: CSVDialect = CSVDialect()) throws {
+        try self.init(bytes: input, file: file, dialect: dialect, continuing: nil, firstLine: 1, allowNoRows: false)
+    }
+
+    /// What a chunk after the first needs to know of the file it belongs to.
+    struct Continuation: Sendable {
+        var header: [String]
+        var delimiter: UInt8
+        var lineEnding: String
+    }
+
+    /// Splits bytes: a whole file (`continuing == nil`: header first), or a later chunk of one that starts on
+    /// a record boundary at physical line `firstLine` (`continuing` gives the file's header and delimiter).
+    init(bytes input: [UInt8], file: String, dialect: CSVDialect, continuing: Continuation?, firstLine: Int,
+         allowNoRows: Bool) throws {
         var data = input
-        if data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF { data.removeFirst(3) }
+        if continuing == nil, data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF { data.removeFirst(3) }
         guard data.count < Int(UInt32.max) - 2 else {
             throw DataError.cannotRead(file: file, reason: "files over 4 GiB are not supported yet")
         }
-        try CSVBuffer.validateUTF8(data, file: file)
+        try CSVBuffer.validateUTF8(data, file: file, firstLine: firstLine)
         let parsed = try data.withUnsafeBufferPointer { buf in
-            try CSVBuffer.split(buf, file: file, dialect: dialect)
+            try CSVBuffer.split(buf, file: file, dialect: dialect, continuing: continuing, firstLine: firstLine,
+                                allowNoRows: allowNoRows)
         }
         self.file = file
         self.bytes = data
@@ -61,8 +76,16 @@ public final class CSVBuffer: Sendable {
         self.lines = parsed.lines
         self.recordStart = parsed.recordStart
         self.headerRange = parsed.headerRange
-        self.lineEnding = parsed.headerRange.upperBound < data.count && data[parsed.headerRange.upperBound] == 0x0D ? "\r\n" : "\n"
+        self.nextLine = parsed.nextLine
+        if let continuing {
+            self.lineEnding = continuing.lineEnding
+        } else {
+            self.lineEnding = parsed.headerRange.upperBound < data.count && data[parsed.headerRange.upperBound] == 0x0D ? "\r\n" : "\n"
+        }
     }
+
+    /// The physical line after the last one of these bytes (where a following chunk starts).
+    let nextLine: Int
 
     /// Index of a named column, or an error listing the columns.
     public func columnIndex(_ name: String) throws -> Int {
@@ -125,30 +148,38 @@ public final class CSVBuffer: Sendable {
         var lines: [UInt32]
         var recordStart: [UInt32]
         var headerRange: Range<Int>
+        var nextLine: Int
     }
 
-    private static func split(_ buf: UnsafeBufferPointer<UInt8>, file: String, dialect: CSVDialect) throws -> Split {
+    private static func split(_ buf: UnsafeBufferPointer<UInt8>, file: String, dialect: CSVDialect,
+                              continuing: Continuation?, firstLine: Int, allowNoRows: Bool) throws -> Split {
         let n = buf.count
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        // Skip leading blank lines.
         var pos = 0
-        var line = 1
-        while pos < n, buf[pos] == lf || buf[pos] == cr {
-            if buf[pos] == lf { line += 1 }
-            pos += 1
-        }
-        if pos >= n { throw DataError.emptyFile(file: file) }
+        var line = firstLine
         var firstLineEnd = pos
-        while firstLineEnd < n, buf[firstLineEnd] != lf { firstLineEnd += 1 }
-        let delimiter = dialect.delimiter
-            ?? CSVDialect.detectDelimiter(in: UnsafeBufferPointer(rebasing: buf[pos..<firstLineEnd]))
+        let delimiter: UInt8
+        if let continuing {
+            delimiter = continuing.delimiter
+        } else {
+            // Skip leading blank lines.
+            while pos < n, buf[pos] == lf || buf[pos] == cr {
+                if buf[pos] == lf { line += 1 }
+                pos += 1
+            }
+            if pos >= n { throw DataError.emptyFile(file: file) }
+            firstLineEnd = pos
+            while firstLineEnd < n, buf[firstLineEnd] != lf { firstLineEnd += 1 }
+            delimiter = dialect.delimiter
+                ?? CSVDialect.detectDelimiter(in: UnsafeBufferPointer(rebasing: buf[pos..<firstLineEnd]))
+        }
 
         var bounds: [UInt32] = []
         var lines: [UInt32] = []
         var recordStart: [UInt32] = []
-        var header: [String] = []
+        var header: [String] = continuing?.header ?? []
         var headerRange = 0..<0
-        var fieldCount = -1
+        var fieldCount = continuing?.header.count ?? -1
         // Estimate capacity from the first line.
         let firstLen = max(1, firstLineEnd - pos + 1)
         let estimatedRows = n / firstLen + 16
@@ -244,6 +275,13 @@ public final class CSVBuffer: Sendable {
                 recordStart.reserveCapacity(estimatedRows)
                 continue
             }
+            if continuing != nil && lines.isEmpty {
+                // Reserve from the first record's length, as for the header of a whole file.
+                let rows = n / max(1, pos - start) + n / max(1, pos - start) / 8 + 16
+                bounds.reserveCapacity(rows * (fieldCount + 1))
+                lines.reserveCapacity(rows)
+                recordStart.reserveCapacity(rows)
+            }
             if count != fieldCount {
                 throw DataError.raggedRow(SourceLocation(file: file, line: startLine), expected: fieldCount, found: count)
             }
@@ -251,13 +289,14 @@ public final class CSVBuffer: Sendable {
             lines.append(UInt32(startLine))
             recordStart.append(UInt32(start))
         }
-        if lines.isEmpty { throw DataError.noDataRows(file: file) }
+        if lines.isEmpty && !allowNoRows { throw DataError.noDataRows(file: file) }
         return Split(delimiter: delimiter, header: header, bounds: bounds, lines: lines, recordStart: recordStart,
-                     headerRange: headerRange)
+                     headerRange: headerRange, nextLine: line)
     }
 
-    /// Checks that the bytes are UTF-8, reporting the line and column (in characters) of the first bad byte.
-    static func validateUTF8(_ data: [UInt8], file: String) throws {
+    /// Checks that the bytes are UTF-8, reporting the line and column (in characters) of the first bad byte;
+    /// the bytes start at physical line `firstLine` of the file.
+    static func validateUTF8(_ data: [UInt8], file: String, firstLine: Int = 1) throws {
         try data.withUnsafeBufferPointer { buf in
             let n = buf.count
             var i = 0
@@ -272,7 +311,7 @@ public final class CSVBuffer: Sendable {
                 }
                 if !ok {
                     // Locate line and column of byte i.
-                    var line = 1, lineStart = 0
+                    var line = firstLine, lineStart = 0
                     for k in 0..<i where buf[k] == UInt8(ascii: "\n") { line += 1; lineStart = k + 1 }
                     let col = String(decoding: UnsafeBufferPointer(rebasing: buf[lineStart..<i]), as: UTF8.self).count + 1
                     throw DataError.invalidUTF8(SourceLocation(file: file, line: line, column: col), byte: b)

@@ -57,6 +57,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case nonFiniteNumber(SourceLocation, value: String)
     /// The output would overwrite an input file.
     case outputIsInput(file: String)
+    /// A file read twice (streamed) was modified between the two readings.
+    case changedWhileReading(file: String)
 
     public var description: String {
         switch self {
@@ -79,6 +81,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notANumber(let loc, let v): return "\(loc): '\(v)' is not a number"
         case .nonFiniteNumber(let loc, let v): return "\(loc): '\(v)' is not a finite number"
         case .outputIsInput(let f): return "\(f): the output file is also an input file; refusing to overwrite it"
+        case .changedWhileReading(let f):
+            return "\(f) changed while it was being weighted (it is read twice: to calibrate, then to copy its rows); nothing was written, run again once it no longer changes"
         }
     }
 }

@@ -11,7 +11,7 @@ public struct Table: Sendable {
     }
 
     /// Column names, in order.
-    public private(set) var names: [String]
+    public internal(set) var names: [String]
     var storage: [Storage]
     /// Number of records.
     public let rowCount: Int
@@ -24,6 +24,9 @@ public struct Table: Sendable {
     var rowMap: [Int]?
     /// For a subset: the file it came from.
     var parentBuffer: CSVBuffer?
+
+    /// For a table read column by column from a streamed file: where its records stand in that file.
+    var streamOrigin: StreamOrigin?
 
     /// For a table made by ``subset(_:)``: the row of each record in the original file.
     public var sourceRows: [Int]? { rowMap }
@@ -80,6 +83,10 @@ public struct Table: Sendable {
     /// Location of a cell for messages.
     public func location(row: Int, column: Int) -> SourceLocation {
         if let buffer { return buffer.location(row: row, column: column) }
+        if let o = streamOrigin {
+            let j = o.header.firstIndex(of: names[column]) ?? column
+            return SourceLocation(file: o.file, line: Int(o.lines[row]), column: j + 1, columnName: names[column])
+        }
         if let parentBuffer, let rowMap, let j = parentBuffer.header.firstIndex(of: names[column]) {
             return parentBuffer.location(row: rowMap[row], column: j)
         }

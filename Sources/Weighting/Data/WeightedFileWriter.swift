@@ -77,8 +77,11 @@ public struct WeightedFileWriter: Sendable {
         }
     }
 
-    func quoteIfNeeded(_ s: String) -> String {
-        let special: Set<UInt8> = [buffer.delimiter, 0x22, 0x0A, 0x0D]
+    func quoteIfNeeded(_ s: String) -> String { WeightedFileWriter.quoteIfNeeded(s, delimiter: buffer.delimiter) }
+
+    /// A column name as written in a header: quoted (RFC 4180) when it holds the delimiter, a quote or a line break.
+    static func quoteIfNeeded(_ s: String, delimiter: UInt8) -> String {
+        let special: Set<UInt8> = [delimiter, 0x22, 0x0A, 0x0D]
         guard s.utf8.contains(where: { special.contains($0) }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a delimited file as a sequence of ``CSVBuffer`` chunks of whole records, so that memory stays bounded
+/// by the chunk size however large the file is.
+///
+/// Every chunk is split and checked exactly as a whole file would be (RFC 4180 quoting, field counts, UTF-8),
+/// with line numbers counted from the start of the file, so errors name the same file, line and column. The
+/// first chunk holds the header; later chunks share it. A chunk ends after the last line feed that is outside
+/// quotes, so a quoted field holding line breaks is never cut; a single record longer than the chunk size makes
+/// the chunk grow to hold it.
+public struct CSVChunkReader: ~Copyable {
+    /// The file name used in messages.
+    public let file: String
+    let dialect: CSVDialect
+    let chunkSize: Int
+    private let fd: Int32
+    private var carry: [UInt8] = []
+    private var scratch: [UInt8] = []
+    private var atEnd = false
+    private var continuation: CSVBuffer.Continuation?
+    private var nextLine = 1
+    /// Records returned so far.
+    public private(set) var rowCount = 0
+
+    /// Opens a file.
+    ///
+    /// - Parameter chunkSize: bytes read at a time (default 8 MiB).
+    /// - Throws: ``DataError/cannotRead(file:reason:)``.
+    public init(path: String, dialect: CSVDialect = CSVDialect(), chunkSize: Int = 8 << 20) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DataError.cannotRead(file: path, reason: FileIO.errnoText()) }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw DataError.cannotRead(file: path, reason: "it is a directory")
+        }
+        self.fd = fd
+        self.file = path
+        self.dialect = dialect
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    deinit { close(fd) }
+
+    /// The next chunk of whole records, or `nil` after the last one. The first chunk always exists (an empty
+    /// file or one with a header only is an error, as for ``CSVBuffer``).
+    public mutating func next() throws -> CSVBuffer? {
+        while true {
+            if atEnd && carry.isEmpty { return try finish() }
+            if !atEnd { try fill() }
+            let cut = atEnd ? carry.count : CSVChunkReader.lastRecordEnd(carry)
+            if cut == 0 && !atEnd { continue }  // no complete record yet: read more
+            if continuation == nil && !atEnd && carry[0..<cut].allSatisfy({ $0 == 0x0A || $0 == 0x0D }) { continue }
+            let bytes = Array(carry[0..<cut])
+            carry.removeFirst(cut)
+            if continuation == nil {
+                let chunk = try CSVBuffer(bytes: bytes, file: file, dialect: dialect, continuing: nil, firstLine: 1,
+                                          allowNoRows: !atEnd)
+                continuation = CSVBuffer.Continuation(header: chunk.header, delimiter: chunk.delimiter,
+                                                      lineEnding: chunk.lineEnding)
+                return accept(chunk)
+            }
+            let chunk = try CSVBuffer(bytes: bytes, file: file, dialect: dialect, continuing: continuation,
+                                      firstLine: nextLine, allowNoRows: true)
+            if chunk.rowCount == 0 && atEnd && carry.isEmpty { nextLine = chunk.nextLine; return try finish() }
+            return accept(chunk)
+        }
+    }
+
+    private mutating func accept(_ chunk: CSVBuffer) -> CSVBuffer {
+        nextLine = chunk.nextLine
+        rowCount += chunk.rowCount
+        return chunk
+    }
+
+    private mutating func finish() throws -> CSVBuffer? {
+        if continuation == nil { throw DataError.emptyFile(file: file) }
+        if rowCount == 0 { throw DataError.noDataRows(file: file) }
+        return nil
+    }
+
+    /// Appends up to `chunkSize` bytes to the carried-over bytes.
+    private mutating func fill() throws {
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: chunkSize) }
+        var got = 0
+        try scratch.withUnsafeMutableBytes { buf in
+            while got < chunkSize {
+                let r = read(fd, buf.baseAddress! + got, chunkSize - got)
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    throw DataError.cannotRead(file: file, reason: FileIO.errnoText())
+                }
+                if r == 0 { atEnd = true; break }
+                got += r
+            }
+        }
+        carry.append(contentsOf: scratch[0..<got])
+    }
+
+    /// One past the last line feed outside double quotes (0 if none), scanning from a record boundary.
+    static func lastRecordEnd(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buf in
+            var inQuotes = false, end = 0
+            for i in 0..<buf.count {
+                let b = buf[i]
+                if b == 0x22 { inQuotes.toggle() } else if b == 0x0A && !inQuotes { end = i + 1 }
+            }
+            return end
+        }
+    }
+}
