@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the CSV reader, the margins parser and the batch-file interpretation with libFuzzer (Swift's
+# Fuzzes the CSV reader (whole-file, and chunked against whole-file), the margins parser and the batch-file interpretation with libFuzzer (Swift's
 # -sanitize=fuzzer,address), RUNS executions each (default 1,000,000). A crash leaves its input in
 # Tests/Fuzz/crashes/<target>/ and makes the script fail; add it as a regression case to the bad-input corpus.
 # Usage: bash Tests/Fuzz/run.sh [RUNS]   (FUZZ_TARGETS="batch" to run some targets only)
@@ -13,16 +13,17 @@ lib=$(find Sources/Weighting -name '*.swift' | sort)
 common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -I Sources/CLapack
         -Xcc -fmodule-map-file=Sources/CLapack/module.modulemap -llapack -lblas)
 status=0
-for target in ${FUZZ_TARGETS:-csv margins batch}; do
+for target in ${FUZZ_TARGETS:-csv stream margins batch}; do
   case $target in
     csv) extra=(Tests/Fuzz/FuzzCSV.swift) ;;
+    stream) extra=(Tests/Fuzz/FuzzStream.swift) ;;
     margins) extra=(Tests/Fuzz/FuzzMargins.swift) ;;
     batch) extra=(Tests/Fuzz/FuzzBatch.swift Sources/weight-cli/BatchJobs.swift) ;;
   esac
   echo "building fuzz-$target" >&2
   swiftc "${common[@]}" $lib "${extra[@]}" -o "$work/fuzz-$target" 2>"$work/build-$target.log" || { cat "$work/build-$target.log" >&2; exit 1; }
   mkdir -p "$work/corpus-$target" "Tests/Fuzz/crashes/$target"
-  cp Tests/Fuzz/corpus/$target/* "$work/corpus-$target/" 2>/dev/null || true
+  cp Tests/Fuzz/corpus/${target/stream/csv}/* "$work/corpus-$target/" 2>/dev/null || true
   start=$(date +%s)
   if "$work/fuzz-$target" -runs="$runs" -max_len=4096 -artifact_prefix="Tests/Fuzz/crashes/$target/" \
        "$work/corpus-$target" > "$work/fuzz-$target.log" 2>&1; then

@@ -20,6 +20,7 @@ public struct CSVChunkReader: ~Copyable {
     private let fd: Int32
     private var carry: [UInt8] = []
     private var scratch: [UInt8] = []
+    private var firstBytes = true
     private var atEnd = false
     private var continuation: CSVBuffer.Continuation?
     private var nextLine = 1
@@ -50,24 +51,35 @@ public struct CSVChunkReader: ~Copyable {
     /// file or one with a header only is an error, as for ``CSVBuffer``).
     public mutating func next() throws -> CSVBuffer? {
         while true {
-            if atEnd && carry.isEmpty { return try finish() }
-            if !atEnd { try fill() }
-            let cut = atEnd ? carry.count : CSVChunkReader.lastRecordEnd(carry)
-            if cut == 0 && !atEnd { continue }  // no complete record yet: read more
-            if continuation == nil && !atEnd && carry[0..<cut].allSatisfy({ $0 == 0x0A || $0 == 0x0D }) { continue }
-            let bytes = Array(carry[0..<cut])
-            carry.removeFirst(cut)
+            guard let bytes = try nextBytes() else { return try finish() }
             if continuation == nil {
                 let chunk = try CSVBuffer(bytes: bytes, file: file, dialect: dialect, continuing: nil, firstLine: 1,
-                                          allowNoRows: !atEnd)
+                                          allowNoRows: !(atEnd && carry.isEmpty))
                 continuation = CSVBuffer.Continuation(header: chunk.header, delimiter: chunk.delimiter,
                                                       lineEnding: chunk.lineEnding)
                 return accept(chunk)
             }
             let chunk = try CSVBuffer(bytes: bytes, file: file, dialect: dialect, continuing: continuation,
                                       firstLine: nextLine, allowNoRows: true)
-            if chunk.rowCount == 0 && atEnd && carry.isEmpty { nextLine = chunk.nextLine; return try finish() }
+            if chunk.rowCount == 0 { nextLine = chunk.nextLine; continue }  // only blank lines
             return accept(chunk)
+        }
+    }
+
+    /// The next run of whole records as raw bytes (the first one starts with the header and may start with a
+    /// byte-order mark), without splitting or checking them; `nil` at the end of the file. For a second pass
+    /// over a file already checked by ``next()``.
+    public mutating func nextBytes() throws -> [UInt8]? {
+        while true {
+            if atEnd && carry.isEmpty { return nil }
+            if !atEnd { try fill() }
+            let cut = atEnd ? carry.count : CSVChunkReader.lastRecordEnd(carry)
+            if cut == 0 && !atEnd { continue }  // no complete record yet: read more
+            if firstBytes && !atEnd && carry[0..<cut].allSatisfy({ $0 == 0x0A || $0 == 0x0D }) { continue }
+            firstBytes = false
+            let bytes = Array(carry[0..<cut])
+            carry.removeFirst(cut)
+            return bytes
         }
     }
 

@@ -39,6 +39,10 @@ struct StreamOrigin: Sendable {
     var signature: FileSignature
     /// How it was read.
     var dialect: CSVDialect
+    /// The delimiter found (or given).
+    var delimiter: UInt8
+    /// The header's line ending, reused when writing.
+    var lineEnding: String
 }
 
 extension Table {
@@ -69,9 +73,12 @@ extension Table {
         var values = [[Double]](repeating: [], count: numericNames.count)
         var lines: [UInt32] = []
         var first = true
+        var delimiter = UInt8(ascii: ","), lineEnding = "\n"
         while let chunk = try reader.next() {
             if first {
                 header = chunk.header
+                delimiter = chunk.delimiter
+                lineEnding = chunk.lineEnding
                 categoricalIndex = try categoricalNames.map { try chunk.columnIndex($0) }
                 numericIndex = try numericNames.map { try chunk.columnIndex($0) }
                 first = false
@@ -102,7 +109,8 @@ extension Table {
         self.source = path
         self.buffer = nil
         self.dialect = dialect
-        self.streamOrigin = StreamOrigin(file: path, header: header, lines: lines, signature: signature, dialect: dialect)
+        self.streamOrigin = StreamOrigin(file: path, header: header, lines: lines, signature: signature, dialect: dialect,
+                                         delimiter: delimiter, lineEnding: lineEnding)
     }
 
     /// Whether the table was read with ``init(streaming:dialect:categorical:numeric:chunkSize:)``.

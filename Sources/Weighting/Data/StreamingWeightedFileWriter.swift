@@ -57,31 +57,55 @@ public struct StreamingWeightedFileWriter: Sendable {
         guard try FileSignature(path: origin.file) == origin.signature else {
             throw DataError.changedWhileReading(file: origin.file)
         }
+        // The file was split and checked by the first reading and has not changed since: records are found by
+        // line feeds outside quotes alone, and each must start on the line the first reading saw.
         var reader = try CSVChunkReader(path: origin.file, dialect: origin.dialect, chunkSize: chunkSize)
-        var row = 0
+        let delimiter = origin.delimiter
+        let eol = Array(origin.lineEnding.utf8)
+        var row = -1  // -1: the header comes first
+        var line = 1
         var first = true
-        while let chunk = try reader.next() {
-            let delimiter = [chunk.delimiter]
-            let eol = Array(chunk.lineEnding.utf8)
-            if first {
-                guard chunk.header == origin.header else { throw DataError.changedWhileReading(file: origin.file) }
-                sink.write(chunk.bytes[chunk.headerRange])
-                for c in columns {
-                    sink.write(delimiter)
-                    sink.write(WeightedFileWriter.quoteIfNeeded(c.name, delimiter: chunk.delimiter).utf8)
-                }
-                sink.write(eol)
+        while let bytes = try reader.nextBytes() {
+            try bytes.withUnsafeBufferPointer { buf in
+                let n = buf.count
+                var pos = 0
+                if first, n >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { pos = 3 }
                 first = false
-            }
-            guard row + chunk.rowCount <= origin.lines.count else { throw DataError.changedWhileReading(file: origin.file) }
-            for r in 0..<chunk.rowCount {
-                sink.write(chunk.rawRecord(r))
-                for c in columns {
-                    sink.write(delimiter)
-                    sink.write(WeightedFileWriter.format(c.values[row], decimalComma: decimalComma).utf8)
+                while pos < n {
+                    // Blank lines between records are dropped, as by the first reading.
+                    if buf[pos] == 0x0A { line += 1; pos += 1; continue }
+                    if buf[pos] == 0x0D && (pos + 1 >= n || buf[pos + 1] == 0x0A) { pos += 1; continue }
+                    let start = pos, startLine = line
+                    var inQuotes = false
+                    var end = n, next = n
+                    while pos < n {
+                        let b = buf[pos]
+                        if b == 0x22 { inQuotes.toggle() } else if b == 0x0A {
+                            line += 1
+                            if !inQuotes { end = pos; next = pos + 1; break }
+                        }
+                        pos += 1
+                    }
+                    if end > start && buf[end - 1] == 0x0D { end -= 1 }
+                    pos = next
+                    sink.write(UnsafeBufferPointer(rebasing: buf[start..<end]))
+                    if row < 0 {
+                        for c in columns {
+                            sink.write(CollectionOfOne(delimiter))
+                            sink.write(WeightedFileWriter.quoteIfNeeded(c.name, delimiter: delimiter).utf8)
+                        }
+                    } else {
+                        guard row < origin.lines.count, Int(origin.lines[row]) == startLine else {
+                            throw DataError.changedWhileReading(file: origin.file)
+                        }
+                        for c in columns {
+                            sink.write(CollectionOfOne(delimiter))
+                            sink.write(WeightedFileWriter.format(c.values[row], decimalComma: decimalComma).utf8)
+                        }
+                    }
+                    sink.write(eol)
+                    row += 1
                 }
-                sink.write(eol)
-                row += 1
             }
             if let failure = sink.failure { throw failure }
         }

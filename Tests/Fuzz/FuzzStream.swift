@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// libFuzzer target: the chunked two-pass reading of `weight-cli calibrate` against the whole-file reader.
+// For any input and chunk sizes from 1 byte up, both must accept or both refuse it; when they accept it, the
+// columns, the lines of the records and the written output must be identical. A difference is a crash.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzStream(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let path = "/dev/shm/fuzz-stream-\(getpid()).csv"
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    if fd < 0 { return 0 }
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
+    defer { unlink(path) }
+    let chunkSizes = [1 + Int(bytes.first ?? 0) % 17, 64, 1 << 16]
+    for dialect in [CSVDialect(), CSVDialect(delimiter: UInt8(ascii: ";"), decimalComma: true)] {
+        let whole = try? Table(contentsOf: path, dialect: dialect)
+        let names = whole?.names ?? []
+        let categorical = Array(names.dropLast()), numeric = names.isEmpty ? [] : [names.last!]
+        let wholeNumeric = try? whole.map { t in try numeric.map { try t.numeric($0) } }
+        for chunkSize in chunkSizes {
+            let streamed = try? Table(streaming: path, dialect: dialect, categorical: categorical, numeric: numeric,
+                                      chunkSize: chunkSize)
+            guard let whole, let wholeNumeric else {
+                // The whole-file reader refused the file, or its last column is not numeric: so must the stream.
+                if streamed != nil { fatalError("stream accepted what the whole-file reader refuses (chunk \(chunkSize))") }
+                continue
+            }
+            guard let streamed else { fatalError("stream refused a file the whole-file reader accepts (chunk \(chunkSize))") }
+            if streamed.rowCount != whole.rowCount { fatalError("row counts differ") }
+            for name in categorical where (try? streamed.categorical(name)) != (try? whole.categorical(name)) {
+                fatalError("levels of \(name) differ (chunk \(chunkSize))")
+            }
+            for (k, name) in numeric.enumerated() where (try? streamed.numeric(name)) != wholeNumeric[k] {
+                fatalError("values of \(name) differ (chunk \(chunkSize))")
+            }
+            for r in 0..<whole.rowCount where streamed.line(ofRow: r) != whole.line(ofRow: r) { fatalError("lines differ") }
+            let weights = (0..<whole.rowCount).map { Double($0) + 0.25 }
+            let expected = try? WeightedFileWriter(buffer: whole.buffer!, decimalComma: dialect.decimalComma)
+                .render(columns: [("w\u{1}", weights)])
+            let out = path + ".out"
+            defer { unlink(out) }
+            let ok = (try? StreamingWeightedFileWriter(table: streamed, decimalComma: dialect.decimalComma, chunkSize: chunkSize)
+                .write(columns: [("w\u{1}", weights)], to: out)) != nil
+            if ok != (expected != nil) { fatalError("writers disagree on whether to write") }
+            if let expected, (try? FileIO.readAll(out)) != expected { fatalError("written bytes differ (chunk \(chunkSize))") }
+        }
+    }
+    return 0
+}
