@@ -157,11 +157,26 @@ public struct SurveyDesign: Sendable {
     /// Design degrees of freedom: number of PSUs minus number of strata, counting only PSUs and strata with a
     /// record in `mask` (R's `degf` on a subset).
     public func degreesOfFreedom(in mask: [Bool]? = nil) -> Int {
-        var psus = Set<Int32>(), strataSeen = Set<Int32>()
-        for i in 0..<count where mask?[i] ?? true {
-            psus.insert(clusters[i])
-            strataSeen.insert(strata[i])
+        // Strata and PSU codes are small non-negative integers: count the distinct ones with bitmaps.
+        var strataSeen = [Bool](repeating: false, count: psuCount.count)
+        var strataCount = 0, psus = 0
+        let maxCode = clusters.max().map(Int.init) ?? -1
+        if !isClustered || (clusters.min() ?? 0) < 0 || maxCode > 4 * count {
+            var seen = Set<Int32>()
+            for i in 0..<count where mask?[i] ?? true {
+                if isClustered { if seen.insert(clusters[i]).inserted { psus += 1 } } else { psus += 1 }
+                let h = Int(strata[i])
+                if !strataSeen[h] { strataSeen[h] = true; strataCount += 1 }
+            }
+        } else {
+            var seen = [Bool](repeating: false, count: maxCode + 1)
+            for i in 0..<count where mask?[i] ?? true {
+                let c = Int(clusters[i])
+                if !seen[c] { seen[c] = true; psus += 1 }
+                let h = Int(strata[i])
+                if !strataSeen[h] { strataSeen[h] = true; strataCount += 1 }
+            }
         }
-        return psus.count - strataSeen.count
+        return psus - strataCount
     }
 }

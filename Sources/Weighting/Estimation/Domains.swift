@@ -46,4 +46,11 @@ public struct Domains: Sendable {
 
     /// Membership mask of domain `k`.
     public func mask(_ k: Int) -> [Bool] { recordDomain.map { Int($0) == k } }
+
+    /// Membership masks of every domain, in one pass over the records.
+    public func masks() -> [[Bool]] {
+        var out = [[Bool]](repeating: [Bool](repeating: false, count: recordDomain.count), count: labels.count)
+        for (i, k) in recordDomain.enumerated() { out[Int(k)][i] = true }
+        return out
+    }
 }

@@ -38,9 +38,10 @@ public struct SurveyEstimator: Sendable {
     public func estimate(variables: [String], statistic: StatisticKind, by: [String] = []) throws -> [Estimate] {
         guard level > 0 && level < 1 else { throw EstimationError.invalidLevel(level) }
         let domains = try Domains(table: table, by: by)
+        let masks = domains.masks()
         var out: [Estimate] = []
         for variable in variables {
-            out += try estimateVariable(variable, statistic: statistic, domains: domains)
+            out += try estimateVariable(variable, statistic: statistic, domains: domains, masks: masks)
         }
         return out
     }
@@ -59,7 +60,7 @@ public struct SurveyEstimator: Sendable {
         var missing: Int
     }
 
-    func targets(_ variable: String, domains: Domains, asProportions: inout Bool) throws -> [Target] {
+    func targets(_ variable: String, domains: Domains, masks: [[Bool]], asProportions: inout Bool) throws -> [Target] {
         let j = try table.index(of: variable)
         _ = j
         // Numeric if every value parses; otherwise categorical (levels become proportions / counts).
@@ -69,12 +70,15 @@ public struct SurveyEstimator: Sendable {
         if let numeric {
             asProportions = false
             if numeric.missingCount == n { throw EstimationError.allMissing(variable: variable) }
+            let hasMissing = numeric.missingCount > 0
+            var counts = [Int](repeating: 0, count: domains.labels.count), missings = counts
+            for i in 0..<n {
+                if numeric.values[i].isNaN { missings[Int(domains.recordDomain[i])] += 1 } else { counts[Int(domains.recordDomain[i])] += 1 }
+            }
             for (k, label) in domains.labels.enumerated() {
-                var mask = [Bool](repeating: false, count: n)
-                var count = 0, missing = 0
-                for i in 0..<n where Int(domains.recordDomain[i]) == k {
-                    if numeric.values[i].isNaN { missing += 1 } else { mask[i] = true; count += 1 }
-                }
+                var mask = masks[k]
+                if hasMissing { for i in 0..<n where numeric.values[i].isNaN { mask[i] = false } }
+                let count = counts[k], missing = missings[k]
                 out.append(Target(variable: variable, level: nil, domain: label.isEmpty ? nil : label, domainIndex: k,
                                   y: numeric.values, mask: mask, n: count, missing: missing))
             }
@@ -82,14 +86,18 @@ public struct SurveyEstimator: Sendable {
             asProportions = true
             let c = try table.categorical(variable)
             if c.levels.isEmpty { throw EstimationError.allMissing(variable: variable) }
+            let indicators = c.levels.indices.map { l in c.codes.map { $0 == UInt32(l) ? 1.0 : 0.0 } }
+            let hasMissing = c.missingCount > 0
+            var counts = [Int](repeating: 0, count: domains.labels.count), missings = counts
+            for i in 0..<n {
+                if c.codes[i] == CategoricalColumn.missing { missings[Int(domains.recordDomain[i])] += 1 } else { counts[Int(domains.recordDomain[i])] += 1 }
+            }
             for (k, label) in domains.labels.enumerated() {
-                var mask = [Bool](repeating: false, count: n)
-                var count = 0, missing = 0
-                for i in 0..<n where Int(domains.recordDomain[i]) == k {
-                    if c.codes[i] == CategoricalColumn.missing { missing += 1 } else { mask[i] = true; count += 1 }
-                }
+                var mask = masks[k]
+                if hasMissing { for i in 0..<n where c.codes[i] == CategoricalColumn.missing { mask[i] = false } }
+                let count = counts[k], missing = missings[k]
                 for (l, levelName) in c.levels.enumerated() {
-                    let y = c.codes.map { $0 == UInt32(l) ? 1.0 : 0.0 }
+                    let y = indicators[l]
                     out.append(Target(variable: variable, level: levelName, domain: label.isEmpty ? nil : label,
                                       domainIndex: k, y: y, mask: mask, n: count, missing: missing))
                 }
@@ -98,9 +106,9 @@ public struct SurveyEstimator: Sendable {
         return out
     }
 
-    func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains) throws -> [Estimate] {
+    func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains, masks: [[Bool]]) throws -> [Estimate] {
         var proportions = false
-        var targets = try targets(variable, domains: domains, asProportions: &proportions)
+        var targets = try targets(variable, domains: domains, masks: masks, asProportions: &proportions)
         targets = targets.filter { $0.n > 0 || $0.missing > 0 }
         let w = design.weights
         switch statistic {
