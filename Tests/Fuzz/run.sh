@@ -9,16 +9,18 @@ source scripts/install-deps.sh
 runs="${1:-1000000}"
 work=".build-fuzz"
 mkdir -p "$work" Tests/Fuzz/crashes
-lib=$(find Sources/Weighting -name '*.swift' | sort)
-common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -I Sources/CLapack
-        -Xcc -fmodule-map-file=Sources/CLapack/module.modulemap -llapack -lblas)
+# Build from a snapshot of the sources, so that editing them while the fuzzers run does not break the builds.
+rm -rf "$work/src" && mkdir -p "$work/src" && cp -r Sources Tests/Fuzz/*.swift "$work/src/"
+lib=$(find "$work/src/Sources/Weighting" -name '*.swift' | sort)
+common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -I $work/src/Sources/CLapack
+        -Xcc -fmodule-map-file=$work/src/Sources/CLapack/module.modulemap -llapack -lblas)
 status=0
 for target in ${FUZZ_TARGETS:-csv stream margins batch}; do
   case $target in
-    csv) extra=(Tests/Fuzz/FuzzCSV.swift) ;;
-    stream) extra=(Tests/Fuzz/FuzzStream.swift) ;;
-    margins) extra=(Tests/Fuzz/FuzzMargins.swift) ;;
-    batch) extra=(Tests/Fuzz/FuzzBatch.swift Sources/weight-cli/BatchJobs.swift) ;;
+    csv) extra=($work/src/FuzzCSV.swift) ;;
+    stream) extra=($work/src/FuzzStream.swift) ;;
+    margins) extra=($work/src/FuzzMargins.swift) ;;
+    batch) extra=($work/src/FuzzBatch.swift $work/src/Sources/weight-cli/BatchJobs.swift) ;;
   esac
   echo "building fuzz-$target" >&2
   swiftc "${common[@]}" $lib "${extra[@]}" -o "$work/fuzz-$target" 2>"$work/build-$target.log" || { cat "$work/build-$target.log" >&2; exit 1; }
