@@ -10,22 +10,27 @@ public struct CalibrationConstraint: Sendable, Equatable {
     public var target: Double
 }
 
-/// The calibration problem in aggregated form: records grouped into cells that share every auxiliary value.
+/// The calibration problem in aggregated form: records grouped into the cells of the categorical margins, with
+/// the numeric auxiliaries kept per record.
 ///
 /// With categorical margins only, a cell is a combination of margin levels present in the sample, and the
 /// calibration factor `g = w/d` is the same for every record of a cell, so iterations run on cells, never on
-/// records. With numeric totals (or when trimming needs record-level control) each record is its own cell.
+/// records: the cells are the *units* `g` is computed for. With numeric totals (or when trimming needs
+/// record-level control) `g` differs between records of a cell and the units are the records; the auxiliary
+/// matrix stays in split form `x_i = (z_{c(i)}, v_i)` (``SplitAuxiliaries``), so every product over the
+/// records reduces to sums per cell plus the `q` numeric columns.
 struct AuxiliaryDesign: Sendable {
     /// Every constraint, margins in order then numeric totals.
     var constraints: [CalibrationConstraint]
-    /// Cell of each record.
+    /// Categorical cell of each record.
     var recordCell: [Int32]
-    /// Sum of base weights in each cell.
-    var cellWeight: [Double]
-    /// Number of records in each cell.
+    /// Number of records in each categorical cell.
     var cellRespondents: [Int]
-    /// Auxiliary values of each cell (cells x constraints, column-major): 0/1 indicators and numeric values.
-    var x: Matrix
+    /// The auxiliary matrix over the units (cells, or records with numeric totals or trimming), in split form:
+    /// 0/1 indicators per categorical cell and numeric values per unit.
+    var auxiliaries: SplitAuxiliaries
+    /// Sum of base weights `s_u = Σ_{i∈u} d_i` of each unit (`d_i` itself when the units are records).
+    var unitWeight: [Double]
     /// For each categorical margin, the level index of each cell.
     var cellLevel: [[Int32]]
     /// For each categorical margin, the constraint index of each of its levels (-1 when dropped).
@@ -33,12 +38,39 @@ struct AuxiliaryDesign: Sendable {
     /// Base weights of the records.
     var baseWeights: [Double]
 
-    var cellCount: Int { cellWeight.count }
+    /// Number of categorical cells.
+    var cellCount: Int { cellRespondents.count }
+    /// Number of units `g` is computed for: the cells, or the records when `perRecord`.
+    var unitCount: Int { auxiliaries.unitCount }
+    /// Whether each record is its own unit (numeric totals or trimming).
+    var perRecord: Bool { auxiliaries.unitCell != nil }
+    /// The population targets, in constraint order.
     var targets: [Double] { constraints.map(\.target) }
 
-    /// Weighted totals `Σ_c s_c x_c` of the constraints for cell totals `s` (e.g. Σd, or Σw).
-    func totals(cellSums s: [Double]) -> [Double] {
-        LAPACK.product(x, transpose: true, s)
+    /// The unit of record `i`: the record itself, or its categorical cell.
+    @inline(__always)
+    func unit(ofRecord i: Int) -> Int { perRecord ? i : Int(recordCell[i]) }
+
+    /// Sums `Σ_{i∈u} y_i` of per-record values over each unit.
+    func unitSums(_ y: [Double]) -> [Double] {
+        precondition(y.count == recordCell.count)
+        if perRecord { return y }
+        var s = [Double](repeating: 0, count: unitCount)
+        for i in 0..<y.count { s[Int(recordCell[i])] += y[i] }
+        return s
+    }
+
+    /// Weighted totals `Σ_u s_u x_u` of the constraints for unit totals `s` (e.g. Σd, or Σw).
+    func totals(unitSums s: [Double]) -> [Double] {
+        auxiliaries.totals(weights: s)
+    }
+
+    /// The same design with other base weights (a replicate's): only the unit sums of `d` change.
+    func rebased(on d: [Double]) -> AuxiliaryDesign {
+        var design = self
+        design.unitWeight = unitSums(d)
+        design.baseWeights = d
+        return design
     }
 }
 
@@ -119,7 +151,8 @@ extension AuxiliaryDesign {
     /// Builds the aggregated problem.
     ///
     /// - Parameters:
-    ///   - perRecord: one cell per record (needed with numeric totals or trimming).
+    ///   - perRecord: one unit per record (needed with trimming; implied by numeric totals). The categorical
+    ///     cells are built either way; only the unit `g` is computed for changes.
     ///   - method: used in messages about empty levels.
     static func build(table: Table, margins: Margins, baseWeights d: [Double], perRecord forcePerRecord: Bool,
                       method: String) throws -> AuxiliaryDesign {
@@ -172,41 +205,36 @@ extension AuxiliaryDesign {
         let p = constraints.count
         let perRecord = forcePerRecord || !margins.numeric.isEmpty
 
-        // Cells.
+        // Categorical cells: the distinct combinations of margin levels, numbered in order of first record.
         var recordCell = [Int32](repeating: 0, count: n)
         var cellRecord: [Int] = []  // a representative record of each cell
-        if perRecord {
-            for i in 0..<n { recordCell[i] = Int32(i) }
-            cellRecord = Array(0..<n)
-        } else {
-            var radix: [Int] = []
-            var product = 1
-            var small = true
-            for m in margins.categorical {
-                radix.append(product)
-                let (pr, o) = product.multipliedReportingOverflow(by: max(1, m.levels.count))
-                if o || pr > 1 << 24 { small = false }
-                product = o ? Int.max : pr
+        var radix: [Int] = []
+        var product = 1
+        var small = true
+        for m in margins.categorical {
+            radix.append(product)
+            let (pr, o) = product.multipliedReportingOverflow(by: max(1, m.levels.count))
+            if o || pr > 1 << 24 { small = false }
+            product = o ? Int.max : pr
+        }
+        if small {
+            var lookup = [Int32](repeating: -1, count: max(1, product))
+            for i in 0..<n {
+                var key = 0
+                for mi in 0..<recordLevel.count { key += Int(recordLevel[mi][i]) * radix[mi] }
+                var c = lookup[key]
+                if c < 0 { c = Int32(cellRecord.count); lookup[key] = c; cellRecord.append(i) }
+                recordCell[i] = c
             }
-            if small {
-                var lookup = [Int32](repeating: -1, count: max(1, product))
-                for i in 0..<n {
-                    var key = 0
-                    for mi in 0..<recordLevel.count { key += Int(recordLevel[mi][i]) * radix[mi] }
-                    var c = lookup[key]
-                    if c < 0 { c = Int32(cellRecord.count); lookup[key] = c; cellRecord.append(i) }
+        } else {
+            var lookup: [[Int32]: Int32] = [:]
+            for i in 0..<n {
+                let key = recordLevel.map { $0[i] }
+                if let c = lookup[key] { recordCell[i] = c } else {
+                    let c = Int32(cellRecord.count)
+                    lookup[key] = c
+                    cellRecord.append(i)
                     recordCell[i] = c
-                }
-            } else {
-                var lookup: [[Int32]: Int32] = [:]
-                for i in 0..<n {
-                    let key = recordLevel.map { $0[i] }
-                    if let c = lookup[key] { recordCell[i] = c } else {
-                        let c = Int32(cellRecord.count)
-                        lookup[key] = c
-                        cellRecord.append(i)
-                        recordCell[i] = c
-                    }
                 }
             }
         }
@@ -218,7 +246,9 @@ extension AuxiliaryDesign {
             cellWeight[c] += d[i]
             cellRespondents[c] += 1
         }
-        var x = Matrix(rows: cells, columns: p)
+        // Indicators z_c of the categorical levels, per cell.
+        let firstNumeric = p - numericValues.count
+        var z = Matrix(rows: cells, columns: firstNumeric)
         var cellLevel: [[Int32]] = []
         for (mi, levels) in recordLevel.enumerated() {
             var cl = [Int32](repeating: 0, count: cells)
@@ -226,17 +256,19 @@ extension AuxiliaryDesign {
                 let k = levels[cellRecord[c]]
                 cl[c] = k
                 let col = marginColumns[mi][Int(k)]
-                x.values[c + col * cells] = 1
+                z.values[c + col * cells] = 1
             }
             cellLevel.append(cl)
         }
-        let firstNumeric = p - numericValues.count
+        // Numeric auxiliaries v_i, per record (the units are then the records).
+        let units = perRecord ? n : cells
+        var v = Matrix(rows: units, columns: numericValues.count)
         for (t, values) in numericValues.enumerated() {
-            let base = (firstNumeric + t) * cells
-            for c in 0..<cells { x.values[base + c] = values[cellRecord[c]] }
+            v.values.replaceSubrange((t * units)..<((t + 1) * units), with: values)
         }
-        return AuxiliaryDesign(constraints: constraints, recordCell: recordCell, cellWeight: cellWeight,
-                               cellRespondents: cellRespondents, x: x, cellLevel: cellLevel,
+        let auxiliaries = SplitAuxiliaries(indicators: z, numeric: v, unitCell: perRecord ? recordCell : nil)
+        return AuxiliaryDesign(constraints: constraints, recordCell: recordCell, cellRespondents: cellRespondents,
+                               auxiliaries: auxiliaries, unitWeight: perRecord ? d : cellWeight, cellLevel: cellLevel,
                                marginColumns: marginColumns, baseWeights: d)
     }
 }
@@ -244,13 +276,24 @@ extension AuxiliaryDesign {
 extension AuxiliaryDesign {
     /// Indices of a maximal set of linearly independent constraint columns (in the metric `X' diag(Σd) X`),
     /// found by rank-revealing pivoted Cholesky on the unit-diagonal scaling.
-    func independentColumns() -> [Int] { AuxiliaryDesign.independentColumns(x, weights: cellWeight) }
+    func independentColumns() -> [Int] { AuxiliaryDesign.independentColumns(auxiliaries, weights: unitWeight) }
 
-    /// Independent columns of `x` in the metric `x' diag(weights) x`.
+    /// Independent columns of `x` in the metric `x' diag(weights) x` (Σ over units), the cross product formed
+    /// from the split blocks (sums per cell and numeric columns), never from a dense units x p matrix.
+    static func independentColumns(_ x: SplitAuxiliaries, weights: [Double]) -> [Int] {
+        independentColumns(crossProduct: x.crossProduct(weights: weights))
+    }
+
+    /// Independent columns of a dense `x` in the metric `x' diag(weights) x`.
     static func independentColumns(_ x: Matrix, weights: [Double]) -> [Int] {
-        let p = x.columns
+        independentColumns(crossProduct: LAPACK.weightedCrossProduct(x, weights: weights))
+    }
+
+    /// Independent columns given the cross product `T = x' diag(weights) x`: pivoted Cholesky (`dpstrf`,
+    /// tolerance 1e-10) of `D^{-1/2} T D^{-1/2}`, `D = diag(T)`; the first `rank` pivots, ascending.
+    static func independentColumns(crossProduct t0: Matrix) -> [Int] {
+        let p = t0.columns
         guard p > 0 else { return [] }
-        let t0 = LAPACK.weightedCrossProduct(x, weights: weights)
         var scaled = t0
         var scale = [Double](repeating: 0, count: p)
         for j in 0..<p { scale[j] = t0[j, j] > 0 ? 1 / t0[j, j].squareRoot() : 0 }

@@ -96,7 +96,8 @@ public struct CalibrationReport: Sendable, Equatable, Codable {
     public var constraints: [ConstraintDiagnostic]
     /// Number of respondents.
     public var respondents: Int
-    /// Number of cells the problem was aggregated into.
+    /// Number of units the problem was aggregated into: the cells of the categorical margins, or the records
+    /// when numeric totals or trimming give each record its own ratio `g`.
     public var cells: Int
     /// Distribution of the base weights.
     public var baseWeights: WeightSummary
@@ -130,7 +131,7 @@ public struct CalibrationResult: Sendable {
     public var method: CalibrationMethod
     /// The margins used (after any collapse of empty cells).
     public var margins: Margins
-    /// The aggregated auxiliary design (cells, X), kept for variance estimation.
+    /// The aggregated auxiliary design (cells, units, split X), kept for variance estimation.
     var design: AuxiliaryDesign
 
     /// Ratios `g = w/d`.
@@ -141,7 +142,6 @@ public struct CalibrationResult: Sendable {
 
     /// The auxiliary values `x_i` of record `i` (one per constraint).
     public func auxiliaries(ofRecord i: Int) -> [Double] {
-        let c = Int(design.recordCell[i])
-        return (0..<design.x.columns).map { design.x[c, $0] }
+        design.auxiliaries.row(ofUnit: design.unit(ofRecord: i))
     }
 }

@@ -66,14 +66,12 @@ public struct Calibrator: Sendable {
         let n = table.rowCount
         var w = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            let c = Int(design.recordCell[i])
-            w[i] = d[i] * solved.g[c]
+            w[i] = d[i] * solved.g[design.unit(ofRecord: i)]
             if !w[i].isFinite { throw CalibrationError.nonFinite("weight of record \(i + 1)") }
         }
-        var cellW = [Double](repeating: 0, count: design.cellCount)
-        for i in 0..<n { cellW[Int(design.recordCell[i])] += w[i] }
-        let after = design.totals(cellSums: cellW)
-        let before = design.totals(cellSums: design.cellWeight)
+        let after = design.totals(unitSums: design.unitSums(w))
+        let before = design.totals(unitSums: design.unitWeight)
+        let indicators = design.auxiliaries.indicators
         var diagnostics: [ConstraintDiagnostic] = []
         var maxDev = 0.0
         var conflicting: [UnmetConstraint] = []
@@ -83,7 +81,7 @@ public struct Calibrator: Sendable {
             var respondents = n
             if c.level != nil {
                 respondents = 0
-                for cell in 0..<design.cellCount where design.x[cell, k] != 0 { respondents += design.cellRespondents[cell] }
+                for cell in 0..<design.cellCount where indicators[cell, k] != 0 { respondents += design.cellRespondents[cell] }
             }
             let isRedundant = solved.redundant.contains(k)
             if isRedundant && dev > max(1e-7, 100 * options.tolerance) {
@@ -108,7 +106,7 @@ public struct Calibrator: Sendable {
         let report = CalibrationReport(
             method: method.name, bounds: method.bounds.map { [$0.lower, $0.upper] }, algorithm: solved.algorithm,
             iterations: solved.iterations, converged: true, maxDeviation: maxDev, trace: solved.trace,
-            constraints: diagnostics, respondents: n, cells: design.cellCount, baseWeights: WeightSummary(d),
+            constraints: diagnostics, respondents: n, cells: design.unitCount, baseWeights: WeightSummary(d),
             weights: WeightSummary(w), ratios: WeightSummary(g), kishBefore: KishDiagnostics(weights: d),
             kishAfter: KishDiagnostics(weights: w), collapsed: collapsed, trimmed: options.trimming != nil,
             trimmedCount: solved.atTrimmingBound, notes: notes)
@@ -145,7 +143,7 @@ public struct Calibrator: Sendable {
         var trace: [Double]
         var redundant: [Int]
         var algorithm: String
-        /// Cells whose g sits at a trimming bound.
+        /// Units (records under trimming) whose g sits at a trimming bound.
         var atTrimmingBound: Int
     }
 
@@ -154,14 +152,14 @@ public struct Calibrator: Sendable {
         (method == .raking || method == .poststratify) && margins.numeric.isEmpty && options.trimming == nil
     }
 
-    /// Solves the calibration equations on the cells.
+    /// Solves the calibration equations on the units (categorical cells, or records with numeric totals or trimming).
     ///
     /// With trimming, each record's ratio `g_i = w_i/d_i` is confined to
     /// `[max(L, m/d_i, r_L), min(U, M/d_i, r_U)]` (method bounds L, U; weight bounds m, M; ratio bounds r_L, r_U):
     /// the method's distance truncated at those bounds, solved by Newton with backtracking. The equations are met
     /// with every weight inside its bounds, or the run stops with the constraints that cannot be met.
     func solve(_ design: AuxiliaryDesign) throws -> Solved {
-        let s = design.cellWeight, t = design.targets
+        let s = design.unitWeight, t = design.targets
         if usesIPF {
             let maxIt = method == .poststratify ? 1 : (options.maxIterations ?? 1000)
             let r = try IterativeProportionalFitting(design: design)
@@ -170,14 +168,14 @@ public struct Calibrator: Sendable {
                           algorithm: method == .poststratify ? "poststratification" : "ipf", atTrimmingBound: 0)
         }
         let distance = CalibrationDistance(method == .poststratify ? .raking : method)
-        var cellBounds: (lower: [Double], upper: [Double])?
-        let cells = design.cellCount
+        var unitBounds: (lower: [Double], upper: [Double])?
+        let units = design.unitCount
         let methodLower = method.bounds?.lower ?? -Double.infinity
         let methodUpper = method.bounds?.upper ?? Double.infinity
         if let trimming = options.trimming {
-            var lo = [Double](repeating: 0, count: cells), hi = [Double](repeating: 0, count: cells)
-            for c in 0..<cells {
-                let d = design.cellWeight[c]  // cells are records under trimming
+            var lo = [Double](repeating: 0, count: units), hi = [Double](repeating: 0, count: units)
+            for c in 0..<units {
+                let d = design.unitWeight[c]  // units are records under trimming
                 if d == 0 { lo[c] = methodLower; hi[c] = methodUpper; continue }  // a record a replicate leaves out
                 let (wl, wu) = trimming.range(baseWeight: d)
                 lo[c] = max(methodLower, wl / d, method == .raking || method == .poststratify ? 0 : -Double.infinity)
@@ -186,13 +184,13 @@ public struct Calibrator: Sendable {
                     throw CalibrationError.trimmingInfeasible(rounds: 0, reason: "record \(c + 1) (base weight \(Table.format(d))) cannot satisfy the weight bounds and the ratio bounds at once")
                 }
             }
-            cellBounds = (lo, hi)
+            unitBounds = (lo, hi)
         }
-        if method.bounds != nil || cellBounds != nil {
-            let lo = cellBounds?.lower ?? [Double](repeating: methodLower, count: cells)
-            let hi = cellBounds?.upper ?? [Double](repeating: methodUpper, count: cells)
-            let bad = NewtonCalibration.unreachable(x: design.x, cellWeight: s, targets: t, constraints: design.constraints,
-                                                    lower: lo, upper: hi)
+        if method.bounds != nil || unitBounds != nil {
+            let lo = unitBounds?.lower ?? [Double](repeating: methodLower, count: units)
+            let hi = unitBounds?.upper ?? [Double](repeating: methodUpper, count: units)
+            let bad = NewtonCalibration.unreachable(x: design.auxiliaries, unitWeight: s, targets: t,
+                                                    constraints: design.constraints, lower: lo, upper: hi)
             if !bad.isEmpty {
                 var text = method.bounds.map { "[\(Table.format($0.lower)), \(Table.format($0.upper))] on w/d" } ?? ""
                 if let tr = options.trimming {
@@ -208,12 +206,12 @@ public struct Calibrator: Sendable {
                 throw CalibrationError.infeasible(bad, bounds: text)
             }
         }
-        var solver = NewtonCalibration(x: design.x, distance: distance, constraints: design.constraints)
-        solver.cellBounds = cellBounds
-        let r = try solver.solve(cellWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
+        var solver = NewtonCalibration(x: design.auxiliaries, distance: distance, constraints: design.constraints)
+        solver.unitBounds = unitBounds
+        let r = try solver.solve(unitWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
         var atBound = 0
-        if let b = cellBounds {
-            for c in 0..<cells where r.g[c] <= b.lower[c] * (1 + 1e-12) && b.lower[c] > methodLower
+        if let b = unitBounds {
+            for c in 0..<units where r.g[c] <= b.lower[c] * (1 + 1e-12) && b.lower[c] > methodLower
                 || r.g[c] >= b.upper[c] * (1 - 1e-12) && b.upper[c] < methodUpper { atBound += 1 }
         }
         if options.trimming != nil && !r.converged {
@@ -221,32 +219,28 @@ public struct Calibrator: Sendable {
             throw CalibrationError.trimmingInfeasible(rounds: r.iterations, reason: "with every weight inside its bounds the margins cannot be met (max relative deviation \(worst) after \(r.iterations) iterations); widen the trimming bounds")
         }
         return Solved(g: r.g, iterations: r.iterations, converged: r.converged, trace: r.trace, redundant: r.redundant,
-                      algorithm: method == .linear && cellBounds == nil ? "closed-form" : "newton", atTrimmingBound: atBound)
+                      algorithm: method == .linear && unitBounds == nil ? "closed-form" : "newton", atTrimmingBound: atBound)
     }
 }
 
 extension Calibrator {
     /// Calibrates other base weights (a replicate's) to the same margins, reusing the cells and auxiliary
-    /// matrix of `result`: only the cell sums of the new base weights change. Zero base weights are allowed
+    /// matrix of `result`: only the unit sums of the new base weights change. Zero base weights are allowed
     /// (PSUs a replicate leaves out).
     ///
     /// - Complexity: O(n) to aggregate plus the solve on the cells.
     /// - Throws: ``CalibrationError/didNotConverge(iterations:maxDeviation:worst:)`` when the replicate cannot
     ///   meet the margins (e.g. it drops every respondent of a level).
     public func recalibrate(_ result: CalibrationResult, baseWeights d: [Double]) throws -> [Double] {
-        var design = result.design
-        precondition(d.count == design.recordCell.count)
-        var s = [Double](repeating: 0, count: design.cellCount)
-        for i in d.indices { s[Int(design.recordCell[i])] += d[i] }
-        design.cellWeight = s
-        design.baseWeights = d
+        precondition(d.count == result.design.recordCell.count)
+        let design = result.design.rebased(on: d)
         let solved = try solve(design)
         guard solved.converged else {
             throw CalibrationError.didNotConverge(iterations: solved.iterations, maxDeviation: solved.trace.last ?? .nan, worst: [])
         }
         var w = [Double](repeating: 0, count: d.count)
         for i in d.indices {
-            w[i] = d[i] * solved.g[Int(design.recordCell[i])]
+            w[i] = d[i] * solved.g[design.unit(ofRecord: i)]
             if !w[i].isFinite { throw CalibrationError.nonFinite("replicate weight of record \(i + 1)") }
         }
         return w

@@ -2,10 +2,15 @@
 ///
 /// With `u_c = x_c'λ`, `g_c = F(u_c)`, the equations `Σ_c s_c g_c x_c = t` are solved by
 /// `λ ← λ + T⁻¹ (t − Σ_c s_c g_c x_c)` where `T = Σ_c s_c F'(u_c) x_c x_c' = X' diag(s F'(u)) X`,
-/// built with BLAS `dsyrk` and solved by Cholesky (`dposv`), falling back to the minimum-norm SVD solve
-/// (`dgelsd`, a generalized inverse as R's `MASS::ginv`) when `T` is singular (truncated distances).
-/// Iterations stop when `max_k |misfit_k| / (1 + |t_k|) < tolerance`. A step that makes some `g` non-finite
-/// is halved, as in `grake`.
+/// solved by Cholesky (`dposv`), falling back to the minimum-norm SVD solve (`dgelsd`, a generalized inverse
+/// as R's `MASS::ginv`) when `T` is singular (truncated distances). Iterations stop when
+/// `max_k |misfit_k| / (1 + |t_k|) < tolerance`. A step that makes some `g` non-finite is halved, as in `grake`.
+///
+/// The units `c` are categorical cells, or records when numeric totals or trimming make `g` record-specific.
+/// `X` stays in split form `x_i = (z_{c(i)}, v_i)` (``SplitAuxiliaries``): with `a_c = Σ_{i∈c} s_i F'_i`,
+/// `T_zz = Σ_c a_c z_c z_c'`, `T_zv = Σ_c z_c Σ_{i∈c} s_i F'_i v_i'`, `T_vv = Σ_i s_i F'_i v_i v_i'`, and the
+/// achieved totals `(Σ_c z_c Σ_{i∈c} s_i g_i, Σ_i s_i g_i v_i)`; an iteration costs O(n q²) for q numeric
+/// auxiliaries, plus BLAS on the cells, instead of O(n p²).
 ///
 /// Constraints that are linear combinations of others in the sample (e.g. the last level of a second margin,
 /// implied by the first margin's total) are found once with a rank-revealing pivoted Cholesky (`dpstrf`) of
@@ -19,40 +24,38 @@ struct NewtonCalibration {
         var redundant: [Int]
     }
 
-    let x: Matrix
+    /// The auxiliary matrix over the units, in split form.
+    let x: SplitAuxiliaries
     let distance: CalibrationDistance
     let constraints: [CalibrationConstraint]
-    /// Optional bounds on `g` for each cell (trimming): `g` is clamped to `[lower_c, upper_c]` and `F' = 0` there.
-    var cellBounds: (lower: [Double], upper: [Double])? = nil
+    /// Optional bounds on `g` for each unit (trimming): `g` is clamped to `[lower_u, upper_u]` and `F' = 0` there.
+    var unitBounds: (lower: [Double], upper: [Double])? = nil
 
-    /// Solves for cell sums of base weights `s` and targets `t`.
-    func solve(cellWeight s: [Double], targets t: [Double], maxIterations: Int, tolerance: Double) throws -> Result {
-        let cells = x.rows, p = x.columns
+    /// Solves for unit sums of base weights `s` and targets `t`.
+    func solve(unitWeight s: [Double], targets t: [Double], maxIterations: Int, tolerance: Double) throws -> Result {
+        let units = x.unitCount, p = x.columns
         // 1. Redundant constraints.
         let kept = AuxiliaryDesign.independentColumns(x, weights: s)
         let redundant = (0..<p).filter { !kept.contains($0) }
         let r = kept.count
-        var xk = Matrix(rows: cells, columns: r)
-        for (jj, j) in kept.enumerated() {
-            xk.values.replaceSubrange((jj * cells)..<((jj + 1) * cells), with: x.values[(j * cells)..<((j + 1) * cells)])
-        }
+        let xk = x.selecting(columns: kept)
         let tk = kept.map { t[$0] }
 
         // 2. Newton iterations.
         var lambda = [Double](repeating: 0, count: r)
-        var g = [Double](repeating: 1, count: cells)
-        var dF = [Double](repeating: 1, count: cells)
-        var sg = [Double](repeating: 0, count: cells)
-        var sdF = [Double](repeating: 0, count: cells)
+        var g = [Double](repeating: 1, count: units)
+        var dF = [Double](repeating: 1, count: units)
+        var sg = [Double](repeating: 0, count: units)
+        var sdF = [Double](repeating: 0, count: units)
         var trace: [Double] = []
         var converged = false
         var iterations = 0
         func evaluate(_ lam: [Double]) -> Bool {
-            let u = r > 0 ? LAPACK.product(xk, transpose: false, lam) : [Double](repeating: 0, count: cells)
+            let u = r > 0 ? xk.linearPredictor(lam) : [Double](repeating: 0, count: units)
             var finite = true
-            for c in 0..<cells {
+            for c in 0..<units {
                 var (gc, dc) = distance.evaluate(u[c])
-                if let b = cellBounds {
+                if let b = unitBounds {
                     if gc < b.lower[c] { gc = b.lower[c]; dc = 0 } else if gc > b.upper[c] { gc = b.upper[c]; dc = 0 }
                 }
                 g[c] = gc
@@ -63,8 +66,8 @@ struct NewtonCalibration {
         }
         /// Misfit at the current g and its largest relative size.
         func misfitAndDeviation() -> ([Double], Double, Double) {
-            for c in 0..<cells { sg[c] = s[c] * g[c] }
-            let achieved = r > 0 ? LAPACK.product(xk, transpose: true, sg) : []
+            for c in 0..<units { sg[c] = s[c] * g[c] }
+            let achieved = r > 0 ? xk.totals(weights: sg) : []
             var misfit = [Double](repeating: 0, count: r)
             var dev = 0.0, norm = 0.0
             for k in 0..<r {
@@ -82,8 +85,8 @@ struct NewtonCalibration {
             if dev < tolerance { converged = true; break }
             if iterations >= maxIterations { break }
             iterations += 1
-            for c in 0..<cells { sdF[c] = s[c] * dF[c] }
-            let tmat = LAPACK.weightedCrossProduct(xk, weights: sdF)
+            for c in 0..<units { sdF[c] = s[c] * dF[c] }
+            let tmat = xk.crossProduct(weights: sdF)
             var delta: [Double]
             do {
                 delta = try LAPACK.solvePositiveDefinite(tmat, misfit)
@@ -111,18 +114,24 @@ struct NewtonCalibration {
         return Result(g: g, iterations: iterations, converged: converged, trace: trace, redundant: redundant)
     }
 
-    /// For bounds on `g` and 0/1 indicator constraints: a target outside `[Σ s_c L_c, Σ s_c U_c]` over the
-    /// level's cells cannot be met.
-    static func unreachable(x: Matrix, cellWeight s: [Double], targets: [Double], constraints: [CalibrationConstraint],
+    /// For bounds on `g` and 0/1 indicator constraints: a target outside `[Σ s_u L_u, Σ s_u U_u]` over the
+    /// level's units cannot be met. Sums run over the units in order, O(units x categorical margins).
+    static func unreachable(x: SplitAuxiliaries, unitWeight s: [Double], targets: [Double], constraints: [CalibrationConstraint],
                             lower: [Double], upper: [Double]) -> [UnmetConstraint] {
+        let pz = x.indicatorCount
+        var sum = [Double](repeating: 0, count: pz), lo = sum, hi = sum
+        let columnsOfCell = x.indicatorColumnsByCell()
+        for u in 0..<x.unitCount {
+            for j in columnsOfCell[x.cell(ofUnit: u)] {
+                sum[j] += s[u]; lo[j] += s[u] * lower[u]; hi[j] += s[u] * upper[u]
+            }
+        }
         var out: [UnmetConstraint] = []
-        for j in 0..<x.columns where constraints[j].level != nil {
-            var sum = 0.0, lo = 0.0, hi = 0.0
-            for c in 0..<x.rows where x[c, j] != 0 { sum += s[c]; lo += s[c] * lower[c]; hi += s[c] * upper[c] }
+        for j in 0..<pz where constraints[j].level != nil {
             let t = targets[j]
             let slack = 1e-9 * max(1, abs(t))
-            if t < lo - slack || t > hi + slack {
-                out.append(UnmetConstraint(label: constraints[j].label, target: t, achieved: sum, reachable: lo...hi))
+            if t < lo[j] - slack || t > hi[j] + slack {
+                out.append(UnmetConstraint(label: constraints[j].label, target: t, achieved: sum[j], reachable: lo[j]...hi[j]))
             }
         }
         return out

@@ -85,6 +85,57 @@ enum LAPACK {
         return crossProduct(Matrix(rows: n, columns: p, columnMajor: scaled))
     }
 
+    /// Cross product `A' diag(w) A` (p x p, both triangles filled) of a tall n x p column-major `a`, accumulated
+    /// over blocks of `blockRows` rows: `Σ_b A_b' diag(w_b) A_b`, each block by BLAS `dsyrk` (`β = 1`) on
+    /// `diag(sqrt w_b) A_b`, or by `dgemm` of `A_b' (diag(w_b) A_b)` when a weight of the block is negative.
+    ///
+    /// The same matrix as ``weightedCrossProduct(_:weights:)`` without its n x p scaled copy: the scratch is
+    /// `blockRows x p`, so it serves the numeric auxiliaries of every record (`Σ_i w_i v_i v_i'`).
+    ///
+    /// - Complexity: O(n p²) flops in BLAS level 3, O(blockRows p) extra memory.
+    static func weightedCrossProductInBlocks(_ a: Matrix, weights w: [Double], blockRows: Int = 4096) -> Matrix {
+        precondition(w.count == a.rows && blockRows > 0)
+        let n = a.rows, p = a.columns
+        var c = Matrix(rows: p, columns: p)
+        guard n > 0, p > 0 else { return c }
+        var scratch = [Double](repeating: 0, count: min(n, blockRows) * p)
+        var start = 0
+        while start < n {
+            let m = min(blockRows, n - start)
+            var negative = false
+            for i in start..<(start + m) where w[i] < 0 { negative = true; break }
+            for j in 0..<p {
+                let source = j * n + start, target = j * m
+                for i in 0..<m {
+                    let wi = w[start + i]
+                    scratch[target + i] = a.values[source + i] * (negative ? wi : (wi > 0 ? wi.squareRoot() : 0))
+                }
+            }
+            if negative {
+                // dsyrk needs a square root: C += A_b' (diag(w_b) A_b) by dgemm, upper triangle kept.
+                var block = Matrix(rows: m, columns: p)
+                for j in 0..<p {
+                    block.values.replaceSubrange((j * m)..<((j + 1) * m), with: a.values[(j * n + start)..<(j * n + start + m)])
+                }
+                let part = product(block, transposeA: true, Matrix(rows: m, columns: p, columnMajor: Array(scratch[0..<(m * p)])),
+                                   transposeB: false)
+                for j in 0..<p { for i in 0...j { c[i, j] += part[i, j] } }
+            } else {
+                var nn = Int32(p), k = Int32(m), lda = Int32(m), ldc = Int32(p)
+                var alpha = 1.0, beta = 1.0
+                var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
+                scratch.withUnsafeBufferPointer { ap in
+                    c.values.withUnsafeMutableBufferPointer { cp in
+                        dsyrk_(&uplo, &trans, &nn, &k, &alpha, ap.baseAddress, &lda, &beta, cp.baseAddress, &ldc, 1, 1)
+                    }
+                }
+            }
+            start += m
+        }
+        for j in 0..<p { for i in (j + 1)..<p { c[i, j] = c[j, i] } }
+        return c
+    }
+
     /// Cross product `A' A` (p x p, both triangles filled) with BLAS `dsyrk`.
     static func crossProduct(_ a: Matrix) -> Matrix {
         var c = Matrix(rows: a.columns, columns: a.columns)
@@ -102,17 +153,19 @@ enum LAPACK {
         return c
     }
 
-    /// General product `op(A) op(B)` with BLAS `dgemm`.
-    static func product(_ a: Matrix, transposeA: Bool, _ b: Matrix, transposeB: Bool) -> Matrix {
+    /// General product `op(A) op(B)` with BLAS `dgemm`, or `C + op(A) op(B)` when `adding` gives `C`
+    /// (`β = 1`: each term is added to `C` in BLAS order).
+    static func product(_ a: Matrix, transposeA: Bool, _ b: Matrix, transposeB: Bool, adding start: Matrix? = nil) -> Matrix {
         let m = transposeA ? a.columns : a.rows
         let k = transposeA ? a.rows : a.columns
         let n = transposeB ? b.rows : b.columns
         precondition(k == (transposeB ? b.columns : b.rows), "inner dimensions differ")
-        var c = Matrix(rows: m, columns: n)
+        precondition(start.map { $0.rows == m && $0.columns == n } ?? true, "the added matrix has another shape")
+        var c = start ?? Matrix(rows: m, columns: n)
         guard m > 0, n > 0, k > 0 else { return c }
         var mm = Int32(m), nn = Int32(n), kk = Int32(k)
         var lda = Int32(max(1, a.rows)), ldb = Int32(max(1, b.rows)), ldc = Int32(max(1, m))
-        var alpha = 1.0, beta = 0.0
+        var alpha = 1.0, beta = start == nil ? 0.0 : 1.0
         var ta = CChar(UInt8(ascii: transposeA ? "T" : "N")), tb = CChar(UInt8(ascii: transposeB ? "T" : "N"))
         a.values.withUnsafeBufferPointer { ap in
             b.values.withUnsafeBufferPointer { bp in

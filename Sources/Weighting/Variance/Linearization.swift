@@ -109,36 +109,35 @@ struct CalibrationResiduals {
     let weights: [Double]
 
     /// `z_i ← w_i (z_i/w_i − x_i'B)`, `B = (X'DX)⁻¹ X'D (z/w)`, for every column of `z` at once.
+    ///
+    /// `X'DX`, `X'D(z/w)` and `x_i'B` come from the split auxiliaries (sums per categorical cell plus the
+    /// numeric columns), over the units of the calibration (cells, or records with numeric totals or trimming).
     func residualize(_ z: [[Double]]) throws -> [[Double]] {
         let design = result.design
         let d = result.baseWeights
         let n = d.count, k = z.count
-        let cells = design.cellCount
+        let units = design.unitCount
         let columns = design.independentColumns()
         let p = columns.count
         guard p > 0 else { return z }
-        // Cell sums of d u for each estimator (cells x k), u = z / w.
-        var cellDU = Matrix(rows: cells, columns: k)
+        // Unit sums of d u for each estimator (units x k), u = z / w.
+        var unitDU = Matrix(rows: units, columns: k)
         for (j, zj) in z.enumerated() {
-            let base = j * cells
+            let base = j * units
             for i in 0..<n where zj[i] != 0 {
-                cellDU.values[base + Int(design.recordCell[i])] += d[i] * zj[i] / weights[i]
+                unitDU.values[base + design.unit(ofRecord: i)] += d[i] * zj[i] / weights[i]
             }
         }
-        var xk = Matrix(rows: cells, columns: p)
-        for (jj, j) in columns.enumerated() {
-            xk.values.replaceSubrange((jj * cells)..<((jj + 1) * cells), with: design.x.values[(j * cells)..<((j + 1) * cells)])
-        }
-        let xdx = LAPACK.weightedCrossProduct(xk, weights: design.cellWeight)
-        let xdu = LAPACK.product(xk, transposeA: true, cellDU, transposeB: false)  // p x k
-        let b = try LAPACK.solvePositiveDefinite(xdx, columns: xdu)                 // p x k
-        let fitted = LAPACK.product(xk, transposeA: false, b, transposeB: false)  // cells x k
+        let xk = design.auxiliaries.selecting(columns: columns)
+        let xdx = xk.crossProduct(weights: design.unitWeight)
+        let xdu = xk.totals(unitDU)                                    // p x k
+        let b = try LAPACK.solvePositiveDefinite(xdx, columns: xdu)    // p x k
+        let fitted = xk.linearPredictor(b)                             // units x k
         var out = z
         for j in 0..<k {
-            let base = j * cells
+            let base = j * units
             for i in 0..<n {
-                let c = Int(design.recordCell[i])
-                out[j][i] = weights[i] * (z[j][i] / weights[i] - fitted.values[base + c])
+                out[j][i] = weights[i] * (z[j][i] / weights[i] - fitted.values[base + design.unit(ofRecord: i)])
             }
         }
         return out
