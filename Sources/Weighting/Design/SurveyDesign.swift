@@ -154,6 +154,19 @@ public struct SurveyDesign: Sendable {
         return d
     }
 
+    /// Degrees of freedom of the records at `rows` (see ``degreesOfFreedom(in:)``).
+    func degreesOfFreedom(rows: [Int]) -> Int {
+        if !isClustered {
+            var strataSeen = [Bool](repeating: false, count: psuCount.count)
+            var strataCount = 0
+            for i in rows where !strataSeen[Int(strata[i])] { strataSeen[Int(strata[i])] = true; strataCount += 1 }
+            return rows.count - strataCount
+        }
+        var mask = [Bool](repeating: false, count: count)
+        for i in rows { mask[i] = true }
+        return degreesOfFreedom(in: mask)
+    }
+
     /// Design degrees of freedom: number of PSUs minus number of strata, counting only PSUs and strata with a
     /// record in `mask` (R's `degf` on a subset).
     public func degreesOfFreedom(in mask: [Bool]? = nil) -> Int {

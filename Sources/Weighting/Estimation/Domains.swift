@@ -47,6 +47,13 @@ public struct Domains: Sendable {
     /// Membership mask of domain `k`.
     public func mask(_ k: Int) -> [Bool] { recordDomain.map { Int($0) == k } }
 
+    /// The records of every domain, in increasing order, in one pass over the records.
+    public func rows() -> [[Int]] {
+        var out = [[Int]](repeating: [], count: labels.count)
+        for (i, k) in recordDomain.enumerated() { out[Int(k)].append(i) }
+        return out
+    }
+
     /// Membership masks of every domain, in one pass over the records.
     public func masks() -> [[Bool]] {
         var out = [[Bool]](repeating: [Bool](repeating: false, count: recordDomain.count), count: labels.count)

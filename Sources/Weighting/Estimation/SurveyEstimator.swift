@@ -39,9 +39,10 @@ public struct SurveyEstimator: Sendable {
         guard level > 0 && level < 1 else { throw EstimationError.invalidLevel(level) }
         let domains = try Domains(table: table, by: by)
         let masks = domains.masks()
+        let rows = domains.rows()
         var out: [Estimate] = []
         for variable in variables {
-            out += try estimateVariable(variable, statistic: statistic, domains: domains, masks: masks)
+            out += try estimateVariable(variable, statistic: statistic, domains: domains, masks: masks, rows: rows)
         }
         return out
     }
@@ -56,11 +57,13 @@ public struct SurveyEstimator: Sendable {
         var domainIndex: Int
         var y: [Double]
         var mask: [Bool]
+        /// The records where `mask` is true, in increasing order (loops over a domain cost its size only).
+        var rows: [Int]
         var n: Int
         var missing: Int
     }
 
-    func targets(_ variable: String, domains: Domains, masks: [[Bool]], asProportions: inout Bool) throws -> [Target] {
+    func targets(_ variable: String, domains: Domains, masks: [[Bool]], rows domainRows: [[Int]], asProportions: inout Bool) throws -> [Target] {
         let j = try table.index(of: variable)
         _ = j
         // Numeric if every value parses; otherwise categorical (levels become proportions / counts).
@@ -76,11 +79,14 @@ public struct SurveyEstimator: Sendable {
                 if numeric.values[i].isNaN { missings[Int(domains.recordDomain[i])] += 1 } else { counts[Int(domains.recordDomain[i])] += 1 }
             }
             for (k, label) in domains.labels.enumerated() {
-                var mask = masks[k]
-                if hasMissing { for i in 0..<n where numeric.values[i].isNaN { mask[i] = false } }
+                var mask = masks[k], rows = domainRows[k]
+                if hasMissing {
+                    for i in 0..<n where numeric.values[i].isNaN { mask[i] = false }
+                    rows = rows.filter { !numeric.values[$0].isNaN }
+                }
                 let count = counts[k], missing = missings[k]
                 out.append(Target(variable: variable, level: nil, domain: label.isEmpty ? nil : label, domainIndex: k,
-                                  y: numeric.values, mask: mask, n: count, missing: missing))
+                                  y: numeric.values, mask: mask, rows: rows, n: count, missing: missing))
             }
         } else {
             asProportions = true
@@ -93,22 +99,26 @@ public struct SurveyEstimator: Sendable {
                 if c.codes[i] == CategoricalColumn.missing { missings[Int(domains.recordDomain[i])] += 1 } else { counts[Int(domains.recordDomain[i])] += 1 }
             }
             for (k, label) in domains.labels.enumerated() {
-                var mask = masks[k]
-                if hasMissing { for i in 0..<n where c.codes[i] == CategoricalColumn.missing { mask[i] = false } }
+                var mask = masks[k], rows = domainRows[k]
+                if hasMissing {
+                    for i in 0..<n where c.codes[i] == CategoricalColumn.missing { mask[i] = false }
+                    rows = rows.filter { c.codes[$0] != CategoricalColumn.missing }
+                }
                 let count = counts[k], missing = missings[k]
                 for (l, levelName) in c.levels.enumerated() {
                     let y = indicators[l]
                     out.append(Target(variable: variable, level: levelName, domain: label.isEmpty ? nil : label,
-                                      domainIndex: k, y: y, mask: mask, n: count, missing: missing))
+                                      domainIndex: k, y: y, mask: mask, rows: rows, n: count, missing: missing))
                 }
             }
         }
         return out
     }
 
-    func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains, masks: [[Bool]]) throws -> [Estimate] {
+    func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains, masks: [[Bool]],
+                          rows: [[Int]]) throws -> [Estimate] {
         var proportions = false
-        var targets = try targets(variable, domains: domains, masks: masks, asProportions: &proportions)
+        var targets = try targets(variable, domains: domains, masks: masks, rows: rows, asProportions: &proportions)
         targets = targets.filter { $0.n > 0 || $0.missing > 0 }
         let w = design.weights
         switch statistic {
@@ -117,25 +127,25 @@ public struct SurveyEstimator: Sendable {
             var values: [Double] = [], influence: [[Double]] = [], sizes: [Double] = []
             for t in targets {
                 var sw = 0.0, swy = 0.0
-                for i in t.y.indices where t.mask[i] { sw += w[i]; swy += w[i] * t.y[i] }
+                for i in t.rows { sw += w[i]; swy += w[i] * t.y[i] }
                 let mean = sw > 0 ? swy / sw : .nan
                 values.append(isTotal ? swy : mean)
                 sizes.append(sw)
                 var z = [Double](repeating: 0, count: w.count)
-                for i in t.y.indices where t.mask[i] { z[i] = isTotal ? w[i] * t.y[i] : w[i] * (t.y[i] - mean) / sw }
+                for i in t.rows { z[i] = isTotal ? w[i] * t.y[i] : w[i] * (t.y[i] - mean) / sw }
                 influence.append(z)
             }
             let se = try standardErrors(influence: influence) { weights, k in
                 let t = targets[k]
                 var sw = 0.0, swy = 0.0
-                for i in t.y.indices where t.mask[i] { sw += weights[i]; swy += weights[i] * t.y[i] }
+                for i in t.rows { sw += weights[i]; swy += weights[i] * t.y[i] }
                 return isTotal ? swy : swy / sw
             }
             return targets.indices.map { k in
                 let t = targets[k]
                 let statName = isTotal ? "total" : (proportions ? "proportion" : "mean")
                 let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k])
-                let df = degreesOfFreedom(t.mask)
+                let df = degreesOfFreedom(rows: t.rows)
                 let (lo, hi, note) = interval(value: values[k], se: se[k], df: df, n: t.n,
                                               proportion: proportions && !isTotal, total: isTotal, populationSize: sizes[k])
                 return Estimate(variable: t.variable, level: t.level, domain: t.domain, statistic: statName,
@@ -202,6 +212,14 @@ public struct SurveyEstimator: Sendable {
         }
     }
 
+    /// Degrees of freedom of a domain given by its records.
+    func degreesOfFreedom(rows: [Int]) -> Double {
+        switch variance {
+        case .linearization: return Double(design.degreesOfFreedom(rows: rows))
+        case .replicates(let reps): return Double(reps.degreesOfFreedom)
+        }
+    }
+
     func degreesOfFreedom(_ mask: [Bool]) -> Double {
         switch variance {
         case .linearization: return Double(design.degreesOfFreedom(in: mask))
@@ -219,10 +237,10 @@ public struct SurveyEstimator: Sendable {
         guard t.n > 1, nHat > n else { return nil }
         let w = design.weights
         var sw = 0.0, swy = 0.0
-        for i in t.y.indices where t.mask[i] { sw += w[i]; swy += w[i] * t.y[i] }
+        for i in t.rows { sw += w[i]; swy += w[i] * t.y[i] }
         let mean = swy / sw
         var ss = 0.0
-        for i in t.y.indices where t.mask[i] { ss += w[i] * (t.y[i] - mean) * (t.y[i] - mean) }
+        for i in t.rows { ss += w[i] * (t.y[i] - mean) * (t.y[i] - mean) }
         let s2 = ss / sw * n / (n - 1)
         guard s2 > 0 else { return nil }
         var vsrs = s2 * (nHat - n) / (nHat * n)
