@@ -78,9 +78,11 @@ def main():
                                       "--variance", "bootstrap", "--replicates", "500", "--output",
                                       os.path.join(args.work, "boot.csv")], "bootstrap 500")
         res["R rake"] = measure(["Rscript", os.path.join(HERE, "rake.R"), data, m3, out], "R rake") if r_ok and n <= 1_000_000 else None
-        res["weightipy"] = measure([sys.executable, os.path.join(HERE, "peers.py"), data, m3, out], "weightipy") if wp_ok else None
+        res["weightipy"] = measure([sys.executable, os.path.join(HERE, "peers.py"), data, m3, out], "weightipy") if wp_ok and n <= 1_000_000 else None
         rows.append(res)
-    print(f"\nmachine: {os.cpu_count()} cores; R survey {'found' if r_ok else 'not installed'}; weightipy {'found' if wp_ok else 'not installed'}\n")
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+    mem = next((int(l.split()[1]) // 2**20 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+    print(f"\nmachine: {os.cpu_count()} cores ({cpu}), {mem} GiB; R survey {'found' if r_ok else 'not installed'}; weightipy {'found' if wp_ok else 'not installed'}\n")
     print("| rows | file MiB | task | seconds | peak MiB | x parse floor | peak / file | R rake / this | weightipy / this |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     for res in rows:
