@@ -49,16 +49,25 @@ struct CalibrateCommand: ParsableCommand {
             FileIO.installInterruptCleanup()
             let dialect = inputOptions.dialect
             let margins = try marginsOptions.read(dialect: dialect)
-            // Two passes over DATA in chunks: read only the auxiliary and weight columns, calibrate, then copy the
-            // rows with their weights; memory holds those columns, never the whole file.
+            // A regular file is read twice in chunks: only the auxiliary and weight columns, to calibrate, then
+            // the rows, copied with their weights; memory holds those columns, never the whole file. A pipe
+            // (e.g. /dev/stdin) can be read only once: it is read whole.
             let categorical = margins.categorical.flatMap(\.variables)
             let numeric = margins.numeric.map(\.variable) + (weight.map { [$0] } ?? [])
-            let table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric)
+            let table: Table
+            let writer: any WeightedOutput
+            if FileIO.isRegularFile(data) {
+                table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric)
+                writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma)
+            } else {
+                let buffer = try CSVBuffer(contentsOf: data, dialect: dialect)
+                table = Table(buffer: buffer, dialect: dialect)
+                writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
+            }
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
             let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
             let result = try calibrator.calibrate(table, weightColumn: weight)
-            let writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma)
             let inputs = [data, marginsOptions.margins]
             // Render everything before writing anything, so a failure leaves no output behind.
             var reportText: String?

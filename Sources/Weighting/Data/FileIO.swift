@@ -100,6 +100,12 @@ public enum FileIO {
         return try body()
     }
 
+    /// Whether `path` is a regular file (not a pipe, device or folder), which can be read more than once.
+    public static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Installs SIGINT / SIGTERM / SIGHUP handlers that remove temporary output files, then exit with 128 + signal.
     public static func installInterruptCleanup() {
         // A launcher may have blocked these signals (the mask is inherited across exec): unblock them.

@@ -87,6 +87,27 @@ public struct WeightedFileWriter: Sendable {
     }
 }
 
+/// A data file written back with new numeric columns: ``WeightedFileWriter`` (file in memory) or
+/// ``StreamingWeightedFileWriter`` (file read again in chunks).
+public protocol WeightedOutput: Sendable {
+    /// Appends columns and writes the file to `path` atomically (never over an input).
+    func write(columns: [(name: String, values: [Double])], to path: String, otherInputs: [String]) throws
+    /// Appends columns and writes the result to an open file descriptor (standard output).
+    func write(columns: [(name: String, values: [Double])], toDescriptor fd: Int32, name: String) throws
+}
+
+extension WeightedFileWriter: WeightedOutput {
+    /// Appends columns and writes the result to an open file descriptor (standard output).
+    public func write(columns: [(name: String, values: [Double])], toDescriptor fd: Int32, name: String) throws {
+        let bytes = try render(columns: columns)
+        var sink = ByteSink(fd: fd, path: name)
+        sink.write(bytes)
+        try sink.flush()
+    }
+}
+
+extension StreamingWeightedFileWriter: WeightedOutput {}
+
 /// Something bytes can be written to.
 public protocol ByteWriting {
     /// Appends bytes.
