@@ -35,14 +35,21 @@ public struct CSVChunkReader: ~Copyable {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DataError.cannotRead(file: path, reason: FileIO.errnoText()) }
         var st = stat()
-        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+        guard fstat(fd, &st) == 0 else {
+            let reason = FileIO.errnoText()
+            close(fd)
+            throw DataError.cannotRead(file: path, reason: reason)
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
             throw DataError.cannotRead(file: path, reason: "it is a directory")
         }
         self.fd = fd
         self.file = path
         self.dialect = dialect
-        self.chunkSize = max(1, chunkSize)
+        // No buffer larger than a regular file needs (one byte more, to see its end in one read).
+        let isRegular = (st.st_mode & S_IFMT) == S_IFREG
+        self.chunkSize = max(1, isRegular ? min(chunkSize, Int(st.st_size) + 1) : chunkSize)
     }
 
     deinit { close(fd) }
