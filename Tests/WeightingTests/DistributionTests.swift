@@ -25,40 +25,19 @@ struct DistributionTests {
     }()
 
     static func evaluate(_ r: Reference) -> Double {
-        let x = r.argument
+        let d: any ContinuousDistribution
         switch r.distribution {
-        case "normal":
-            let d = StandardNormal()
-            switch r.kind {
-            case "cdf": return d.cdf(x)
-            case "survival": return d.survival(x)
-            case "quantile": return d.quantile(x)
-            default: return d.inverseSurvival(x)
-            }
-        case "t":
-            let d = StudentT(degreesOfFreedom: r.param1)
-            switch r.kind {
-            case "cdf": return d.cdf(x)
-            case "survival": return d.survival(x)
-            case "quantile": return d.quantile(x)
-            default: return d.inverseSurvival(x)
-            }
-        case "beta":
-            let d = BetaDistribution(alpha: r.param1, beta: r.param2)
-            switch r.kind {
-            case "cdf": return d.cdf(x)
-            case "survival": return d.survival(x)
-            case "quantile": return d.quantile(x)
-            default: return d.inverseSurvival(x)
-            }
-        default:
-            let d = FDistribution(d1: r.param1, d2: r.param2)
-            switch r.kind {
-            case "cdf": return d.cdf(x)
-            case "survival": return d.survival(x)
-            case "quantile": return d.quantile(x)
-            default: return d.inverseSurvival(x)
-            }
+        case "normal": d = StandardNormal()
+        case "t": d = StudentT(degreesOfFreedom: r.param1)
+        case "beta": d = BetaDistribution(alpha: r.param1, beta: r.param2)
+        default: d = FDistribution(d1: r.param1, d2: r.param2)
+        }
+        let x = r.argument
+        switch r.kind {
+        case "cdf": return d.cdf(x)
+        case "survival": return d.survival(x)
+        case "quantile": return d.quantile(x)
+        default: return d.inverseSurvival(x)
         }
     }
 
