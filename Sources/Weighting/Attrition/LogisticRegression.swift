@@ -27,6 +27,7 @@ public enum LogisticError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The response has a single value.
     case constantResponse(Double)
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         switch self {
         case .separation(let s):

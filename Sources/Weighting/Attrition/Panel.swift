@@ -7,6 +7,7 @@ public enum PanelError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Fewer than two waves.
     case needsTwoWaves
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         switch self {
         case .duplicateIdentifier(let w, let id, let locs):

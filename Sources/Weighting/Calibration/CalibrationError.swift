@@ -61,6 +61,7 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A numeric computation produced NaN or infinity.
     case nonFinite(String)
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         func num(_ x: Double) -> String { Table.format((x * 1e6).rounded() / 1e6) }
         /// At most ten items, then how many more.

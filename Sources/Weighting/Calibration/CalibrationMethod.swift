@@ -35,6 +35,7 @@ public enum CalibrationMethod: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The method's name with its bounds, e.g. `logit [0.5, 2]`.
     public var description: String {
         if let b = bounds { return "\(name) [\(Table.format(b.lower)), \(Table.format(b.upper))]" }
         return name

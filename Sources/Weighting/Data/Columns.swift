@@ -52,6 +52,7 @@ public struct NumericColumn: Sendable, Equatable {
     /// Number of missing values.
     public var missingCount: Int { values.reduce(0) { $0 + ($1.isNaN ? 1 : 0) } }
 
+    /// Equal values, NaN (missing) equal to NaN.
     public static func == (a: NumericColumn, b: NumericColumn) -> Bool {
         a.values.count == b.values.count && zip(a.values, b.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
     }

@@ -17,6 +17,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
         self.columnName = columnName
     }
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         var s = "\(file):\(line)"
         if let column {
@@ -60,6 +61,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A file read twice (streamed) was modified between the two readings.
     case changedWhileReading(file: String)
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         switch self {
         case .cannotRead(let f, let r): return "cannot read \(f): \(r)"

@@ -23,6 +23,7 @@ public enum DesignError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A replicate-weight specification is unusable.
     case invalidReplicates(String)
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         switch self {
         case .lonelyPSU(let s):

@@ -366,6 +366,7 @@ public enum EstimationError: Error, Sendable, Equatable, CustomStringConvertible
     /// A quantile probability is not in (0, 1).
     case invalidQuantile(Double)
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         switch self {
         case .allMissing(let v): return "variable '\(v)' has no non-missing value"

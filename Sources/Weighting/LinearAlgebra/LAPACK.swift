@@ -43,6 +43,7 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
     /// An argument was rejected by LAPACK (a programming error inside Weighting).
     case illegalArgument(routine: String, position: Int)
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         switch self {
         case .notPositiveDefinite(let k):

@@ -19,6 +19,7 @@ public enum MarginsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The margins file has no rows.
     case empty(file: String)
 
+    /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         switch self {
         case .missingHeaderColumn(let f, let c, let h):
