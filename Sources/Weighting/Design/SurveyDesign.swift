@@ -155,42 +155,24 @@ public struct SurveyDesign: Sendable {
         return d
     }
 
-    /// Degrees of freedom of the records at `rows` (see ``degreesOfFreedom(in:)``).
-    func degreesOfFreedom(rows: [Int]) -> Int {
-        if !isClustered {
-            var strataSeen = [Bool](repeating: false, count: psuCount.count)
-            var strataCount = 0
-            for i in rows where !strataSeen[Int(strata[i])] { strataSeen[Int(strata[i])] = true; strataCount += 1 }
-            return rows.count - strataCount
-        }
-        var mask = [Bool](repeating: false, count: count)
-        for i in rows { mask[i] = true }
-        return degreesOfFreedom(in: mask)
-    }
-
     /// Design degrees of freedom: number of PSUs minus number of strata, counting only PSUs and strata with a
     /// record in `mask` (R's `degf` on a subset).
     public func degreesOfFreedom(in mask: [Bool]? = nil) -> Int {
-        // Strata and PSU codes are small non-negative integers: count the distinct ones with bitmaps.
+        guard let mask else { return degreesOfFreedom(rows: Array(0..<count)) }
+        return degreesOfFreedom(rows: mask.indices.filter { mask[$0] })
+    }
+
+    /// Degrees of freedom of the records at `rows` (see ``degreesOfFreedom(in:)``); without clusters each
+    /// record is its own PSU.
+    func degreesOfFreedom(rows: [Int]) -> Int {
         var strataSeen = [Bool](repeating: false, count: psuCount.count)
-        var strataCount = 0, psus = 0
-        let maxCode = clusters.max().map(Int.init) ?? -1
-        if !isClustered || (clusters.min() ?? 0) < 0 || maxCode > 4 * count {
-            var seen = Set<Int32>()
-            for i in 0..<count where mask?[i] ?? true {
-                if isClustered { if seen.insert(clusters[i]).inserted { psus += 1 } } else { psus += 1 }
-                let h = Int(strata[i])
-                if !strataSeen[h] { strataSeen[h] = true; strataCount += 1 }
-            }
-        } else {
-            var seen = [Bool](repeating: false, count: maxCode + 1)
-            for i in 0..<count where mask?[i] ?? true {
-                let c = Int(clusters[i])
-                if !seen[c] { seen[c] = true; psus += 1 }
-                let h = Int(strata[i])
-                if !strataSeen[h] { strataSeen[h] = true; strataCount += 1 }
-            }
+        var strataCount = 0
+        var psus = Set<Int32>()
+        for i in rows {
+            if isClustered { psus.insert(clusters[i]) }
+            let h = Int(strata[i])
+            if !strataSeen[h] { strataSeen[h] = true; strataCount += 1 }
         }
-        return psus - strataCount
+        return (isClustered ? psus.count : rows.count) - strataCount
     }
 }

@@ -220,12 +220,8 @@ public struct SurveyEstimator: Sendable {
         }
     }
 
-    func degreesOfFreedom(_ mask: [Bool]) -> Double {
-        switch variance {
-        case .linearization: return Double(design.degreesOfFreedom(in: mask))
-        case .replicates(let reps): return Double(reps.degreesOfFreedom)
-        }
-    }
+    /// Degrees of freedom of the records where `mask` is true.
+    func degreesOfFreedom(_ mask: [Bool]) -> Double { degreesOfFreedom(rows: mask.indices.filter { mask[$0] }) }
 
     /// Design effect against SRSWOR of the same size, as R survey (`deff = TRUE`).
     ///
