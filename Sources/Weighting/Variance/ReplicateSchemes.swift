@@ -1,6 +1,8 @@
 /// Builders of replicate weights from a design (before any calibration): the jackknives, the Rao–Wu rescaled
 /// bootstrap and balanced repeated replication with Fay's factor. Replicate weights are the design weights
-/// times per-PSU multipliers; records of a PSU always share a multiplier.
+/// times per-PSU multipliers; records of a PSU always share a multiplier, so the rank of the n x R replicate
+/// weights (R survey's degrees of freedom: rank − 1) is the rank of the PSU x R multipliers, computed on
+/// that small matrix.
 extension ReplicateWeights {
     /// Delete-one-PSU jackknife for unstratified designs (JK1): replicate `k` drops PSU `k` and multiplies the
     /// others by `n/(n−1)`; `V = (1 − f)(n−1)/n Σ_k (θ̂_k − θ̄)²` (R's `jk1weights`).
@@ -20,6 +22,7 @@ extension ReplicateWeights {
             weights.append(w)
         }
         let scale = (1 - design.samplingFraction[0]) * Double(n - 1) / Double(n)
+        // The multipliers are factor (J − I), nonsingular for n ≥ 2: rank n, so R's rank − 1 is n − 1.
         return ReplicateWeights(method: "JK1", weights: weights, scale: scale, rscales: [Double](repeating: 1, count: n),
                                 degreesOfFreedom: n - 1)
     }
@@ -31,6 +34,7 @@ extension ReplicateWeights {
     public static func jkn(_ design: SurveyDesign) throws -> ReplicateWeights {
         let psus = design.psuIndex()
         var weights: [[Double]] = []
+        var multipliers: [[Double]] = []
         var rscales: [Double] = []
         for h in 0..<design.psuCount.count {
             let members = (0..<psus.count).filter { psus.stratum[$0] == h }
@@ -45,12 +49,13 @@ extension ReplicateWeights {
                 var w = design.weights
                 for i in w.indices where Int(design.strata[i]) == h { w[i] *= psus.index[i] == k ? 0 : factor }
                 weights.append(w)
+                multipliers.append((0..<psus.count).map { j in psus.stratum[j] != h ? 1 : j == k ? 0 : factor })
                 rscales.append((1 - design.samplingFraction[h]) * Double(nh - 1) / Double(nh))
             }
         }
         guard !weights.isEmpty else { throw DesignError.invalidReplicates("no stratum has 2 or more PSUs") }
         return ReplicateWeights(method: "JKn", weights: weights, scale: 1, rscales: rscales,
-                                degreesOfFreedom: psus.count - design.psuCount.filter { $0 > 0 }.count)
+                                degreesOfFreedom: rankDegreesOfFreedom(multipliers))
     }
 
     /// Rao & Wu (1988) rescaled bootstrap (Rao, Wu & Yue 1992): in each stratum draw `n_h − 1` PSUs with
@@ -78,7 +83,7 @@ extension ReplicateWeights {
         }
         return fromMultipliers(design, psus: psus, multipliers: multipliers, method: "bootstrap",
                                scale: 1 / Double(replicates - 1), rscales: [Double](repeating: 1, count: replicates),
-                               degreesOfFreedom: min(replicates, psus.count) - 1)
+                               degreesOfFreedom: rankDegreesOfFreedom(multipliers))
     }
 
     /// Balanced repeated replication for designs with exactly 2 PSUs per stratum, from a Sylvester–Hadamard
@@ -107,7 +112,7 @@ extension ReplicateWeights {
         }
         return fromMultipliers(design, psus: psus, multipliers: multipliers, method: rho > 0 ? "Fay" : "BRR",
                                scale: 1 / (Double(order) * (1 - rho) * (1 - rho)),
-                               rscales: [Double](repeating: 1, count: order), degreesOfFreedom: strata.count)
+                               rscales: [Double](repeating: 1, count: order), degreesOfFreedom: rankDegreesOfFreedom(multipliers))
     }
 
     static func fromMultipliers(_ design: SurveyDesign, psus: SurveyDesign.PSUIndex, multipliers: [[Double]],

@@ -16,7 +16,15 @@ public struct ReplicateWeights: Sendable {
     public var rscales: [Double]
     /// Centre on the full-sample estimate (`true`) or on the replicates' mean (`false`, R's default).
     public var mse: Bool
-    /// Degrees of freedom for intervals (R: rank of the replicate weights minus 1).
+    /// Degrees of freedom for the Wald intervals: the numerical rank of the n x R matrix of replicate weights
+    /// minus one, R survey's rule for replicate designs (`degf.svyrep.design`: `qr(weights)$rank - 1`, computed
+    /// when the replicates are made and again after they are re-calibrated). Before calibration this is the
+    /// design's PSUs minus strata for the jackknives, the number of strata for BRR and at most PSUs − 1 for the
+    /// bootstrap; after calibration the weights vary within PSUs and the rank can grow (the 50-replicate
+    /// bootstrap of 15 clusters of `apiclus1` has 14 before and 44 after calibration) or shrink (the JKn of
+    /// `apistrat` has 197 before and 195 after calibration on 5 totals). R's `calibrate()` refreshes its stored
+    /// value only for unbounded linear calibration and keeps the pre-calibration one after raking or logit;
+    /// here the rule is applied to the weights after any calibration.
     public var degreesOfFreedom: Int
 
     /// Creates replicate weights.
@@ -44,8 +52,10 @@ import Dispatch
 
 extension ReplicateWeights {
     /// The replicates re-calibrated to the margins of `result` with the same method (R survey's
-    /// `calibrate` on a replicate design), on all cores.
+    /// `calibrate` on a replicate design), on all cores. The degrees of freedom are recomputed from the
+    /// re-calibrated weights: their rank minus one (see ``degreesOfFreedom``).
     ///
+    /// - Complexity: the calibrations, then O(n R²) for the rank (BLAS `dsyrk` and LAPACK `dpstrf`).
     /// - Throws: the first replicate's calibration error, naming the replicate.
     public func recalibrated(using calibrator: Calibrator, result: CalibrationResult) throws -> ReplicateWeights {
         let count = weights.count
@@ -63,6 +73,7 @@ extension ReplicateWeights {
                 throw DesignError.invalidReplicates("replicate \(r + 1) of \(count) cannot be calibrated: \(e)")
             }
         }
+        out.degreesOfFreedom = Self.rankDegreesOfFreedom(out.weights)
         return out
     }
 }
@@ -121,10 +132,19 @@ extension ReplicateWeights {
         }
         return ReplicateWeights(method: method, weights: weights, scale: scale,
                                 rscales: [Double](repeating: 1, count: columns.count),
-                                degreesOfFreedom: max(1, rank(weights) - 1))
+                                degreesOfFreedom: rankDegreesOfFreedom(weights))
     }
 
-    /// Numerical rank of the replicate weights (n x R), by pivoted Cholesky of their Gram matrix.
+    /// R survey's degrees of freedom for replicate weights: their numerical rank minus one (at least 1).
+    static func rankDegreesOfFreedom(_ weights: [[Double]]) -> Int { max(1, rank(weights) - 1) }
+
+    /// Numerical rank of the replicate weights (n x R, one array per replicate), by pivoted Cholesky
+    /// (`dpstrf`) of their Gram matrix scaled to unit diagonal.
+    ///
+    /// A replicate counts when the part of it not explained by the replicates before it has a norm above 1e-5
+    /// times its own (squared: 1e-10 on the scaled Gram matrix), the tolerance of R's `qr(, tol = 1e-5)` that
+    /// `degf` uses (LINPACK `dqrdc2`, which compares each column's residual norm with its original norm).
+    /// Columns that are zero are not counted.
     static func rank(_ weights: [[Double]]) -> Int {
         guard let n = weights.first?.count else { return 0 }
         let m = Matrix(rows: n, columns: weights.count, columnMajor: weights.flatMap { $0 })

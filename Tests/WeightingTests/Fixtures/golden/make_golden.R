@@ -1,7 +1,12 @@
 # Golden values from R survey for Weighting's tests.
 # Run from this folder: Rscript make_golden.R   (needs r-cran-survey; tests never run R)
+# Made with R 4.2.2 Patched (2022-11-10 r83330) and survey 4.1.1 (R_VERSION.txt records the versions of the
+# last run).
 # Writes the data sets, margins files, expected calibrated weights (cases.csv + expected_*.csv) and
-# expected estimates (estimates.csv). Every number is written with 17 significant digits.
+# expected estimates (estimates.csv, replicate_estimates.csv). Every number is written with 17 significant digits.
+# Estimates of the rake() cases are computed on the equivalent calibrate(calfun = "raking") design (same
+# weights, checked below to 1e-9): rake() linearizes with ten backfitting sweeps, an approximation of the exact
+# projection on the margins that calibrate() and Weighting use (see README, "Agreement with R survey").
 suppressMessages(library(survey))
 options(survey.lonely.psu = "fail")
 data(api)
@@ -61,6 +66,8 @@ pop_lin <- c(`(Intercept)` = N, stypeH = pop_stype[["H"]], stypeM = pop_stype[["
              sch.wideYes = pop_schwide[["Yes"]], api99 = api99_total)
 pop_sw <- pop_lin[1:4]
 pop_sa <- pop_lin[c(1:3, 5)]
+# Population totals of the crossed raking's model matrix (stype x comp.imp cells, sch.wide, awards).
+pop_crossed <- colSums(model.matrix(~stype * comp.imp + sch.wide + awards, apipop))
 cal <- function(design, formula, pop, ...) calibrate(design, formula, pop, epsilon = 1e-13, maxit = 1000, ...)
 
 designs <- list(
@@ -72,10 +79,14 @@ designs <- list(
        call = "postStratify(dstrat, ~stype+sch.wide, pop)"),
   list(name = "strat_rake_stype_schwide", data = "apistrat.csv", weight = "pw", margins = "margins_stype_schwide.csv",
        method = "raking", bounds = "", d = rake(dstrat, list(~stype, ~sch.wide), list(ps1, psw), control = ctl),
-       call = "rake(dstrat, list(~stype, ~sch.wide), ..., control = list(maxit = 1000, epsilon = 1e-14))"),
+       v = cal(dstrat, ~stype + sch.wide, pop_sw, calfun = "raking"),
+       call = "rake(dstrat, list(~stype, ~sch.wide), ..., control = list(maxit = 1000, epsilon = 1e-14))",
+       vcall = "calibrate(dstrat, ~stype+sch.wide, pop, calfun = 'raking')"),
   list(name = "strat_rake_crossed", data = "apistrat.csv", weight = "pw", margins = "margins_crossed_rake.csv",
        method = "raking", bounds = "", d = rake(dstrat, list(~stype + comp.imp, ~sch.wide, ~awards), list(psc, psw, psa), control = ctl),
-       call = "rake(dstrat, list(~stype+comp.imp, ~sch.wide, ~awards), ...)"),
+       v = cal(dstrat, ~stype * comp.imp + sch.wide + awards, pop_crossed, calfun = "raking"),
+       call = "rake(dstrat, list(~stype+comp.imp, ~sch.wide, ~awards), ...)",
+       vcall = "calibrate(dstrat, ~stype*comp.imp+sch.wide+awards, pop, calfun = 'raking')"),
   list(name = "strat_cal_linear", data = "apistrat.csv", weight = "pw", margins = "margins_stype_schwide_api99.csv",
        method = "linear", bounds = "", d = cal(dstrat, ~stype + sch.wide + api99, pop_lin),
        call = "calibrate(dstrat, ~stype+sch.wide+api99, pop)"),
@@ -93,7 +104,9 @@ designs <- list(
        call = "calibrate(dstrat, ~stype+api99, pop, calfun = 'linear', bounds = c(0.97, 1.03))"),
   list(name = "clus_rake_stype_schwide", data = "apiclus1.csv", weight = "pw", margins = "margins_stype_schwide.csv",
        method = "raking", bounds = "", d = rake(dclus1, list(~stype, ~sch.wide), list(ps1, psw), control = ctl),
-       call = "rake(dclus1, list(~stype, ~sch.wide), ...)"),
+       v = cal(dclus1, ~stype + sch.wide, pop_sw, calfun = "raking"),
+       call = "rake(dclus1, list(~stype, ~sch.wide), ...)",
+       vcall = "calibrate(dclus1, ~stype+sch.wide, pop, calfun = 'raking')"),
   list(name = "clus_cal_linear", data = "apiclus1.csv", weight = "pw", margins = "margins_stype_api99.csv",
        method = "linear", bounds = "", d = cal(dclus1, ~stype + api99, pop_sa),
        call = "calibrate(dclus1, ~stype+api99, pop)"),
@@ -102,7 +115,9 @@ designs <- list(
        call = "calibrate(dclus1, ~stype+api99, pop, calfun = 'logit', bounds = c(0.5, 2))"),
   list(name = "clus_unweighted_rake", data = "apiclus1.csv", weight = "", margins = "margins_stype_schwide.csv",
        method = "raking", bounds = "", d = rake(dclus1_unw, list(~stype, ~sch.wide), list(ps1, psw), control = ctl),
-       call = "rake(svydesign(id=~1, weights=~1 each, data=apiclus1), list(~stype, ~sch.wide), ...)")
+       v = cal(dclus1_unw, ~stype + sch.wide, pop_sw, calfun = "raking"),
+       call = "rake(svydesign(id=~1, weights=~1 each, data=apiclus1), list(~stype, ~sch.wide), ...)",
+       vcall = "calibrate(svydesign(id=~1, weights=~1 each, data=apiclus1), ~stype+sch.wide, pop, calfun = 'raking')")
 )
 
 # Third data set, not from R: the bundled barometer sample of French communes, base weights N/n.
@@ -129,7 +144,9 @@ pop_rt <- local({
 designs <- c(designs, list(
   list(name = "baro_rake", data = "barometre.csv", weight = "d", margins = "margins_region_taille.csv",
        method = "raking", bounds = "", d = rake(dbaro, list(~region, ~taille), list(pr, pt), control = ctl),
-       call = "rake(dbaro, list(~region, ~taille), ...)"),
+       v = cal(dbaro, ~region + taille, pop_rt, calfun = "raking"),
+       call = "rake(dbaro, list(~region, ~taille), ...)",
+       vcall = "calibrate(dbaro, ~region+taille, pop, calfun = 'raking')"),
   list(name = "baro_cal_logit", data = "barometre.csv", weight = "d", margins = "margins_region_taille.csv",
        method = "logit", bounds = "0.05,4", d = cal(dbaro, ~region + taille, pop_rt, calfun = "logit", bounds = c(0.05, 4)),
        call = "calibrate(dbaro, ~region+taille, pop, calfun = 'logit', bounds = c(0.05, 4))"),
@@ -145,8 +162,14 @@ for (k in designs) {
   writeLines(c("weight", num(w)), paste0("expected_", k$name, ".csv"))
   g <- w / weights(switch(k$data, apistrat.csv = dstrat, apiclus1.csv = if (k$weight == "") dclus1_unw else dclus1, barometre.csv = dbaro))
   cat(sprintf("%-28s g in [%.4f, %.4f]\n", k$name, min(g), max(g)))
+  if (!is.null(k$v)) {
+    gap <- max(abs(weights(k$v) / w - 1))
+    cat(sprintf("%-28s rake() and calibrate(calfun = 'raking') weights differ by %.2g\n", k$name, gap))
+    stopifnot(gap < 1e-9)
+  }
   cases <- rbind(cases, data.frame(name = k$name, data = k$data, weight = k$weight, margins = k$margins,
-                                   method = k$method, bounds = k$bounds, r_call = k$call))
+                                   method = k$method, bounds = k$bounds, r_call = k$call,
+                                   r_estimates_call = if (is.null(k$vcall)) k$call else k$vcall))
 }
 write.csv(cases, "cases.csv", row.names = FALSE)
 
@@ -159,8 +182,8 @@ add <- function(case, variable, level, domain, statistic, e, se, lo, hi, deff) {
 }
 wald <- function(e, se, df) { q <- qt(0.975, df); c(e - q * se, e + q * se) }
 for (k in designs) {
-  if (!(k$data %in% c("apistrat.csv", "apiclus1.csv")) || k$weight == "") next
-  d <- k$d; df <- degf(d)
+  if (!(k$data %in% c("apistrat.csv", "apiclus1.csv"))) next
+  d <- if (is.null(k$v)) k$d else k$v; df <- degf(d)
   for (v in c("api00", "enroll")) {
     m <- svymean(as.formula(paste0("~", v)), d, deff = TRUE)
     ci <- wald(coef(m), SE(m), df)
@@ -190,6 +213,45 @@ for (k in designs) {
     add(k$name, "api00", "", paste0("stype=", s), "mean", e, se, ci[1], ci[2], deff(b)[i])
   }
 }
+# The barometer designs: indicators of the bundled sample, domains by size class.
+for (k in designs) {
+  if (k$data != "barometre.csv") next
+  d <- if (is.null(k$v)) k$d else k$v; df <- degf(d)
+  for (v in c("score_maturite", "population")) {
+    m <- svymean(as.formula(paste0("~", v)), d, deff = TRUE)
+    ci <- wald(coef(m), SE(m), df)
+    add(k$name, v, "", "", "mean", coef(m), SE(m), ci[1], ci[2], deff(m))
+  }
+  t <- svytotal(~population, d, deff = TRUE); ci <- wald(coef(t), SE(t), df)
+  add(k$name, "population", "", "", "total", coef(t), SE(t), ci[1], ci[2], deff(t))
+  # open_data is missing (empty) for 57 communes: proportions among those who answered (na.rm = TRUE), a domain
+  # whose degrees of freedom are those of the answering records, as for the svyby domains below.
+  d <- update(d, open_data = ifelse(open_data == "", NA, open_data))
+  for (v in c("site_web", "open_data")) {
+    p <- svymean(as.formula(paste0("~", v)), d, deff = TRUE, na.rm = TRUE)
+    dfv <- degf(d[!is.na(d$variables[[v]]), ])
+    for (l in c("non", "oui")) {
+      cn <- paste0(v, l); ci <- wald(coef(p)[[cn]], SE(p)[[cn]], dfv)
+      add(k$name, v, l, "", "proportion", coef(p)[[cn]], SE(p)[[cn]], ci[1], ci[2], deff(p)[[cn]])
+    }
+  }
+  for (method in c("logit", "beta")) {
+    cp <- svyciprop(~I(formation_cyber == "oui"), d, method = method)
+    add(k$name, "formation_cyber", "oui", "", paste0("proportion-", method), coef(cp), SE(cp),
+        attr(cp, "ci")[[1]], attr(cp, "ci")[[2]], NA)
+  }
+  r <- svyratio(~score_maturite, ~population, d); ci <- wald(as.numeric(coef(r)), as.numeric(SE(r)), df)
+  add(k$name, "score_maturite/population", "", "", "ratio", coef(r), SE(r), ci[1], ci[2], NA)
+  q <- svyquantile(~score_maturite, d, c(0.25, 0.5, 0.75), ci = TRUE)$score_maturite
+  for (i in 1:3) add(k$name, "score_maturite", "", "", paste("quantile", c(0.25, 0.5, 0.75)[i]), q[i, 1], q[i, 4], q[i, 2], q[i, 3], NA)
+  b <- svyby(~score_maturite, ~taille, d, svymean, deff = TRUE)
+  for (i in seq_len(nrow(b))) {
+    s <- as.character(b$taille[i])
+    dfs <- degf(subset(d, taille == s)); e <- b$score_maturite[i]; se <- SE(b)[i]
+    ci <- wald(e, se, dfs)
+    add(k$name, "score_maturite", "", paste0("taille=", s), "mean", e, se, ci[1], ci[2], deff(b)[i])
+  }
+}
 # The uncalibrated designs too.
 for (nm in c("dstrat", "dclus1")) {
   d <- get(nm); df <- degf(d)
@@ -209,15 +271,23 @@ write.csv(est, "estimates.csv", row.names = FALSE, na = "")
 cat(nrow(cases), "calibration cases,", nrow(est), "estimates\n")
 
 # Replicate-weight designs, re-calibrated replicate by replicate (calibrate() on an svyrep.design).
+# Degrees of freedom (column df, used for the Wald intervals): R's rule for replicate designs, the rank of the
+# analysis replicate weights minus one (degf.svyrep.design: qr(weights, tol = 1e-5)$rank - 1), on the weights
+# as they are after calibration. Column degf_r is what degf() returns on the calibrated design: calibrate()
+# recomputes it only in its unbounded-linear path (regcalibrate); with calfun raking or logit it keeps the value
+# of the design before calibration, so the same rule is not applied to the weights actually used.
 rep_est <- data.frame()
-add_rep <- function(case, variable, level, domain, statistic, e, se, df) {
+add_rep <- function(case, variable, level, domain, statistic, e, se, df, degf_r) {
   ci <- wald(as.numeric(e), as.numeric(se), df)
   rep_est <<- rbind(rep_est, data.frame(case = case, variable = variable, level = level, domain = domain,
                                         statistic = statistic, estimate = num(as.numeric(e)), se = num(as.numeric(se)),
-                                        ci_low = num(ci[1]), ci_high = num(ci[2]), df = df))
+                                        ci_low = num(ci[1]), ci_high = num(ci[2]), df = df, degf_r = degf_r))
 }
+add_rep_outer <- add_rep
 rep_estimates <- function(case, d) {
-  df <- degf(d)
+  df <- qr(weights(d, "analysis"), tol = 1e-5)$rank - 1
+  degf_r <- degf(d)
+  add_rep <- function(...) add_rep_outer(..., degf_r = degf_r)
   m <- svymean(~api00, d); add_rep(case, "api00", "", "", "mean", coef(m), SE(m), df)
   t <- svytotal(~enroll, d); add_rep(case, "enroll", "", "", "total", coef(t), SE(t), df)
   p <- svymean(~comp.imp, d)
