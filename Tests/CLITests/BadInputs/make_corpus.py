@@ -2,7 +2,11 @@
 """Writes the bad-input corpus: files/ (data, margins, batch files, some with raw bytes) and cases.json.
 
 Each case: the weight-cli arguments (run in a scratch copy of files/), the expected exit code and a fragment of
-the expected message (stderr or stdout). Run from this folder: python3 make_corpus.py
+the expected message (stderr or stdout). Optional fields (BadInputCorpusTests.swift documents them):
+`outputs` names every file the command may create or change, each with its expectation, and `stdout` the
+expectation on standard output; an expectation's `expected` names a file of expected/ (made by
+expected/make_expected.R from R survey) whose columns the output must hold, row for row. A success case must
+assert values through at least one `expected`. Run from this folder: python3 make_corpus.py
 """
 import json
 import os
@@ -177,9 +181,33 @@ cases = [
     ("batch: missing file", ["batch", "absent.yaml"], 3, "cannot read absent.yaml"),
     ("batch: one-character file name (fuzzer crash)", ["batch", "b_one_char.json", "--dry-run"], 1, "Unknown option '--output'"),
 ]
+
+# What each case that writes something must write (values from R survey, expected/make_expected.R).
+def out(expected, name="o.csv"):
+    return {"outputs": {name: {"expected": expected}}}
+
+
+EXTRA = {
+    "semicolon detected": out("rake_good.csv"),
+    "byte-order mark accepted": out("rake_good.csv"),
+    "CRLF accepted": out("rake_good.csv"),
+    "shares accepted": out("shares_good.csv"),
+    "decimal comma without --decimal": out("rake_good_d.csv"),
+    "decimal comma score": {"stdout": {"expected": "estimate_decimal_comma.csv"}},
+    "giant cell with 1e9 totals": out("giant_1e9.csv"),
+    "one respondent holds 30%": out("giant_rare_linear.csv"),
+    "stratum with one PSU removed": {"stdout": {"expected": "estimate_one_psu_removed.csv"}},
+    "domain with one respondent": {"stdout": {"expected": "estimate_one_respondent_domain.csv"}},
+    # A failing task does not stop the others: the good file's output is written, the summary is printed.
+    "batch: failing job": {"outputs": {"out-good.csv": {"expected": "rake_good.csv"}},
+                           "stdout": {"contains": ["| job1 | good.csv | ok |", "| job1 | unknown_level.csv | failed (1) |", "1 ok, 1 failed"]}},
+}
+names = {n for n, _, _, _ in cases}
+assert set(EXTRA) <= names, set(EXTRA) - names
 for name, data in files.items():
     with open(os.path.join(F, name), "wb") as f:
         f.write(data)
 with open("cases.json", "w", encoding="utf-8") as f:
-    json.dump([{"name": n, "args": a, "exit": e, "message": m} for n, a, e, m in cases], f, ensure_ascii=False, indent=1)
+    json.dump([{"name": n, "args": a, "exit": e, "message": m, **EXTRA.get(n, {})} for n, a, e, m in cases], f,
+              ensure_ascii=False, indent=1)
 print(len(cases), "cases,", len(files), "files")

@@ -1,0 +1,70 @@
+# Expected values of the bad-input corpus's success cases, from R survey (the tests never run R).
+# Run from this folder: Rscript make_expected.R   (R 4.2.2, survey 4.1.1)
+# Each file holds some columns of a command's output (a written file or standard output), row for row;
+# BadInputCorpusTests compares numbers to a relative 1e-8 and text exactly. Every number has 17 digits.
+suppressMessages(library(survey))
+num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
+put <- function(df, file) {
+  for (v in names(df)) if (is.numeric(df[[v]])) df[[v]] <- num(df[[v]])
+  write.csv(df, file, row.names = FALSE, quote = FALSE)
+}
+good <- read.csv("../files/good.csv", stringsAsFactors = FALSE)
+m <- read.csv("../files/m.csv", stringsAsFactors = FALSE)
+pop <- function(var) { r <- m[m$variable == var, ]; df <- data.frame(r$level, r$target); names(df) <- c(var, "Freq"); df }
+ctl <- list(maxit = 1000, epsilon = 1e-14)
+
+# calibrate good.csv (and its semicolon, BOM and CRLF variants) --margins m.csv: raking, base weight 1.
+d1 <- svydesign(id = ~1, weights = ~rep(1, nrow(good)), data = good)
+r1 <- rake(d1, list(~region, ~taille), list(pop("region"), pop("taille")), control = ctl)
+put(data.frame(id = good$id, weight = weights(r1)), "rake_good.csv")
+
+# The same with base weights d.
+dd <- svydesign(id = ~1, weights = ~d, data = good)
+rd <- rake(dd, list(~region, ~taille), list(pop("region"), pop("taille")), control = ctl)
+put(data.frame(id = good$id, weight = weights(rd)), "rake_good_d.csv")
+
+# Shares of region times a population of 1000 (one margin: post-stratification).
+sh <- read.csv("../files/m_shares_ok.csv", stringsAsFactors = FALSE)
+ps <- data.frame(region = sh$level, Freq = sh$target * 1000)
+put(data.frame(id = good$id, weight = weights(postStratify(d1, ~region, ps))), "shares_good.csv")
+
+# One respondent holding 30 % of the population: raking (1e9 totals) and linear calibration on g.
+giant <- read.csv("../files/giant_cell.csv", stringsAsFactors = FALSE)
+dg <- svydesign(id = ~1, weights = ~rep(1, nrow(giant)), data = giant)
+mg <- read.csv("../files/m_giant.csv", stringsAsFactors = FALSE)
+put(data.frame(id = giant$id, weight = weights(rake(dg, list(~g), list(data.frame(g = mg$level, Freq = mg$target)), control = ctl))),
+    "giant_1e9.csv")
+mr <- read.csv("../files/m_rare.csv", stringsAsFactors = FALSE)
+pr <- c(`(Intercept)` = sum(mr$target), grare = mr$target[mr$level == "rare"])
+put(data.frame(id = giant$id, weight = weights(calibrate(dg, ~g, pr))), "giant_rare_linear.csv")
+
+# estimate: Wald intervals on the design degrees of freedom.
+row <- function(variable, domain, e, se, df, n) {
+  q <- if (df > 0) qt(0.975, df) else NA
+  data.frame(variable = variable, domain = domain, estimate = e, se = se,
+             ci_low = if (df > 0) e - q * se else NA, ci_high = if (df > 0) e + q * se else NA, n = n, df = df)
+}
+# decimal_comma.csv read with --decimal ',': the mean of score, unweighted.
+dc <- read.csv2("../files/decimal_comma.csv", stringsAsFactors = FALSE)
+ddc <- svydesign(id = ~1, weights = ~rep(1, nrow(dc)), data = dc)
+s <- svymean(~score, ddc)
+put(row("score", "", coef(s)[[1]], SE(s)[[1]], degf(ddc), nrow(dc)), "estimate_decimal_comma.csv")
+
+# one_psu.csv: stratum C has one PSU; with survey.lonely.psu = "remove" it adds nothing to the variance.
+op <- read.csv("../files/one_psu.csv", stringsAsFactors = FALSE)
+options(survey.lonely.psu = "remove")
+dop <- svydesign(id = ~psu, strata = ~strate, weights = ~rep(1, nrow(op)), data = op, nest = TRUE)
+s <- svymean(~score, dop)
+put(row("score", "", coef(s)[[1]], SE(s)[[1]], degf(dop), nrow(op)), "estimate_one_psu_removed.csv")
+options(survey.lonely.psu = "fail")
+
+# one_respondent_domain.csv by region: the domain Ouest has one respondent, 0 degrees of freedom, no interval.
+od <- read.csv("../files/one_respondent_domain.csv", stringsAsFactors = FALSE)
+dod <- svydesign(id = ~1, weights = ~rep(1, nrow(od)), data = od)
+b <- svyby(~score, ~region, dod, svymean)
+rows <- do.call(rbind, lapply(seq_len(nrow(b)), function(i) {
+  l <- as.character(b$region[i])
+  row("score", paste0("region=", l), b$score[i], SE(b)[i], degf(subset(dod, region == l)), sum(od$region == l))
+}))
+put(rows, "estimate_one_respondent_domain.csv")
+cat("R", R.version$major, R.version$minor, "survey", as.character(packageVersion("survey")), "\n")
