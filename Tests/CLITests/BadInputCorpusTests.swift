@@ -95,6 +95,18 @@ struct BadInputCorpusTests {
         }
     }
 
+    @Test("the checker finds non-finite values as values only, and compares tables cell by cell")
+    func checkerSelfTest() {
+        for text in ["a,NaN\n", "x;-inf", "1,+Infinity,2", "nan", "\"inf\""] { #expect(Self.nonFiniteToken(text) != nil, "\(text)") }
+        for text in ["information,infeasible,nano", "1e308,-0.5", "banana,finance"] { #expect(Self.nonFiniteToken(text) == nil, "\(text)") }
+        let t = CSVText("\u{FEFF}id;\"a;b\";w\r\n1;\"x\"\"y\";2,5\r\n")
+        #expect(t.delimiter == ";" && t.header == ["id", "a;b", "w"] && t.rows == [["1", "x\"y", "2,5"]])
+        #expect(CSVText.same("2,5", "2.5", decimalComma: true) && !CSVText.same("2,5", "2.5", decimalComma: false))
+        #expect(CSVText.same("24.5", "24.500000000000004", decimalComma: false))
+        #expect(!CSVText.same("24.5", "24.5001", decimalComma: false) && !CSVText.same("", "0", decimalComma: false))
+        #expect(CSVText.same("0.0", "0", decimalComma: false) && !CSVText.same("1e-20", "0", decimalComma: false))
+    }
+
     @Test("each bad input gets its exit code and message, every output is checked, and nothing is lost",
           arguments: BadInputCorpusTests.cases)
     func badInput(_ c: Case) throws {
