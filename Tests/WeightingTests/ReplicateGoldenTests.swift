@@ -88,6 +88,40 @@ struct ReplicateGoldenTests {
         if !stale { #expect(rows.allSatisfy { $0.rDegf == $0.df }, "\(caseName): R's degf() differs from the rank rule") }
     }
 
+    @Test("the closed-form degrees of freedom of JKn and BRR equal the numerical rank of their weights − 1")
+    func closedFormDegreesOfFreedom() throws {
+        let table = try Table(contentsOf: Self.folder.appendingPathComponent("apistrat.csv").path)
+        let strat = try SurveyDesign(table: table, weight: "pw", strata: "stype", fpc: "fpc")
+        let jkn = try ReplicateWeights.jkn(strat)
+        #expect(jkn.degreesOfFreedom == 197)
+        #expect(jkn.degreesOfFreedom == ReplicateWeights.rank(jkn.weights) - 1)
+        // 5 strata of 2 PSUs of 3 records: BRR on a Hadamard matrix of order 8, with and without Fay's factor.
+        let n = 30
+        let paired = try SurveyDesign(weights: (0..<n).map { 1 + Double($0 % 7) }, strata: (0..<n).map { Int32($0 / 6) },
+                                      clusters: (0..<n).map { Int32($0 / 3) })
+        for rho in [0, 0.5] {
+            let brr = try ReplicateWeights.brr(paired, fay: rho)
+            #expect(brr.weights.count == 8 && brr.degreesOfFreedom == 5)
+            #expect(brr.degreesOfFreedom == ReplicateWeights.rank(brr.weights) - 1)
+        }
+        // The bootstrap's rank is computed: 15 clusters, 50 replicates, so 14.
+        let clus = try SurveyDesign(table: try Table(contentsOf: Self.folder.appendingPathComponent("apiclus1.csv").path),
+                                    weight: "pw", cluster: "dnum", fpc: "fpc")
+        #expect(try ReplicateWeights.bootstrap(clus, replicates: 50, seed: 1).degreesOfFreedom == 14)
+    }
+
+    @Test("above the rank budget, re-calibration keeps the degrees of freedom from before (R's value after raking)")
+    func rankBudgetFallback() throws {
+        let table = try Table(contentsOf: Self.folder.appendingPathComponent("apiclus1_bootstrap.csv").path)
+        let reps = try ReplicateWeights.read(from: table, columns: (1...50).map { "rep_\($0)" }, method: "bootstrap")
+        #expect(reps.degreesOfFreedom == 14)
+        let margins = try MarginsFile.read(Self.folder.appendingPathComponent("margins_stype_api99.csv").path)
+        let calibrator = Calibrator(margins: margins, method: .linear, options: CalibrationOptions(maxIterations: 1000, tolerance: 1e-13))
+        let result = try calibrator.calibrate(table, weightColumn: "pw")
+        #expect(try reps.recalibrated(using: calibrator, result: result).degreesOfFreedom == 44)
+        #expect(try reps.recalibrated(using: calibrator, result: result, rankBudget: 183 * 50 * 50 - 1).degreesOfFreedom == 14)
+    }
+
     @Test("replicate standard errors match R survey", arguments: ReplicateGoldenTests.caseNames)
     func replicateEstimates(caseName: String) throws {
         let estimator = try Self.setUp(caseName)

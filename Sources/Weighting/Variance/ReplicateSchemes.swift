@@ -1,8 +1,8 @@
 /// Builders of replicate weights from a design (before any calibration): the jackknives, the Rao–Wu rescaled
 /// bootstrap and balanced repeated replication with Fay's factor. Replicate weights are the design weights
 /// times per-PSU multipliers; records of a PSU always share a multiplier, so the rank of the n x R replicate
-/// weights (R survey's degrees of freedom: rank − 1) is the rank of the PSU x R multipliers, computed on
-/// that small matrix.
+/// weights (R survey's degrees of freedom: rank − 1) is the rank of the PSU x R multipliers: in closed form for
+/// the jackknives and BRR, computed on that small matrix for the bootstrap.
 extension ReplicateWeights {
     /// Delete-one-PSU jackknife for unstratified designs (JK1): replicate `k` drops PSU `k` and multiplies the
     /// others by `n/(n−1)`; `V = (1 − f)(n−1)/n Σ_k (θ̂_k − θ̄)²` (R's `jk1weights`).
@@ -34,7 +34,6 @@ extension ReplicateWeights {
     public static func jkn(_ design: SurveyDesign) throws -> ReplicateWeights {
         let psus = design.psuIndex()
         var weights: [[Double]] = []
-        var multipliers: [[Double]] = []
         var rscales: [Double] = []
         for h in 0..<design.psuCount.count {
             let members = (0..<psus.count).filter { psus.stratum[$0] == h }
@@ -49,13 +48,15 @@ extension ReplicateWeights {
                 var w = design.weights
                 for i in w.indices where Int(design.strata[i]) == h { w[i] *= psus.index[i] == k ? 0 : factor }
                 weights.append(w)
-                multipliers.append((0..<psus.count).map { j in psus.stratum[j] != h ? 1 : j == k ? 0 : factor })
                 rscales.append((1 - design.samplingFraction[h]) * Double(nh - 1) / Double(nh))
             }
         }
         guard !weights.isEmpty else { throw DesignError.invalidReplicates("no stratum has 2 or more PSUs") }
+        // Rank of the multipliers: within stratum h the differences of its columns span the n_h − 1 contrasts of
+        // its PSUs, and the sum of its columns is n_h times the all-ones vector, shared by every stratum; so the
+        // rank is Σ_h (n_h − 1) + 1 over the strata with 2 or more PSUs, and R's rank − 1 is Σ_h (n_h − 1).
         return ReplicateWeights(method: "JKn", weights: weights, scale: 1, rscales: rscales,
-                                degreesOfFreedom: rankDegreesOfFreedom(multipliers))
+                                degreesOfFreedom: psus.count - design.psuCount.filter { $0 > 0 }.count)
     }
 
     /// Rao & Wu (1988) rescaled bootstrap (Rao, Wu & Yue 1992): in each stratum draw `n_h − 1` PSUs with
@@ -83,7 +84,7 @@ extension ReplicateWeights {
         }
         return fromMultipliers(design, psus: psus, multipliers: multipliers, method: "bootstrap",
                                scale: 1 / Double(replicates - 1), rscales: [Double](repeating: 1, count: replicates),
-                               degreesOfFreedom: rankDegreesOfFreedom(multipliers))
+                               degreesOfFreedom: rankDegreesOfFreedom(multipliers, otherwise: min(replicates, psus.count) - 1))
     }
 
     /// Balanced repeated replication for designs with exactly 2 PSUs per stratum, from a Sylvester–Hadamard
@@ -110,9 +111,11 @@ extension ReplicateWeights {
                 multipliers[r][entry.element[1]] = plus ? rho : 2 - rho
             }
         }
+        // Rank of the multipliers: the PSUs' rows are 1 ± (1 − ρ) s_h with s_h a non-constant Hadamard column;
+        // those columns are orthogonal to each other and to 1, so the rank is H + 1 and R's rank − 1 is H.
         return fromMultipliers(design, psus: psus, multipliers: multipliers, method: rho > 0 ? "Fay" : "BRR",
                                scale: 1 / (Double(order) * (1 - rho) * (1 - rho)),
-                               rscales: [Double](repeating: 1, count: order), degreesOfFreedom: rankDegreesOfFreedom(multipliers))
+                               rscales: [Double](repeating: 1, count: order), degreesOfFreedom: strata.count)
     }
 
     static func fromMultipliers(_ design: SurveyDesign, psus: SurveyDesign.PSUIndex, multipliers: [[Double]],

@@ -24,7 +24,10 @@ public struct ReplicateWeights: Sendable {
     /// bootstrap of 15 clusters of `apiclus1` has 14 before and 44 after calibration) or shrink (the JKn of
     /// `apistrat` has 197 before and 195 after calibration on 5 totals). R's `calibrate()` refreshes its stored
     /// value only for unbounded linear calibration and keeps the pre-calibration one after raking or logit;
-    /// here the rule is applied to the weights after any calibration.
+    /// here the rule is applied to the weights after any calibration, when the rank is affordable: beyond
+    /// n R² = ``rankBudget`` (e.g. a jackknife of more than 1,260 records) the value before calibration is
+    /// kept, which is R's own value after raking or logit: the rank would cost far more than the calibrations
+    /// (a jackknife of 2,774 records: 45 s against 14 s).
     public var degreesOfFreedom: Int
 
     /// Creates replicate weights.
@@ -53,11 +56,16 @@ import Dispatch
 extension ReplicateWeights {
     /// The replicates re-calibrated to the margins of `result` with the same method (R survey's
     /// `calibrate` on a replicate design), on all cores. The degrees of freedom are recomputed from the
-    /// re-calibrated weights: their rank minus one (see ``degreesOfFreedom``).
+    /// re-calibrated weights: their rank minus one (see ``degreesOfFreedom``), when n R² ≤ `rankBudget`;
+    /// otherwise the value before calibration is kept.
     ///
     /// - Complexity: the calibrations, then O(n R²) for the rank (BLAS `dsyrk` and LAPACK `dpstrf`).
     /// - Throws: the first replicate's calibration error, naming the replicate.
     public func recalibrated(using calibrator: Calibrator, result: CalibrationResult) throws -> ReplicateWeights {
+        try recalibrated(using: calibrator, result: result, rankBudget: Self.rankBudget)
+    }
+
+    func recalibrated(using calibrator: Calibrator, result: CalibrationResult, rankBudget: Double) throws -> ReplicateWeights {
         let count = weights.count
         let box = ResultBox(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { r in
@@ -73,7 +81,7 @@ extension ReplicateWeights {
                 throw DesignError.invalidReplicates("replicate \(r + 1) of \(count) cannot be calibrated: \(e)")
             }
         }
-        out.degreesOfFreedom = Self.rankDegreesOfFreedom(out.weights)
+        out.degreesOfFreedom = Self.rankDegreesOfFreedom(out.weights, otherwise: degreesOfFreedom, budget: rankBudget)
         return out
     }
 }
@@ -132,11 +140,20 @@ extension ReplicateWeights {
         }
         return ReplicateWeights(method: method, weights: weights, scale: scale,
                                 rscales: [Double](repeating: 1, count: columns.count),
-                                degreesOfFreedom: rankDegreesOfFreedom(weights))
+                                degreesOfFreedom: rankDegreesOfFreedom(weights, otherwise: columns.count - 1))
     }
 
-    /// R survey's degrees of freedom for replicate weights: their numerical rank minus one (at least 1).
-    static func rankDegreesOfFreedom(_ weights: [[Double]]) -> Int { max(1, rank(weights) - 1) }
+    /// The largest n R² (n records, R replicates) for which the rank of the replicate weights is computed:
+    /// about 2·10⁹ floating-point operations, a few seconds with reference BLAS.
+    public static let rankBudget = 2e9
+
+    /// R survey's degrees of freedom for replicate weights: their numerical rank minus one (at least 1); or
+    /// `fallback` when n R² exceeds `budget`.
+    static func rankDegreesOfFreedom(_ weights: [[Double]], otherwise fallback: Int, budget: Double = rankBudget) -> Int {
+        let n = Double(weights.first?.count ?? 0), r = Double(weights.count)
+        guard n * r * r <= budget else { return max(1, fallback) }
+        return max(1, rank(weights) - 1)
+    }
 
     /// Numerical rank of the replicate weights (n x R, one array per replicate), by pivoted Cholesky
     /// (`dpstrf`) of their Gram matrix scaled to unit diagonal.
