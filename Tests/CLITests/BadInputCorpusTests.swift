@@ -7,7 +7,7 @@ import Testing
 /// - every file created or changed in the scratch folder (at any depth): it must be one the case declares in
 ///   `outputs` (so after a failure nothing is left unless declared, e.g. a batch's successful task), and no
 ///   temporary file may remain; an input that is not a declared output must be byte for byte unchanged, and
-///   none may disappear;
+///   none may disappear; a new folder must hold a declared output;
 /// - standard output: after a failure it must be empty unless the case declares `stdout` (no partial result);
 /// - no output, file or standard output, holds NaN or infinity (as a value, whatever the case);
 /// - a success case asserts values: at least one `expected` table, in `outputs` or `stdout`.
@@ -136,6 +136,10 @@ struct BadInputCorpusTests {
         for path in before.keys.sorted() where after[path] == nil {
             Issue.record("\(c.name): input \(path) removed")
         }
+        for folder in try Self.folders(dir).subtracting(Self.folders(files)).sorted()
+        where !declared.keys.contains(where: { $0.hasPrefix(folder + "/") }) {
+            Issue.record("\(c.name): folder \(folder) created, holding no declared output")
+        }
         for (path, expectation) in declared.sorted(by: { $0.key < $1.key }) {
             guard let data = written[path] else {
                 Issue.record("\(c.name): declared output \(path) was not written")
@@ -173,6 +177,19 @@ struct BadInputCorpusTests {
             var path = url.resolvingSymlinksInPath().path
             if path.hasPrefix(base + "/") { path.removeFirst(base.count + 1) }
             out[path] = try Data(contentsOf: url)
+        }
+        return out
+    }
+
+    /// Every folder under `dir` (relative paths).
+    static func folders(_ dir: URL) throws -> Set<String> {
+        var out: Set<String> = []
+        let base = dir.resolvingSymlinksInPath().path
+        guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isDirectoryKey]) else { return out }
+        for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+            var path = url.resolvingSymlinksInPath().path
+            if path.hasPrefix(base + "/") { path.removeFirst(base.count + 1) }
+            out.insert(path)
         }
         return out
     }
