@@ -40,6 +40,10 @@ struct BatchCommand: ParsableCommand {
         var reportJSON: String?
         /// Arguments as the user wrote them (without the report added to collect statistics).
         var displayed: [String]
+        /// Files the task reads.
+        var inputs: [String] = []
+        /// Files the task writes (the statistics report in the scratch folder excluded).
+        var outputs: [String] = []
     }
 
     func validate() throws {
@@ -81,11 +85,19 @@ struct BatchCommand: ParsableCommand {
             }
         }
         // Parse every command line now, so a bad option fails the whole batch before anything runs.
-        for t in out {
-            do { _ = try WeightCLI.parseAsRoot(t.arguments) } catch {
+        for k in out.indices {
+            let t = out[k]
+            do {
+                if let files = try WeightCLI.parseAsRoot(t.arguments) as? CommandFiles {
+                    out[k].inputs = files.inputFiles
+                    out[k].outputs = files.outputFiles.filter { $0 != t.reportJSON || t.displayed.contains($0) }
+                }
+            } catch {
                 throw BatchError.invalid("\(file): job '\(t.job)' on \(t.input)", WeightCLI.message(for: error))
             }
         }
+        // Tasks run at once: no two may write one file, and none may write another's input.
+        try BatchCollisions.check(out, batchFile: file)
         return out
     }
 
@@ -103,9 +115,15 @@ struct BatchCommand: ParsableCommand {
                 StandardOutput.write(s)
                 return
             }
-            let results = BatchRunner(executable: CommandLine.executablePath, verbose: verbose, quiet: quiet)
+            let children = BatchChildren()
+            // SIGINT / SIGTERM / SIGHUP stop the running tasks (which remove their temporary files) and wait for
+            // them before the batch exits: nothing is written once it has returned.
+            BatchInterrupts.install(children: children, scratch: scratch)
+            let results = BatchRunner(executable: CommandLine.executablePath, verbose: verbose, quiet: quiet, children: children)
                 .run(list, parallel: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             StandardOutput.write(BatchRunner.summary(list, results))
+            // Interrupted: the interrupt thread reports and exits with 128 + signal once every child is gone.
+            while children.isStopping { pause() }
             let failures = results.filter { $0.status != 0 }
             if !failures.isEmpty {
                 Diagnostics.error("\(failures.count) of \(results.count) task(s) failed")
@@ -130,6 +148,7 @@ struct BatchRunner {
     let executable: String
     let verbose: Bool
     let quiet: Bool
+    var children = BatchChildren()
 
     func run(_ tasks: [BatchCommand.Task], parallel: Int) -> [Result] {
         let box = BatchResults(count: tasks.count)
@@ -141,12 +160,13 @@ struct BatchRunner {
             semaphore.wait()
             group.enter()
             if verbose { Diagnostics.note("start [\(task.job)] \(task.arguments.joined(separator: " "))") }
+            if children.isStopping { semaphore.signal(); group.leave(); break }
             DispatchQueue.global().async {
-                let r = BatchRunner.execute(self.executable, task)
+                let r = BatchRunner.execute(self.executable, task, children: self.children)
                 box.set(k, r)
                 let n = done.increment()
                 if progress { Diagnostics.write("\r\(n)/\(tasks.count) task(s) done") }
-                if r.status != 0 && !self.quiet { Diagnostics.write("\n[\(task.job)] \(task.input): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))\n") }
+                if r.status != 0 && !self.quiet && !self.children.isStopping { Diagnostics.write("\n[\(task.job)] \(task.input): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))\n") }
                 semaphore.signal()
                 group.leave()
             }
@@ -156,7 +176,7 @@ struct BatchRunner {
         return box.all()
     }
 
-    static func execute(_ executable: String, _ task: BatchCommand.Task) -> Result {
+    static func execute(_ executable: String, _ task: BatchCommand.Task, children: BatchChildren) -> Result {
         let start = DispatchTime.now()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
@@ -167,9 +187,14 @@ struct BatchRunner {
         p.standardInput = FileHandle.nullDevice
         var result = Result(status: 0, seconds: 0, stderr: "")
         do {
-            try p.run()
+            guard try children.launch(p, outputs: task.outputs) else {
+                result.status = 130
+                result.stderr = "not started: the batch was interrupted"
+                return result
+            }
             let data = err.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
+            children.finished(p.processIdentifier)
             result.status = p.terminationStatus
             result.stderr = String(decoding: data, as: UTF8.self)
         } catch {
@@ -205,7 +230,11 @@ final class BatchResults: @unchecked Sendable {
     private let lock = NSLock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ r: BatchRunner.Result) { lock.lock(); slots[i] = r; lock.unlock() }
-    func all() -> [BatchRunner.Result] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+    /// Every result; a task that never started (the batch was interrupted) counts as interrupted.
+    func all() -> [BatchRunner.Result] {
+        lock.lock(); defer { lock.unlock() }
+        return slots.map { $0 ?? BatchRunner.Result(status: 130, seconds: 0, stderr: "not started: the batch was interrupted") }
+    }
 
     final class Counter: @unchecked Sendable {
         private var value = 0

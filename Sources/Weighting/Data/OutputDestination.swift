@@ -180,10 +180,21 @@ public struct OutputDestination: Sendable, Equatable {
 }
 
 /// The identity of a file for comparisons: device and inode for a file that exists (hard links share it),
-/// canonical path for one that does not exist yet.
-enum FileKey: Hashable, Sendable {
+/// canonical path for one that does not exist yet (its folder's real path, then `.` and `..` resolved).
+public enum FileKey: Hashable, Sendable {
+    /// An existing regular file.
     case inode(device: UInt64, inode: UInt64)
+    /// A file that does not exist yet.
     case path(String)
+
+    /// The identity of the file an output path would write (links followed; missing folders allowed), or `nil`
+    /// when it is a device, a pipe or a descriptor, or cannot be resolved.
+    public static func output(_ path: String) -> FileKey? {
+        (try? OutputDestination.resolve(path, createFolders: true))?.key
+    }
+
+    /// The identity of an input file, or `nil` for a device or a pipe.
+    public static func input(_ path: String) -> FileKey? { OutputDestination.inputKey(path) }
 }
 
 /// Outputs of one command that would overwrite each other or an input.
