@@ -66,7 +66,9 @@ struct AttritionCommand: ParsableCommand {
             verbosity.apply()
             FileIO.installInterruptCleanup()
             // Every output (the folder's files and the report) is checked first and they are committed together.
-            let plan = try outputPlan(createFolders: true)
+            // --output-dir is created if missing (with a report inside it); any other missing folder is an error.
+            let inOutputDir = report.map { $0.hasPrefix(outputDir.hasSuffix("/") ? outputDir : outputDir + "/") } ?? false
+            let plan = try outputPlan(createFolders: Set(dataOutputs + (inOutputDir ? [report!] : [])))
             let dialect = inputOptions.dialect
             let tables = try loadWaves(dialect: dialect)
             let wave1 = self.wave1 ?? long!

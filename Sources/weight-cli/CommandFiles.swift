@@ -12,7 +12,7 @@ protocol CommandFiles {
 extension CommandFiles {
     /// The plan of this command's outputs, checked against its inputs; `standardOutput` adds standard output
     /// (the default destination of commands without `--output`).
-    func outputPlan(standardOutput: Bool = false, createFolders: Bool = false) throws -> OutputPlan {
+    func outputPlan(standardOutput: Bool = false, createFolders: Set<String> = []) throws -> OutputPlan {
         try OutputPlan(outputs: (standardOutput ? [OutputPlan.standardOutput] : []) + outputFiles, inputs: inputFiles,
                        createFolders: createFolders)
     }

@@ -27,7 +27,7 @@ struct SimulateCommand: ParsableCommand {
             verbosity.apply()
             FileIO.installInterruptCleanup()
             let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv"].map { "\(outputDir)/\($0)" }
-            let plan = try OutputPlan(outputs: names, inputs: [frame], createFolders: true)
+            let plan = try OutputPlan(outputs: names, inputs: [frame], createFolders: Set(names))
             let sim = try BarometerSimulator(margins: MarginsFile.read(frame), seed: seed).run()
             try plan.write(zip(names, sim.waves + [sim.truth]).map { OutputPlan.Content(path: $0.0, text: $0.1) })
             Diagnostics.note("respondents by wave: \(sim.respondents.map(String.init).joined(separator: ", ")); files in \(outputDir)")
@@ -62,7 +62,7 @@ struct DemoCommand: ParsableCommand {
             verbosity.apply()
             FileIO.installInterruptCleanup()
             let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"].map { "\(outputDir)/\($0)" }
-            let plan = try OutputPlan(outputs: names, inputs: [frame, margins], createFolders: true)
+            let plan = try OutputPlan(outputs: names, inputs: [frame, margins], createFolders: Set(names))
             let demo = BarometerDemo(frameMargins: try MarginsFile.read(frame), rakingMargins: try MarginsFile.read(margins), seed: seed)
             let out = try demo.run()
             try plan.write(zip(names, out.simulation.waves + [out.simulation.truth, out.html]).map { OutputPlan.Content(path: $0.0, text: $0.1) })

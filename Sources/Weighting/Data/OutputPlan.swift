@@ -25,11 +25,12 @@ public struct OutputPlan: Sendable {
     /// - Parameters:
     ///   - outputs: output paths; ``standardOutput`` for standard output. Devices and descriptors may repeat.
     ///   - inputs: files the command reads; none of them may be overwritten.
-    ///   - createFolders: whether missing folders of the outputs are created when writing.
+    ///   - createFolders: outputs whose missing folders are created when writing (e.g. the files of an output
+    ///     folder); for the others a missing folder is an error.
     /// - Throws: ``OutputPathError`` (two outputs are one file, or an output is an input), or
     ///   ``DataError/cannotWrite(file:reason:)`` (folder missing or not writable, output is a folder, ...).
-    public init(outputs: [String], inputs: [String], createFolders: Bool = false) throws {
-        let destinations = try outputs.map { try OutputDestination.resolve($0, createFolders: createFolders) }
+    public init(outputs: [String], inputs: [String], createFolders: Set<String> = []) throws {
+        let destinations = try outputs.map { try OutputDestination.resolve($0, createFolders: createFolders.contains($0)) }
         for (i, d) in destinations.enumerated() {
             guard let key = d.key else { continue }
             if let j = destinations[..<i].firstIndex(where: { $0.key == key }) {
