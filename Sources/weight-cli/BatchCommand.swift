@@ -108,6 +108,10 @@ struct BatchCommand: ParsableCommand {
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("weight-cli-batch-\(getpid())").path
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let children = BatchChildren()
+            // SIGINT / SIGTERM / SIGHUP stop the running tasks (which remove their temporary files) and wait for
+            // them before the batch exits: nothing is written once it has returned.
+            BatchInterrupts.install(children: children, scratch: scratch)
             let list = try tasks(batch, scratch: scratch)
             if dryRun {
                 var s = "\(list.count) task(s) in \(batch.jobs.count) job(s):\n"
@@ -115,10 +119,6 @@ struct BatchCommand: ParsableCommand {
                 StandardOutput.write(s)
                 return
             }
-            let children = BatchChildren()
-            // SIGINT / SIGTERM / SIGHUP stop the running tasks (which remove their temporary files) and wait for
-            // them before the batch exits: nothing is written once it has returned.
-            BatchInterrupts.install(children: children, scratch: scratch)
             let results = BatchRunner(executable: CommandLine.executablePath, verbose: verbose, quiet: quiet, children: children)
                 .run(list, parallel: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             StandardOutput.write(BatchRunner.summary(list, results))
