@@ -117,6 +117,26 @@ struct OutputPathTests {
         #expect(p.terminationStatus == 3)
     }
 
+    @Test("standard output appended to the input file is refused (exit 1), the input unchanged", arguments: [false, true])
+    func standardOutputIsInput(explicit: Bool) throws {
+        let dir = try Self.setUp()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["calibrate", "d.csv", "--margins", "m.csv"] + (explicit ? ["-o", "/dev/stdout"] : [])
+        p.currentDirectoryURL = dir
+        let append = try #require(FileHandle(forWritingAtPath: dir.appendingPathComponent("d.csv").path))
+        append.seekToEndOfFile()
+        p.standardOutput = append
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(message.contains("the output file is also an input file (d.csv)"), "\(message)")
+        #expect(try dir.read("d.csv") == Self.data)
+    }
+
     @Test("a named pipe is written in place: the reader gets the whole file, the pipe stays a pipe")
     func namedPipe() throws {
         let dir = try Self.setUp()

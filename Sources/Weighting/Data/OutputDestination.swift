@@ -32,7 +32,8 @@ public struct OutputDestination: Sendable, Equatable {
     public let path: String
     /// What the path leads to.
     public let kind: Kind
-    /// Identity used to compare with other outputs and with inputs (`nil` for devices, pipes and descriptors).
+    /// Identity used to compare with other outputs and with inputs (`nil` for devices, pipes, and descriptors
+    /// not open on a regular file).
     let key: FileKey?
     /// Folders that do not exist yet and will be created (outermost first), when allowed.
     let missingFolders: [String]
@@ -57,7 +58,12 @@ public struct OutputDestination: Sendable, Equatable {
         var p = name
         for _ in 0..<40 {
             if let fd = descriptorNumber(p) {
-                return OutputDestination(name: name, path: p, kind: .descriptor(fd), key: nil, missingFolders: [])
+                // A descriptor open on a regular file (`>> data.csv`) has that file's identity, so that it is
+                // never an input or another output.
+                var st = stat()
+                let key: FileKey? = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+                    ? .inode(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) : nil
+                return OutputDestination(name: name, path: p, kind: .descriptor(fd), key: key, missingFolders: [])
             }
             var st = stat()
             if lstat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {

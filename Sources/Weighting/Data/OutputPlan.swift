@@ -33,13 +33,14 @@ public struct OutputPlan: Sendable {
         let destinations = try outputs.map { try OutputDestination.resolve($0, createFolders: createFolders.contains($0)) }
         for (i, d) in destinations.enumerated() {
             guard let key = d.key else { continue }
-            if let j = destinations[..<i].firstIndex(where: { $0.key == key }) {
-                throw OutputPathError.sameOutput(first: destinations[j].name, second: d.name)
+            // Several outputs may go to one descriptor (written one after the other), never to one file.
+            if let j = destinations[..<i].firstIndex(where: { $0.key == key && !($0.isDirect && d.isDirect) }) {
+                throw OutputPathError.sameOutput(first: destinations[j].displayName, second: d.displayName)
             }
         }
         for input in inputs {
             guard let key = OutputDestination.inputKey(input) else { continue }
-            if let d = destinations.first(where: { $0.key == key }) { throw OutputPathError.outputIsInput(output: d.name, input: input) }
+            if let d = destinations.first(where: { $0.key == key }) { throw OutputPathError.outputIsInput(output: d.displayName, input: input) }
         }
         self.destinations = destinations
         for d in destinations where !d.isDirect { FileIO.removeStaleTemporaries(of: d.path) }
