@@ -55,6 +55,8 @@ public struct OutputDestination: Sendable, Equatable {
     /// - Throws: ``DataError/cannotWrite(file:reason:)`` when the path is a folder, a socket, a link loop, or
     ///   its folder does not exist or is not writable.
     public static func resolve(_ name: String, createFolders: Bool = false) throws -> OutputDestination {
+        if name.isEmpty { throw DataError.cannotWrite(file: "''", reason: "the output path is empty") }
+        if name.hasSuffix("/") { throw DataError.cannotWrite(file: name, reason: "it names a folder; give a file name") }
         var p = name
         for _ in 0..<40 {
             if let fd = descriptorNumber(p) {
