@@ -8,9 +8,11 @@ enum BatchCollisions {
     static func check(_ tasks: [BatchCommand.Task], batchFile: String) throws {
         func who(_ t: BatchCommand.Task) -> String { "job '\(t.job)'" + (t.input.isEmpty ? "" : " on \(t.input)") }
         var writers: [FileKey: (task: Int, path: String)] = [:]
+        let batchKey = FileKey.input(batchFile)
         for (i, t) in tasks.enumerated() {
             for path in t.outputs {
                 guard let key = FileKey.output(path) else { continue }  // devices, pipes, standard output
+                if key == batchKey { throw BatchError.invalid(batchFile, "\(who(t)) writes \(path), which is this batch file") }
                 if let first = writers[key] {
                     let other = tasks[first.task]
                     let what = first.task == i

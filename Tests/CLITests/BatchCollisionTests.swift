@@ -37,6 +37,9 @@ struct BatchCollisionTests {
         // An attrition job's output folder holds a file another job writes.
         ("jobs:\n  - name: p\n    command: attrition\n    output: out\n    options: {wave1: a.csv, wave: b.csv, id: id, covariates: region, margins: m.csv}\n  - name: w\n    command: calibrate\n    inputs: [a.csv]\n    output: out/longitudinal.csv\n    options: {margins: m.csv}\n",
          "job 'p' and job 'w' on a.csv both write out/longitudinal.csv"),
+        // A task would overwrite the batch file itself.
+        ("jobs:\n  - name: w\n    command: compare\n    inputs: [a.csv]\n    output: jobs.yaml\n    options: {variables: oui, margins: m.csv}\n",
+         "job 'w' on a.csv writes jobs.yaml, which is this batch file"),
     ])
     func collisions(yaml: String, message: String) throws {
         for dryRun in [true, false] {
