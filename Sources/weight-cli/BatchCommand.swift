@@ -116,14 +116,19 @@ struct BatchCommand: ParsableCommand {
             if dryRun {
                 var s = "\(list.count) task(s) in \(batch.jobs.count) job(s):\n"
                 for t in list { s += "  [\(t.job)] weight-cli \(t.displayed.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))\n" }
-                StandardOutput.write(s)
+                try OutputPlan(outputs: [OutputPlan.standardOutput], inputs: []).write([OutputPlan.Content(path: OutputPlan.standardOutput, text: s)])
                 return
             }
             let results = BatchRunner(executable: CommandLine.executablePath, verbose: verbose, quiet: quiet, children: children)
                 .run(list, parallel: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-            StandardOutput.write(BatchRunner.summary(list, results))
+            let summary = BatchRunner.summary(list, results)
             // Interrupted: the interrupt thread reports and exits with 128 + signal once every child is gone.
-            while children.isStopping { pause() }
+            if children.isStopping {
+                StandardOutput.write(summary)
+                while true { pause() }
+            }
+            // A summary that cannot be written (standard output full or closed) is exit 3.
+            try OutputPlan(outputs: [OutputPlan.standardOutput], inputs: []).write([OutputPlan.Content(path: OutputPlan.standardOutput, text: summary)])
             let failures = results.filter { $0.status != 0 }
             if !failures.isEmpty {
                 Diagnostics.error("\(failures.count) of \(results.count) task(s) failed")

@@ -58,6 +58,8 @@ enum BatchInterrupts {
             while read(readEnd, &b, 1) < 0 && errno == EINTR {}
             stop(signal: Int32(b), children: children, scratch: scratch)
         }
+        // A closed standard output is a write error (exit 3), not a death that would leave the scratch folder.
+        signal(SIGPIPE, SIG_IGN)
         // A caught signal is reset to its default in the children at exec, so they handle it themselves.
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { s in
