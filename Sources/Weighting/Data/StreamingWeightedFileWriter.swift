@@ -24,7 +24,7 @@ public struct StreamingWeightedFileWriter: Sendable {
 
     /// Appends columns and writes the file to `path` atomically (never over an input).
     ///
-    /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``DataError/outputIsInput(file:)``,
+    /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``OutputPathError/outputIsInput(output:input:)``,
     ///   ``DataError/changedWhileReading(file:)``, or ``CalibrationError/nonFinite(_:)`` if a value is NaN or
     ///   infinite (nothing is written then).
     public func write(columns: [(name: String, values: [Double])], to path: String, otherInputs: [String] = []) throws {

@@ -28,7 +28,7 @@ public struct WeightedFileWriter: Sendable {
 
     /// Appends columns and writes the file to `path` atomically (never over the input).
     ///
-    /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``DataError/outputIsInput(file:)``, or
+    /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``OutputPathError/outputIsInput(output:input:)``, or
     ///   ``CalibrationError/nonFinite(_:)`` if a value is NaN or infinite (nothing is written then).
     public func write(columns: [(name: String, values: [Double])], to path: String, otherInputs: [String] = []) throws {
         try validate(columns)
