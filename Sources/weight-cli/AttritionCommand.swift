@@ -65,6 +65,10 @@ struct AttritionCommand: ParsableCommand {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
+            // Every output (the folder's files and the report) is checked first and they are committed together.
+            // --output-dir is created if missing (with a report inside it); any other missing folder is an error.
+            let inOutputDir = report.map { $0.hasPrefix(outputDir.hasSuffix("/") ? outputDir : outputDir + "/") } ?? false
+            let plan = try outputPlan(createFolders: Set(dataOutputs + (inOutputDir ? [report!] : [])))
             let dialect = inputOptions.dialect
             let tables = try loadWaves(dialect: dialect)
             let wave1 = self.wave1 ?? long!
@@ -130,11 +134,9 @@ struct AttritionCommand: ParsableCommand {
                 }
                 outputs.append(("\(outputDir)/longitudinal.csv", subsetBuffer, longColumns))
             }
-            try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
-            let inputs = [wave1, margins] + waves
-            for o in outputs {
+            var contents = outputs.map { o in
                 let writer = WeightedFileWriter(buffer: o.buffer, decimalComma: dialect.decimalComma)
-                try writer.write(columns: o.columns, to: o.path, otherInputs: inputs)
+                return OutputPlan.Content(path: o.path) { sink in try writer.write(columns: o.columns, into: &sink) }
             }
             let summary = try AttritionSummary(panel: panel, groupBy: commaList(groupBy))
             if let report {
@@ -148,8 +150,9 @@ struct AttritionCommand: ParsableCommand {
                     html.add(calibration: first.report, weights: first.weights, heading: "Wave 1 calibration")
                     text = html.render()
                 }
-                try FileIO.writeAtomically(text, to: report, inputs: inputs)
+                contents.append(OutputPlan.Content(path: report, text: text))
             }
+            try plan.write(contents)
             for w in summary.waves {
                 Diagnostics.note("wave \(w.wave): \(w.respondents) respondents, \(w.retainedFromWave1) present since wave 1 (\(String(format: "%.1f", 100 * w.retentionRate))%)\(w.newcomers > 0 ? ", \(w.newcomers) without a wave-1 record (weight 0)" : "")")
             }
@@ -175,9 +178,15 @@ struct AttritionCommand: ParsableCommand {
     }
 
     /// The header and the given records of a file, as bytes (to write a subset with the same layout).
+    /// The byte-order mark and each line's ending are kept, as in the file.
     static func subsetBytes(_ buffer: CSVBuffer, rows: [Int]) throws -> [UInt8] {
-        var out = Array(buffer.headerText.utf8) + Array(buffer.lineEnding.utf8)
-        for r in rows { out += buffer.rawRecordBytes(r) + Array(buffer.lineEnding.utf8) }
+        var out = buffer.rawHeaderBytesWithLineEnding
+        for r in rows {
+            var record = buffer.rawRecordBytesWithLineEnding(r)
+            // A last line without an ending may come before others in the subset: it gets the header's.
+            if record.last != 0x0A && r != rows.last { record += Array(buffer.lineEnding.utf8) }
+            out += record
+        }
         return out
     }
 }

@@ -40,6 +40,10 @@ struct BatchCommand: ParsableCommand {
         var reportJSON: String?
         /// Arguments as the user wrote them (without the report added to collect statistics).
         var displayed: [String]
+        /// Files the task reads.
+        var inputs: [String] = []
+        /// Files the task writes (the statistics report in the scratch folder excluded).
+        var outputs: [String] = []
     }
 
     func validate() throws {
@@ -81,11 +85,19 @@ struct BatchCommand: ParsableCommand {
             }
         }
         // Parse every command line now, so a bad option fails the whole batch before anything runs.
-        for t in out {
-            do { _ = try WeightCLI.parseAsRoot(t.arguments) } catch {
+        for k in out.indices {
+            let t = out[k]
+            do {
+                if let files = try WeightCLI.parseAsRoot(t.arguments) as? CommandFiles {
+                    out[k].inputs = files.inputFiles
+                    out[k].outputs = files.outputFiles.filter { $0 != t.reportJSON || t.displayed.contains($0) }
+                }
+            } catch {
                 throw BatchError.invalid("\(file): job '\(t.job)' on \(t.input)", WeightCLI.message(for: error))
             }
         }
+        // Tasks run at once: no two may write one file, and none may write another's input.
+        try BatchCollisions.check(out, batchFile: file)
         return out
     }
 
@@ -96,16 +108,27 @@ struct BatchCommand: ParsableCommand {
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("weight-cli-batch-\(getpid())").path
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let children = BatchChildren()
+            // SIGINT / SIGTERM / SIGHUP stop the running tasks (which remove their temporary files) and wait for
+            // them before the batch exits: nothing is written once it has returned.
+            BatchInterrupts.install(children: children, scratch: scratch)
             let list = try tasks(batch, scratch: scratch)
             if dryRun {
                 var s = "\(list.count) task(s) in \(batch.jobs.count) job(s):\n"
                 for t in list { s += "  [\(t.job)] weight-cli \(t.displayed.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))\n" }
-                StandardOutput.write(s)
+                try OutputPlan(outputs: [OutputPlan.standardOutput], inputs: []).write([OutputPlan.Content(path: OutputPlan.standardOutput, text: s)])
                 return
             }
-            let results = BatchRunner(executable: CommandLine.executablePath, verbose: verbose, quiet: quiet)
+            let results = BatchRunner(executable: CommandLine.executablePath, verbose: verbose, quiet: quiet, children: children)
                 .run(list, parallel: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-            StandardOutput.write(BatchRunner.summary(list, results))
+            let summary = BatchRunner.summary(list, results)
+            // Interrupted: the interrupt thread reports and exits with 128 + signal once every child is gone.
+            if children.isStopping {
+                StandardOutput.write(summary)
+                while true { pause() }
+            }
+            // A summary that cannot be written (standard output full or closed) is exit 3.
+            try OutputPlan(outputs: [OutputPlan.standardOutput], inputs: []).write([OutputPlan.Content(path: OutputPlan.standardOutput, text: summary)])
             let failures = results.filter { $0.status != 0 }
             if !failures.isEmpty {
                 Diagnostics.error("\(failures.count) of \(results.count) task(s) failed")
@@ -130,6 +153,7 @@ struct BatchRunner {
     let executable: String
     let verbose: Bool
     let quiet: Bool
+    var children = BatchChildren()
 
     func run(_ tasks: [BatchCommand.Task], parallel: Int) -> [Result] {
         let box = BatchResults(count: tasks.count)
@@ -141,12 +165,13 @@ struct BatchRunner {
             semaphore.wait()
             group.enter()
             if verbose { Diagnostics.note("start [\(task.job)] \(task.arguments.joined(separator: " "))") }
+            if children.isStopping { semaphore.signal(); group.leave(); break }
             DispatchQueue.global().async {
-                let r = BatchRunner.execute(self.executable, task)
+                let r = BatchRunner.execute(self.executable, task, children: self.children)
                 box.set(k, r)
                 let n = done.increment()
                 if progress { Diagnostics.write("\r\(n)/\(tasks.count) task(s) done") }
-                if r.status != 0 && !self.quiet { Diagnostics.write("\n[\(task.job)] \(task.input): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))\n") }
+                if r.status != 0 && !self.quiet && !self.children.isStopping { Diagnostics.write("\n[\(task.job)] \(task.input): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))\n") }
                 semaphore.signal()
                 group.leave()
             }
@@ -156,7 +181,7 @@ struct BatchRunner {
         return box.all()
     }
 
-    static func execute(_ executable: String, _ task: BatchCommand.Task) -> Result {
+    static func execute(_ executable: String, _ task: BatchCommand.Task, children: BatchChildren) -> Result {
         let start = DispatchTime.now()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
@@ -167,9 +192,14 @@ struct BatchRunner {
         p.standardInput = FileHandle.nullDevice
         var result = Result(status: 0, seconds: 0, stderr: "")
         do {
-            try p.run()
+            guard try children.launch(p, outputs: task.outputs) else {
+                result.status = 130
+                result.stderr = "not started: the batch was interrupted"
+                return result
+            }
             let data = err.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
+            children.finished(p.processIdentifier)
             result.status = p.terminationStatus
             result.stderr = String(decoding: data, as: UTF8.self)
         } catch {
@@ -205,7 +235,11 @@ final class BatchResults: @unchecked Sendable {
     private let lock = NSLock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ r: BatchRunner.Result) { lock.lock(); slots[i] = r; lock.unlock() }
-    func all() -> [BatchRunner.Result] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+    /// Every result; a task that never started (the batch was interrupted) counts as interrupted.
+    func all() -> [BatchRunner.Result] {
+        lock.lock(); defer { lock.unlock() }
+        return slots.map { $0 ?? BatchRunner.Result(status: 130, seconds: 0, stderr: "not started: the batch was interrupted") }
+    }
 
     final class Counter: @unchecked Sendable {
         private var value = 0

@@ -47,6 +47,8 @@ struct CalibrateCommand: ParsableCommand {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
+            // Every output is checked before anything is read or written: distinct files, none an input.
+            let plan = try outputPlan(standardOutput: output == nil)
             let dialect = inputOptions.dialect
             let margins = try marginsOptions.read(dialect: dialect)
             // A regular file is read twice in chunks: only the auxiliary and weight columns, to calibrate, then
@@ -68,7 +70,6 @@ struct CalibrateCommand: ParsableCommand {
             options.totalsTolerance = marginsOptions.marginTolerance
             let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
             let result = try calibrator.calibrate(table, weightColumn: weight)
-            let inputs = [data, marginsOptions.margins]
             // Render everything before writing anything, so a failure leaves no output behind.
             var reportText: String?
             if let report {
@@ -82,14 +83,13 @@ struct CalibrateCommand: ParsableCommand {
                     reportText = result.report.markdown()
                 }
             }
-            if let output {
-                try writer.write(columns: [(weightColumn, result.weights)], to: output, otherInputs: inputs)
-            } else {
-                try writer.write(columns: [(weightColumn, result.weights)], toDescriptor: 1, name: "standard output")
-            }
-            if let report, let reportText {
-                try FileIO.writeAtomically(reportText, to: report, inputs: inputs + (output.map { [$0] } ?? []))
-            }
+            let columns = [(name: weightColumn, values: result.weights)]
+            var contents = [OutputPlan.Content(path: output ?? OutputPlan.standardOutput) { sink in
+                try writer.write(columns: columns, into: &sink)
+            }]
+            if let report, let reportText { contents.append(OutputPlan.Content(path: report, text: reportText)) }
+            // The data and the report are committed together: both renamed once both are written, or neither.
+            try plan.write(contents)
             let r = result.report
             for (k, d) in r.trace.enumerated() { Diagnostics.detail("iteration \(k): max relative deviation \(String(format: "%.3e", d))") }
             for note in r.notes { Diagnostics.detail("note: \(note)") }

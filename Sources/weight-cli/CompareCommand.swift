@@ -39,6 +39,7 @@ struct CompareCommand: ParsableCommand {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
+            let plan = try outputPlan(standardOutput: output == nil)
             let dialect = inputOptions.dialect
             let table = try Table(contentsOf: data, dialect: dialect)
             let margins = try marginsOptions.read(dialect: dialect)
@@ -64,11 +65,7 @@ struct CompareCommand: ParsableCommand {
                 text = report.render()
             default: text = ComparisonTable.markdown(rows, level: level)
             }
-            if let output {
-                try FileIO.writeAtomically(text, to: output, inputs: [data, marginsOptions.margins])
-            } else {
-                StandardOutput.write(text)
-            }
+            try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
         }
     }
 }

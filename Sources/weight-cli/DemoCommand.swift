@@ -25,10 +25,11 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             verbosity.apply()
+            FileIO.installInterruptCleanup()
+            let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv"].map { "\(outputDir)/\($0)" }
+            let plan = try OutputPlan(outputs: names, inputs: [frame], createFolders: Set(names))
             let sim = try BarometerSimulator(margins: MarginsFile.read(frame), seed: seed).run()
-            try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
-            for (k, text) in sim.waves.enumerated() { try FileIO.writeAtomically(text, to: "\(outputDir)/vague\(k + 1).csv", inputs: [frame]) }
-            try FileIO.writeAtomically(sim.truth, to: "\(outputDir)/verite.csv", inputs: [frame])
+            try plan.write(zip(names, sim.waves + [sim.truth]).map { OutputPlan.Content(path: $0.0, text: $0.1) })
             Diagnostics.note("respondents by wave: \(sim.respondents.map(String.init).joined(separator: ", ")); files in \(outputDir)")
         }
     }
@@ -59,12 +60,12 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             verbosity.apply()
+            FileIO.installInterruptCleanup()
+            let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"].map { "\(outputDir)/\($0)" }
+            let plan = try OutputPlan(outputs: names, inputs: [frame, margins], createFolders: Set(names))
             let demo = BarometerDemo(frameMargins: try MarginsFile.read(frame), rakingMargins: try MarginsFile.read(margins), seed: seed)
             let out = try demo.run()
-            try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
-            for (k, text) in out.simulation.waves.enumerated() { try FileIO.writeAtomically(text, to: "\(outputDir)/vague\(k + 1).csv") }
-            try FileIO.writeAtomically(out.simulation.truth, to: "\(outputDir)/verite.csv")
-            try FileIO.writeAtomically(out.html, to: "\(outputDir)/rapport.html")
+            try plan.write(zip(names, out.simulation.waves + [out.simulation.truth, out.html]).map { OutputPlan.Content(path: $0.0, text: $0.1) })
             var text = "Baromètre Numérique & Collectivités (simulated on the INSEE COG 2026 frame, seed \(seed))\n"
             text += "respondents: wave 1 \(out.simulation.respondents[0]), wave 2 \(out.simulation.respondents[1]), wave 3 \(out.simulation.respondents[2])\n"
             text += "wave 1 raked on region and size (\(out.wave1.report.iterations) sweeps, effective n \(String(format: "%.0f", out.wave1.report.kishAfter.effectiveSampleSize))); waves 2-3 adjusted for attrition (propensity classes, two-phase calibration)\n\n"

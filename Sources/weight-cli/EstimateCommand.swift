@@ -139,6 +139,7 @@ struct EstimateCommand: ParsableCommand {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
+            let plan = try outputPlan(standardOutput: output == nil)
             let dialect = inputOptions.dialect
             let table = try Table(contentsOf: data, dialect: dialect)
             var design = try SurveyDesign(table: table, weight: weight, strata: strata, cluster: cluster, fpc: fpc,
@@ -165,11 +166,12 @@ struct EstimateCommand: ParsableCommand {
                     progress.done()
                 }
             }
+            var contents: [OutputPlan.Content] = []
             if let writeReplicates, let reps, let buffer = table.buffer {
-                let columns = reps.weights.enumerated().map { (name: "rep_\($0.offset + 1)", values: $0.element) }
-                try WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
-                    .write(columns: [(name: "weight", values: design.weights)] + columns, to: writeReplicates,
-                           otherInputs: margins.map { [$0] } ?? [])
+                let columns = [(name: "weight", values: design.weights)]
+                    + reps.weights.enumerated().map { (name: "rep_\($0.offset + 1)", values: $0.element) }
+                let writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
+                contents.append(OutputPlan.Content(path: writeReplicates) { sink in try writer.write(columns: columns, into: &sink) })
             }
             let kind: StatisticKind
             switch statistic {
@@ -187,11 +189,9 @@ struct EstimateCommand: ParsableCommand {
             case "md": text = EstimateTable.markdown(estimates, level: level)
             default: text = EstimateTable.csv(estimates)
             }
-            if let output {
-                try FileIO.writeAtomically(text, to: output, inputs: [data] + (margins.map { [$0] } ?? []))
-            } else {
-                StandardOutput.write(text)
-            }
+            // The estimates and the replicate weights are committed together.
+            contents.insert(OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text), at: 0)
+            try plan.write(contents)
         }
     }
 }

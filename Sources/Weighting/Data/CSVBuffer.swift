@@ -29,8 +29,10 @@ public final class CSVBuffer: Sendable {
     let recordStart: [UInt32]
     /// Raw bytes of the header line (without its line ending).
     let headerRange: Range<Int>
-    /// The line ending of the header line (`\r\n` or `\n`), reused when writing.
+    /// The line ending of the header line (`\r\n` or `\n`).
     public let lineEnding: String
+    /// Whether the file started with a UTF-8 byte-order mark (removed from ``bytes``, written back by writers).
+    public let hasByteOrderMark: Bool
 
     /// Number of data records.
     public var rowCount: Int { lines.count }
@@ -59,7 +61,9 @@ public final class CSVBuffer: Sendable {
     init(bytes input: [UInt8], file: String, dialect: CSVDialect, continuing: Continuation?, firstLine: Int,
          allowNoRows: Bool) throws {
         var data = input
-        if continuing == nil, data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF { data.removeFirst(3) }
+        let bom = continuing == nil && data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF
+        if bom { data.removeFirst(3) }
+        self.hasByteOrderMark = bom
         guard data.count < Int(UInt32.max) - 2 else {
             throw DataError.cannotRead(file: file, reason: "files over 4 GiB are not supported yet")
         }

@@ -7,7 +7,9 @@ import Darwin
 /// Reading whole files and writing them atomically (temporary file in the same folder, `fsync`, `rename`).
 ///
 /// A reader never sees a half-written output: either the previous file or the complete new one. Temporary
-/// files of an interrupted run are removed by the signal handler installed with ``installInterruptCleanup()``.
+/// files of an interrupted run are removed by the signal handler installed with ``installInterruptCleanup()``;
+/// those of a run killed outright (SIGKILL) by the next run writing the same output
+/// (``removeStaleTemporaries(of:)``). Commands with several outputs write them through one ``OutputPlan``.
 public enum FileIO {
     /// Reads a whole file into memory.
     public static func readAll(_ path: String) throws -> [UInt8] {
@@ -48,45 +50,109 @@ public enum FileIO {
         try writeAtomically(Array(text.utf8), to: path, inputs: inputs)
     }
 
-    /// Streams content into a temporary file beside `path`, then renames it over `path`.
+    /// Streams content to one output: a regular file through a temporary file beside it (beside the link's
+    /// target for a symbolic link) and a rename; a device, pipe or `/dev/stdout` directly. A plan of one output
+    /// (``OutputPlan``); commands with several outputs use a plan of all of them, so they are written together.
     ///
     /// - Parameters:
     ///   - path: the destination.
     ///   - inputs: files that must not be overwritten (compared by device and inode, so links are caught).
     ///   - body: writes the content through the sink.
-    public static func writeAtomically(to path: String, inputs: [String] = [], _ body: (inout ByteSink) throws -> Void) throws {
-        for input in inputs where sameFile(input, path) { throw DataError.outputIsInput(file: path) }
-        let dir = directoryOf(path)
-        var st = stat()
-        if stat(dir, &st) != 0 { throw DataError.cannotWrite(file: path, reason: "folder \(dir) does not exist") }
-        let tmp = "\(dir)/.\(baseName(path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    public static func writeAtomically(to path: String, inputs: [String] = [], _ body: @escaping (inout ByteSink) throws -> Void) throws {
+        try OutputPlan(outputs: [path], inputs: inputs).write([OutputPlan.Content(path: path, body: body)])
+    }
+
+    /// Writes a finished temporary file for a file output, kept open and locked until its rename.
+    static func stage(_ d: OutputDestination, _ body: (inout ByteSink) throws -> Void) throws -> OutputPlan.StagedFile {
+        let tmp = "\(directoryOf(d.path))/.\(baseName(d.path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         // The file must never exist unregistered: a signal between `open` and `register` would leave it behind.
         let (fd, openError) = withInterruptsDeferred { () -> (Int32, String) in
-            let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd < 0 { return (fd, errnoText()) }
             TemporaryFiles.shared.register(tmp)
+            // Held until the process ends or renames the file: another run never takes it for a stale one.
+            _ = flock(fd, LOCK_EX | LOCK_NB)
             return (fd, "")
         }
-        guard fd >= 0 else { throw DataError.cannotWrite(file: path, reason: openError) }
-        defer { withInterruptsDeferred { TemporaryFiles.shared.unregister(tmp) } }
-        var sink = ByteSink(fd: fd, path: path)
+        guard fd >= 0 else { throw DataError.cannotWrite(file: d.name, reason: openError) }
+        if d.kind == .existingFile {
+            // The new version keeps the permissions of the file it replaces.
+            var st = stat()
+            if stat(d.path, &st) == 0 { _ = fchmod(fd, st.st_mode & 0o7777) }
+        }
+        var sink = ByteSink(fd: fd, path: d.name)
         do {
             try body(&sink)
             try sink.flush()
-            // Fault injection for the interruption tests: hold the complete temporary file before the rename.
-            if let delay = FileIO.testWriteDelay { usleep(UInt32(delay * 1_000_000)) }
-            if fsync(fd) != 0 && errno != EINVAL { throw DataError.cannotWrite(file: path, reason: errnoText()) }
-            close(fd)
+            if fsync(fd) != 0 && errno != EINVAL { throw DataError.cannotWrite(file: d.name, reason: errnoText()) }
         } catch {
-            close(fd)
-            unlink(tmp)
+            withInterruptsDeferred {
+                unlink(tmp)
+                close(fd)
+                TemporaryFiles.shared.unregister(tmp)
+            }
             throw error
         }
-        if rename(tmp, path) != 0 {
-            let reason = errnoText()
-            unlink(tmp)
-            throw DataError.cannotWrite(file: path, reason: reason)
+        return OutputPlan.StagedFile(destination: d, temporary: tmp, descriptor: fd)
+    }
+
+    /// Writes a device, a named pipe or a descriptor in place (no temporary file, no rename); a pipe with no
+    /// reader yet is waited for.
+    static func writeDirectly(_ d: OutputDestination, _ body: (inout ByteSink) throws -> Void) throws {
+        let fd: Int32
+        var owned = false
+        if case .descriptor(let n) = d.kind {
+            fd = n
+        } else {
+            fd = open(d.path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+            guard fd >= 0 else { throw DataError.cannotWrite(file: d.displayName, reason: errnoText()) }
+            owned = true
         }
+        var sink = ByteSink(fd: fd, path: d.displayName)
+        do {
+            try body(&sink)
+            try sink.flush()
+        } catch {
+            if owned { close(fd) }
+            throw error
+        }
+        if owned && close(fd) != 0 { throw DataError.cannotWrite(file: d.displayName, reason: errnoText()) }
+    }
+
+    /// Removes the temporary files that runs killed while writing `path` left beside it
+    /// (`.NAME.tmp-PID-N`): those whose process no longer exists and which no process holds open (each run
+    /// keeps a lock on its temporary file until the rename). Temporaries of running processes are left alone.
+    public static func removeStaleTemporaries(of path: String) {
+        let dir = directoryOf(path), prefix = ".\(baseName(path)).tmp-"
+        guard let stream = opendir(dir) else { return }
+        var stale: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard name.hasPrefix(prefix) else { continue }
+            let parts = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, UInt32(parts[1]) != nil, pid != getpid() else { continue }
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            stale.append(name)
+        }
+        closedir(stream)
+        for name in stale {
+            let p = dir + "/" + name
+            let fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            var st = stat()
+            if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && flock(fd, LOCK_EX | LOCK_NB) == 0 { unlink(p) }
+            close(fd)
+        }
+    }
+
+    /// Flushes a folder's entries (the renames) to disk; best effort.
+    static func syncFolder(_ dir: String) {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
     }
 
     /// Runs `body` with SIGINT / SIGTERM / SIGHUP blocked; a signal that arrives meanwhile is delivered afterwards.
@@ -107,7 +173,9 @@ public enum FileIO {
     }
 
     /// Installs SIGINT / SIGTERM / SIGHUP handlers that remove temporary output files, then exit with 128 + signal.
+    /// SIGPIPE is ignored: writing to a closed pipe is a write error (exit 3) that removes the temporaries too.
     public static func installInterruptCleanup() {
+        signal(SIGPIPE, SIG_IGN)
         // A launcher may have blocked these signals (the mask is inherited across exec): unblock them.
         var set = sigset_t()
         sigemptyset(&set)
@@ -119,12 +187,6 @@ public enum FileIO {
                 _exit(128 + s)
             }
         }
-    }
-
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     static func directoryOf(_ path: String) -> String {

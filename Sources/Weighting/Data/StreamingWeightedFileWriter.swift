@@ -1,8 +1,9 @@
 /// Writes a streamed file back with new numeric columns appended, reading it a second time chunk by chunk, so
 /// that memory never holds the whole file (the companion of ``Table/init(streaming:dialect:categorical:numeric:chunkSize:)``).
 ///
-/// The output is the same as ``WeightedFileWriter``'s: header and records copied byte for byte, then the
-/// delimiter and the new values (shortest round-trip decimal text, decimal comma when the input uses one).
+/// The output is the same as ``WeightedFileWriter``'s: byte-order mark, header and records copied byte for
+/// byte, then the delimiter and the new values (shortest round-trip decimal text, decimal comma when the input
+/// uses one), then each line's own ending.
 /// Before and after copying, the input is checked to be the file that was read (same device, inode, size and
 /// modification time, same number of records); otherwise nothing is written.
 public struct StreamingWeightedFileWriter: Sendable {
@@ -23,7 +24,7 @@ public struct StreamingWeightedFileWriter: Sendable {
 
     /// Appends columns and writes the file to `path` atomically (never over an input).
     ///
-    /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``DataError/outputIsInput(file:)``,
+    /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``OutputPathError/outputIsInput(output:input:)``,
     ///   ``DataError/changedWhileReading(file:)``, or ``CalibrationError/nonFinite(_:)`` if a value is NaN or
     ///   infinite (nothing is written then).
     public func write(columns: [(name: String, values: [Double])], to path: String, otherInputs: [String] = []) throws {
@@ -31,6 +32,12 @@ public struct StreamingWeightedFileWriter: Sendable {
         try FileIO.writeAtomically(to: path, inputs: [origin.file] + otherInputs) { sink in
             try self.emit(columns, into: &sink)
         }
+    }
+
+    /// Appends columns and writes the result into a sink (an output of an ``OutputPlan``), in pieces.
+    public func write(columns: [(name: String, values: [Double])], into sink: inout ByteSink) throws {
+        try validate(columns)
+        try emit(columns, into: &sink)
     }
 
     /// Appends columns and writes the result to an open file descriptor (standard output), in pieces.
@@ -61,7 +68,6 @@ public struct StreamingWeightedFileWriter: Sendable {
         // line feeds outside quotes alone, and each must start on the line the first reading saw.
         var reader = try CSVChunkReader(path: origin.file, dialect: origin.dialect, chunkSize: chunkSize)
         let delimiter = origin.delimiter
-        let eol = Array(origin.lineEnding.utf8)
         var row = -1  // -1: the header comes first
         var line = 1
         var first = true
@@ -69,7 +75,10 @@ public struct StreamingWeightedFileWriter: Sendable {
             try bytes.withUnsafeBufferPointer { buf in
                 let n = buf.count
                 var pos = 0
-                if first, n >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { pos = 3 }
+                if first, n >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF {
+                    sink.write(UnsafeBufferPointer(rebasing: buf[0..<3]))  // the byte-order mark is kept
+                    pos = 3
+                }
                 first = false
                 while pos < n {
                     // Blank lines between records are dropped, as by the first reading.
@@ -103,7 +112,7 @@ public struct StreamingWeightedFileWriter: Sendable {
                             sink.write(WeightedFileWriter.format(c.values[row], decimalComma: decimalComma).utf8)
                         }
                     }
-                    sink.write(eol)
+                    sink.write(UnsafeBufferPointer(rebasing: buf[end..<next]))  // the line's own ending, if any
                     row += 1
                 }
             }

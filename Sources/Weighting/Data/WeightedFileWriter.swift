@@ -3,8 +3,10 @@ import Foundation
 /// Writes a data file back with new numeric columns appended, every original row and field byte for byte.
 ///
 /// The header line and each record are copied as they stand in the input (quotes, spacing, delimiter), then
-/// the delimiter and the new values are appended. Numbers are written with the shortest decimal text that reads
-/// back to the same double, with a decimal comma when the input uses one. Written atomically.
+/// the delimiter and the new values are appended, then the line's own ending (`\r\n`, `\n`, or none on a
+/// last line without one: a file mixing endings keeps them); a UTF-8 byte-order mark is kept. Numbers are
+/// written with the shortest decimal text that reads back to the same double, with a decimal comma when the
+/// input uses one. Written atomically.
 public struct WeightedFileWriter: Sendable {
     /// The input file.
     public let buffer: CSVBuffer
@@ -26,13 +28,19 @@ public struct WeightedFileWriter: Sendable {
 
     /// Appends columns and writes the file to `path` atomically (never over the input).
     ///
-    /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``DataError/outputIsInput(file:)``, or
+    /// - Throws: ``DataError/cannotWrite(file:reason:)``, ``OutputPathError/outputIsInput(output:input:)``, or
     ///   ``CalibrationError/nonFinite(_:)`` if a value is NaN or infinite (nothing is written then).
     public func write(columns: [(name: String, values: [Double])], to path: String, otherInputs: [String] = []) throws {
         try validate(columns)
         try FileIO.writeAtomically(to: path, inputs: [buffer.file] + otherInputs) { sink in
             self.emit(columns, into: &sink)
         }
+    }
+
+    /// Appends columns and writes the result into a sink (an output of an ``OutputPlan``).
+    public func write(columns: [(name: String, values: [Double])], into sink: inout ByteSink) throws {
+        try validate(columns)
+        emit(columns, into: &sink)
     }
 
     /// The output as bytes (for standard output).
@@ -60,20 +68,21 @@ public struct WeightedFileWriter: Sendable {
 
     func emit<S: ByteWriting>(_ columns: [(name: String, values: [Double])], into sink: inout S) {
         let delimiter = [buffer.delimiter]
-        let eol = Array(buffer.lineEnding.utf8)
+        if buffer.hasByteOrderMark { sink.write(CSVBuffer.byteOrderMark) }
         sink.write(buffer.bytes[buffer.headerRange])
         for c in columns {
             sink.write(delimiter)
             sink.write(quoteIfNeeded(c.name).utf8)
         }
-        sink.write(eol)
+        sink.write(buffer.lineEnding(after: buffer.headerRange.upperBound))
         for r in 0..<buffer.rowCount {
-            sink.write(buffer.rawRecord(r))
+            let record = buffer.rawRecord(r)
+            sink.write(record)
             for c in columns {
                 sink.write(delimiter)
                 sink.write(WeightedFileWriter.format(c.values[r], decimalComma: decimalComma).utf8)
             }
-            sink.write(eol)
+            sink.write(buffer.lineEnding(after: record.endIndex))
         }
     }
 
@@ -87,11 +96,38 @@ public struct WeightedFileWriter: Sendable {
     }
 }
 
+extension CSVBuffer {
+    /// The UTF-8 byte-order mark.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The line ending that follows a line ending at byte `end` of the file (without its byte-order mark):
+    /// `\r\n`, `\n`, a lone `\r` at the end of the file, or nothing for a last line without an ending.
+    func lineEnding(after end: Int) -> ArraySlice<UInt8> {
+        var stop = end
+        if stop < bytes.count && bytes[stop] == 0x0D { stop += 1 }
+        if stop < bytes.count && bytes[stop] == 0x0A { stop += 1 }
+        return bytes[end..<stop]
+    }
+
+    /// The raw bytes of record `row` followed by its own line ending (to copy a subset of records unchanged).
+    public func rawRecordBytesWithLineEnding(_ row: Int) -> [UInt8] {
+        let record = rawRecord(row)
+        return Array(record) + Array(lineEnding(after: record.endIndex))
+    }
+
+    /// The byte-order mark if the file had one, the raw header line and its own line ending.
+    public var rawHeaderBytesWithLineEnding: [UInt8] {
+        (hasByteOrderMark ? CSVBuffer.byteOrderMark : []) + Array(bytes[headerRange]) + Array(lineEnding(after: headerRange.upperBound))
+    }
+}
+
 /// A data file written back with new numeric columns: ``WeightedFileWriter`` (file in memory) or
 /// ``StreamingWeightedFileWriter`` (file read again in chunks).
 public protocol WeightedOutput: Sendable {
     /// Appends columns and writes the file to `path` atomically (never over an input).
     func write(columns: [(name: String, values: [Double])], to path: String, otherInputs: [String]) throws
+    /// Appends columns and writes the result into a sink (an output of an ``OutputPlan``).
+    func write(columns: [(name: String, values: [Double])], into sink: inout ByteSink) throws
     /// Appends columns and writes the result to an open file descriptor (standard output).
     func write(columns: [(name: String, values: [Double])], toDescriptor fd: Int32, name: String) throws
 }
