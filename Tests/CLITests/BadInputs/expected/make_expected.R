@@ -68,3 +68,11 @@ rows <- do.call(rbind, lapply(seq_len(nrow(b)), function(i) {
 }))
 put(rows, "estimate_one_respondent_domain.csv")
 cat("R", R.version$major, R.version$minor, "survey", as.character(packageVersion("survey")), "\n")
+
+# calibrate outputs_mixed_eol.csv (BOM, CRLF and LF lines, no final line ending) --margins outputs_m.csv
+# --method poststratify: the weights of the rows that calibrate copies byte for byte.
+mixed <- read.csv("../files/outputs_mixed_eol.csv", stringsAsFactors = FALSE, fileEncoding = "UTF-8-BOM")
+mm <- read.csv("../files/outputs_m.csv", stringsAsFactors = FALSE)
+dm <- svydesign(id = ~1, weights = ~rep(1, nrow(mixed)), data = mixed)
+pm <- postStratify(dm, ~region, data.frame(region = mm$level, Freq = mm$target))
+put(data.frame(id = mixed$id, weight = weights(pm)), "outputs_mixed_eol_ps.csv")
