@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,4 +47,43 @@ struct Progress {
 enum Verbosity {
     nonisolated(unsafe) static var quiet = false
     nonisolated(unsafe) static var verbose = false
+}
+
+/// A Foundation file-system error (`NSCocoaErrorDomain`, `NSPOSIXErrorDomain`) said in plain words: the path and
+/// what went wrong, never the framework's domain, code and user-info dump.
+enum FileSystemProblem {
+    /// The plain message for a Foundation error, or `nil` when the error is not one.
+    static func message(for error: Error) -> String? {
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return nil }
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String)
+            ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+            ?? (ns.userInfo["NSDestinationFilePath"] as? String)
+        var posix: Int32?
+        if ns.domain == NSPOSIXErrorDomain { posix = Int32(ns.code) }
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            posix = Int32(underlying.code)
+        }
+        let reason: String
+        switch (ns.domain == NSCocoaErrorDomain ? ns.code : -1, posix) {
+        case (_, EEXIST?), (CocoaError.fileWriteFileExists.rawValue, _):
+            reason = "a file of that name is in the way (a folder is needed there, or the file exists already)"
+        case (_, ENOTDIR?):
+            reason = "a part of the path is a file, not a folder"
+        case (_, EACCES?), (_, EPERM?), (CocoaError.fileReadNoPermission.rawValue, _), (CocoaError.fileWriteNoPermission.rawValue, _):
+            reason = "permission denied"
+        case (_, ENOENT?), (CocoaError.fileNoSuchFile.rawValue, _), (CocoaError.fileReadNoSuchFile.rawValue, _):
+            reason = "no such file or folder"
+        case (_, ENOSPC?), (CocoaError.fileWriteOutOfSpace.rawValue, _):
+            reason = "the disk is full"
+        case (_, EROFS?), (CocoaError.fileWriteVolumeReadOnly.rawValue, _):
+            reason = "the file system is read-only"
+        case (_, let code?):
+            reason = String(cString: strerror(code))
+        default:
+            reason = ns.code >= 512 && ns.code < 1024 ? "it could not be written" : "it could not be read"
+        }
+        let verb = ns.domain == NSCocoaErrorDomain && ns.code >= 256 && ns.code < 512 ? "cannot read" : "cannot write"
+        return path.map { "\(verb) \($0): \(reason)" } ?? "\(verb) a file: \(reason)"
+    }
 }
