@@ -69,6 +69,7 @@ struct CompareCommand: ParsableCommand {
             } else {
                 StandardOutput.write(text)
             }
+            Diagnostics.undefined(rows.flatMap(\.undefinedValues), input: data)
         }
     }
 }

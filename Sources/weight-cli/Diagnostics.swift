@@ -1,4 +1,5 @@
 import Foundation
+import Weighting
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,6 +10,12 @@ enum Diagnostics {
     static func note(_ message: String) { if !Verbosity.quiet { write("weight-cli: \(message)\n") } }
     static func detail(_ message: String) { if Verbosity.verbose && !Verbosity.quiet { write("weight-cli: \(message)\n") } }
     static func write(_ s: String) { FileDescriptor.write(2, Array(s.utf8)) }
+    /// Says which published values are undefined (NaN or infinite, left empty or null), naming the input; at
+    /// most ten lines, then how many more. Printed even with --quiet: the output has holes the user must know of.
+    static func undefined(_ values: [UndefinedValue], input: String) {
+        for u in values.prefix(10) { write("weight-cli: note: \(input): \(u)\n") }
+        if values.count > 10 { write("weight-cli: note: \(input): … and \(values.count - 10) more undefined values\n") }
+    }
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
 }
 

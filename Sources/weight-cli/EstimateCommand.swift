@@ -192,6 +192,7 @@ struct EstimateCommand: ParsableCommand {
             } else {
                 StandardOutput.write(text)
             }
+            Diagnostics.undefined(estimates.flatMap(\.undefinedValues), input: data)
         }
     }
 }

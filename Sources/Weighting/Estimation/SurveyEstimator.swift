@@ -248,7 +248,8 @@ public struct SurveyEstimator: Sendable {
 
     func interval(value: Double, se: Double, df: Double, n: Int, proportion: Bool, total: Bool,
                   populationSize: Double) -> (Double?, Double?, String?) {
-        guard df >= 1, value.isFinite, se.isFinite else { return (nil, nil, "no interval: \(Int(df)) degrees of freedom") }
+        guard df >= 1 else { return (nil, nil, "no interval: \(Int(df)) degrees of freedom") }
+        guard value.isFinite, se.isFinite else { return (nil, nil, "no interval") }  // the undefined value is noted
         let alpha = 1 - level
         let t = StudentT(degreesOfFreedom: df).quantile(1 - alpha / 2)
         let method = proportion ? interval : .wald
