@@ -52,7 +52,7 @@ struct BatchCommand: ParsableCommand {
             var files: [String] = []
             for pattern in job.inputs {
                 let matches = Glob.expand(pattern)
-                if matches.isEmpty { throw BatchError.invalid("\(file): job '\(job.name)'", "no file matches '\(pattern)'") }
+                if matches.isEmpty { throw BatchError.invalid("\(file): job \(Echo.quoted(job.name))", "no file matches \(Echo.quoted(pattern))") }
                 files += matches
             }
             if job.command == "attrition" && files.isEmpty { files = [""] }
@@ -83,7 +83,7 @@ struct BatchCommand: ParsableCommand {
         // Parse every command line now, so a bad option fails the whole batch before anything runs.
         for t in out {
             do { _ = try WeightCLI.parseAsRoot(t.arguments) } catch {
-                throw BatchError.invalid("\(file): job '\(t.job)' on \(t.input)", WeightCLI.message(for: error))
+                throw BatchError.invalid("\(file): job \(Echo.quoted(t.job)) on \(t.input)", WeightCLI.message(for: error))
             }
         }
         return out

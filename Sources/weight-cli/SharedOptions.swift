@@ -109,7 +109,10 @@ struct MethodOptions: ParsableArguments {
     func parsedBounds() throws -> (Double, Double)? {
         guard let bounds else { return nil }
         let parts = bounds.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let l = parts[0], let u = parts[1], l.isFinite, u.isFinite else {
+        guard parts.count == 2, let l = parts[0], let u = parts[1] else {
+            throw ValidationError("--bounds takes two numbers L,U (e.g. 0.5,2), got \(Echo.quoted(bounds))")
+        }
+        guard l.isFinite, u.isFinite else {
             throw ValidationError("--bounds takes two finite numbers L,U (e.g. 0.5,2), got \(Echo.quoted(bounds))")
         }
         return (l, u)
@@ -120,7 +123,7 @@ struct MethodOptions: ParsableArguments {
         guard parts.count == 2 else { throw ValidationError("\(option) takes MIN,MAX (either may be empty), got \(Echo.quoted(text))") }
         func num(_ s: String) throws -> Double? {
             if s.isEmpty { return nil }
-            guard let v = Double(s), v.isFinite, v >= 0 else { throw ValidationError("\(option): \(Echo.quoted(s)) is not a non-negative finite number") }
+            guard let v = Double(s), v.isFinite, v >= 0 else { throw ValidationError("\(option): \(Echo.quoted(s)) is not a non-negative number") }
             return v
         }
         return (try num(parts[0]), try num(parts[1]))

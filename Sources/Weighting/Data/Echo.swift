@@ -33,9 +33,10 @@ public enum Echo {
         return out
     }
 
-    /// A list of values, each quoted and cut, at most `maxItems` of them, then how many more.
+    /// A list of values (names), each escaped and cut, separated by commas, at most `maxItems` of them, then
+    /// how many more.
     public static func list(_ values: [String], maxItems: Int = 12) -> String {
-        let shown = values.prefix(maxItems).map { quoted($0) }.joined(separator: ", ")
+        let shown = values.prefix(maxItems).map { text($0) }.joined(separator: ", ")
         return values.count > maxItems ? shown + ", … (\(values.count - maxItems) more)" : shown
     }
 
