@@ -247,8 +247,9 @@ public final class CSVBuffer: Sendable {
                         i += 1
                         break recordLoop
                     }
-                    if b == cr && i + 1 < n && buf[i + 1] != lf {
-                        // A lone carriage return ends the line (classic Mac OS files).
+                    if b == cr && (i + 1 >= n || buf[i + 1] != lf) {
+                        // A lone carriage return ends the line (classic Mac OS files); one that ends the bytes
+                        // too (a chunk is cut after a lone carriage return, never inside CR LF).
                         endOfRecord = i
                         line += 1
                         i += 1
