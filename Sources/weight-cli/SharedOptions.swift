@@ -175,14 +175,16 @@ enum Tolerance {
 enum WeightColumnName {
     /// Refuses a name that would write a file weight-cli could not read back, or a confusing one.
     static func check(_ name: String, option: String = "--weight-column") throws {
-        if name.trimmingCharacters(in: .whitespaces).isEmpty {
+        let spaces = CharacterSet(charactersIn: " \t")
+        let trimmed = name.trimmingCharacters(in: spaces)
+        if trimmed.isEmpty {
             throw ValidationError("\(option) must not be empty or blank, got \(Echo.quoted(name))")
-        }
-        if name.trimmingCharacters(in: .whitespaces) != name {
-            throw ValidationError("\(option) \(Echo.quoted(name)) starts or ends with a space; header names are trimmed when read, so use \(Echo.quoted(name.trimmingCharacters(in: .whitespaces)))")
         }
         if Echo.needsEscaping(name) {
             throw ValidationError("\(option) \(Echo.quoted(name)) holds a control or invisible character; use plain letters, digits and _")
+        }
+        if trimmed != name {
+            throw ValidationError("\(option) \(Echo.quoted(name)) starts or ends with a space; header names are trimmed when read, so use \(Echo.quoted(trimmed))")
         }
     }
 
