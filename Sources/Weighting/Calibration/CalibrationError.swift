@@ -63,7 +63,10 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
-        func num(_ x: Double) -> String { Table.format((x * 1e6).rounded() / 1e6) }
+        func num(_ x: Double) -> String {
+            guard x.isFinite else { return x.isNaN ? "undefined" : "overflow" }
+            return abs(x) < 1e9 ? Table.format((x * 1e6).rounded() / 1e6) : Table.format(x)
+        }
         /// At most ten items, then how many more.
         func capped(_ items: [String]) -> String {
             items.count <= 10 ? items.joined(separator: "; ") : items.prefix(10).joined(separator: "; ") + "; … and \(items.count - 10) more"
@@ -99,6 +102,11 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
                 return s
             }
             return "these targets cannot be reached within the bounds (\(bounds)): " + capped(items) + "; widen the bounds"
+        case .didNotConverge(_, let dev, let worst) where !dev.isFinite:
+            let items = worst.filter { !$0.target.isFinite || !$0.achieved.isFinite || abs($0.target) > 1e300 || abs($0.achieved) > 1e300 }
+                .map { Echo.text($0.label) }
+            return "calibration failed numerically: the weighted totals overflow (values or targets near ±1.8e308"
+                + (items.isEmpty ? "" : ", in " + capped(items)) + "); rescale those variables and their totals"
         case .didNotConverge(let it, let dev, let worst):
             let items = worst.map { "\(Echo.text($0.label)): target \(num($0.target)), achieved \(num($0.achieved))" }
             return "calibration did not converge in \(it) iterations (max relative deviation \(dev)); worst constraints: "
