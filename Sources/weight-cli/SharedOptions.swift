@@ -240,6 +240,7 @@ enum ExitStatus {
             }
         case let e as CalibrationError:
             switch e {
+            case .didNotConverge(_, let deviation, _) where !deviation.isFinite: return (1, e.description)  // overflow: the input's scale
             case .didNotConverge, .infeasible, .trimmingInfeasible: return (2, e.description)
             default: return (1, e.description)
             }

@@ -48,6 +48,18 @@ struct MessagesTests {
         #expect(e.description.contains("'Nord\\u{A0}' of region (3 record(s), first at d.csv:4:2 (column 'region'))"))
     }
 
+    @Test("a calibration that overflows says so and never prints inf for a large target")
+    func overflowMessage() {
+        let e = CalibrationError.didNotConverge(iterations: 1, maxDeviation: .infinity, worst: [
+            UnmetConstraint(label: "x", target: 1e308, achieved: .infinity, reachable: nil),
+            UnmetConstraint(label: "region=A", target: 10, achieved: 10, reachable: nil)])
+        #expect(e.description == "calibration failed numerically: the weighted totals overflow (values or targets near ±1.8e308, in x); rescale those variables and their totals")
+        let big = CalibrationError.zeroTargetWithRespondents(label: "a", count: 1).description
+        #expect(!big.contains("inf"))
+        let infeasible = CalibrationError.infeasible([UnmetConstraint(label: "x", target: 1e308, achieved: 1, reachable: nil)], bounds: "[0.5, 2]")
+        #expect(infeasible.description.contains("x: target 1e+308") && !infeasible.description.contains("inf"))
+    }
+
     // MARK: UTF-16
 
     static func utf16(_ text: String, bigEndian: Bool) -> [UInt8] {

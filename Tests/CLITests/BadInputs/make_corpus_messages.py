@@ -43,6 +43,7 @@ put("messages_giant_level.csv", "\n".join(lines[:5] + [lines[5].replace("Sud", "
 put("messages_one_in_domain.csv", "region,x\nA,1\nA,2\nB,3\nC,4\nC,5\n")
 put("messages_huge.csv", "region,x\nA,1e308\nA,1.5e308\nB,1.7e308\nB,1\n")
 put("messages_m_huge.csv", "variable,level,target\nregion,A,10\nregion,B,10\n")
+put("messages_m_huge_total.csv", "variable,level,target\nregion,A,10\nregion,B,10\nx,,1e308\n")
 
 # Panel: wave 2 keeps three quarters of wave 1; a wave 2 that repeats wave 1; a covariate with a missing value.
 wave2 = [lines[0]] + [l for l in lines[1:] if int(l.split(",")[0]) % 4 != 1]
@@ -123,6 +124,9 @@ cases = [
                                           "-o", "o.csv"], 0, "estimate of 'x' is undefined: it overflows"),
     ("messages: a mean that overflows, JSON", ["estimate", "messages_huge.csv", "--variables", "x", "--format", "json",
                                                "-o", "o.csv"], 0, "estimate of 'x' is undefined: it overflows"),
+    ("messages: a calibration that overflows", ["calibrate", "messages_huge.csv", "--margins", "messages_m_huge_total.csv",
+                                                "--method", "linear", "-o", "o.csv"], 1,
+     "calibration failed numerically: the weighted totals overflow (values or targets near ±1.8e308, in x)"),
     ("messages: compare with values that overflow", ["compare", "messages_huge.csv", "--variables", "x", "--margins",
                                                      "messages_m_huge.csv", "--format", "json", "-o", "o.csv"], 0,
      "is undefined"),
