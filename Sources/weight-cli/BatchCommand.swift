@@ -174,7 +174,7 @@ struct BatchRunner {
             result.stderr = String(decoding: data, as: UTF8.self)
         } catch {
             result.status = 3
-            result.stderr = "cannot start \(executable): \(error)"
+            result.stderr = "cannot start \(executable): \(FileSystemProblem.message(for: error) ?? String(describing: error))"
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         if result.status == 0, let json = task.reportJSON, let data = FileManager.default.contents(atPath: json),

@@ -92,6 +92,16 @@ struct MessagesCommandTests {
         #expect(try dir.read("taken") == "a file\n")
     }
 
+    @Test("a batch file that is not valid JSON is said in plain words, never as NSCocoaErrorDomain text")
+    func badJSONBatch() throws {
+        let dir = try scratchDirectory()
+        try dir.write("b.json", "{\"jobs\": [\n {\"command\": \"calibrate\",, }]}\n")
+        let r = try CLI.run(["batch", "b.json"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("b.json: cannot parse: "), "\(r.stderr)")
+        #expect(!r.stderr.contains("NSCocoaErrorDomain") && !r.stderr.contains("Error Domain"), "\(r.stderr)")
+    }
+
     @Test("a 10 MB level is cut in the message: the message stays under a kilobyte")
     func giantLevel() throws {
         let dir = try scratchDirectory()

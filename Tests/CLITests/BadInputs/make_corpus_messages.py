@@ -51,6 +51,7 @@ put("messages_w1.csv", GOOD)
 put("messages_w2.csv", "\n".join(wave2) + "\n")
 put("messages_w2_same.csv", GOOD)
 put("messages_w1_missing_cov.csv", "\n".join(lines[:7] + [lines[7].replace(",oui,", ",,").replace(",non,", ",,")] + lines[8:]) + "\n")
+put("messages_bad_batch.json", '{"jobs": [{"command": "calibrate"')
 put("messages_not_a_folder", "a file standing where attrition's --output-dir should be a folder\n")
 
 M = "m.csv"
@@ -83,6 +84,8 @@ cases = [
     ("messages: output folder is a file", ATTR + ["--wave1", "messages_w1.csv", "--wave", "messages_w2.csv",
                                                   "--output-dir", "messages_not_a_folder"], 3,
      "cannot write messages_not_a_folder: a file of that name is in the way"),
+    ("messages: a JSON batch file that does not parse is said in plain words", ["batch", "messages_bad_batch.json"], 1,
+     "messages_bad_batch.json: cannot parse: Unexpected end of file during JSON parse."),
     ("messages: a wave identical to wave 1", ATTR + ["--wave1", "messages_w1.csv", "--wave", "messages_w2_same.csv",
                                                       "--output-dir", "out"], 1,
      "wave 2: all 60 wave-1 respondents are present (the wave holds the same respondents as wave 1): nobody left"),
