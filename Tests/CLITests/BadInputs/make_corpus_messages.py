@@ -52,6 +52,7 @@ put("messages_w2.csv", "\n".join(wave2) + "\n")
 put("messages_w2_same.csv", GOOD)
 put("messages_w1_missing_cov.csv", "\n".join(lines[:7] + [lines[7].replace(",oui,", ",,").replace(",non,", ",,")] + lines[8:]) + "\n")
 put("messages_bad_batch.json", '{"jobs": [{"command": "calibrate"')
+put("messages_w1_weight_column.csv", GOOD.replace(",d,", ",weight,", 1))
 put("messages_not_a_folder", "a file standing where attrition's --output-dir should be a folder\n")
 
 M = "m.csv"
@@ -86,6 +87,9 @@ cases = [
      "cannot write messages_not_a_folder: a file of that name is in the way"),
     ("messages: a JSON batch file that does not parse is said in plain words", ["batch", "messages_bad_batch.json"], 1,
      "messages_bad_batch.json: cannot parse: Unexpected end of file during JSON parse."),
+    ("messages: a wave already has attrition's weight column", ATTR + ["--wave1", "messages_w1_weight_column.csv", "--wave",
+                                                                        "messages_w2.csv", "--output-dir", "out"], 1,
+     "messages_w1_weight_column.csv already has a column 'weight', which attrition writes in its weighted files"),
     ("messages: a wave identical to wave 1", ATTR + ["--wave1", "messages_w1.csv", "--wave", "messages_w2_same.csv",
                                                       "--output-dir", "out"], 1,
      "wave 2: all 60 wave-1 respondents are present (the wave holds the same respondents as wave 1): nobody left"),
