@@ -72,6 +72,15 @@ struct AttritionCommand: ParsableCommand {
             let dialect = inputOptions.dialect
             let tables = try loadWaves(dialect: dialect)
             let wave1 = self.wave1 ?? long!
+            // The weighted files get columns 'weight' and 'in_panel' (and rep_1..rep_R): refuse inputs that already
+            // have them before any work, naming the file, rather than failing at the end on a duplicate column.
+            let written = ["weight", "in_panel"] + (replicates >= 2 ? (1...replicates).map { "rep_\($0)" } : [])
+            for (k, t) in tables.enumerated() {
+                if let name = written.first(where: t.fileColumns.contains) {
+                    let file = long ?? (k == 0 ? wave1 : waves[k - 1])
+                    throw OptionProblem("\(file) already has a column \(Echo.quoted(name)), which attrition writes in its weighted files; rename that column in the input")
+                }
+            }
             let panel = try Panel(waves: tables, idColumn: id)
             let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, dialect: dialect)
             let m = calibrator.margins, calibrationMethod = calibrator.method

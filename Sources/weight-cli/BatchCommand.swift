@@ -56,7 +56,7 @@ struct BatchCommand: ParsableCommand {
             var files: [String] = []
             for pattern in job.inputs {
                 let matches = Glob.expand(pattern)
-                if matches.isEmpty { throw BatchError.invalid("\(file): job '\(job.name)'", "no file matches '\(pattern)'") }
+                if matches.isEmpty { throw BatchError.invalid("\(file): job \(Echo.quoted(job.name))", "no file matches \(Echo.quoted(pattern))") }
                 files += matches
             }
             if job.command == "attrition" && files.isEmpty { files = [""] }
@@ -93,7 +93,7 @@ struct BatchCommand: ParsableCommand {
                     out[k].outputs = files.outputFiles.filter { $0 != t.reportJSON || t.displayed.contains($0) }
                 }
             } catch {
-                throw BatchError.invalid("\(file): job '\(t.job)' on \(t.input)", WeightCLI.message(for: error))
+                throw BatchError.invalid("\(file): job \(Echo.quoted(t.job)) on \(t.input)", WeightCLI.message(for: error))
             }
         }
         // Tasks run at once: no two may write one file, and none may write another's input.
@@ -204,7 +204,7 @@ struct BatchRunner {
             result.stderr = String(decoding: data, as: UTF8.self)
         } catch {
             result.status = 3
-            result.stderr = "cannot start \(executable): \(error)"
+            result.stderr = "cannot start \(executable): \(FileSystemProblem.message(for: error) ?? String(describing: error))"
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         if result.status == 0, let json = task.reportJSON, let data = FileManager.default.contents(atPath: json),

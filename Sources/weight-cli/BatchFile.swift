@@ -24,7 +24,9 @@ extension BatchFile {
         } catch let e as BatchError {
             throw e
         } catch {
-            throw BatchError.invalid(path, "cannot parse: \(error)")
+            // Never Foundation's "Error Domain=NSCocoaErrorDomain Code=3840" text: what was found, and where.
+            let plain = JSONParseProblem.message(for: error, in: text) ?? String(describing: error)
+            throw BatchError.invalid(path, "cannot parse: \(plain)")
         }
         return try interpret(root, path: path)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Weighting
 
 /// A batch file: jobs to run, each a weight-cli subcommand over the files matching glob patterns.
 ///
@@ -34,11 +35,11 @@ struct BatchFile {
             let at = "\(path): job \(k + 1)"
             guard let job = raw as? [String: Any] else { throw BatchError.invalid(at, "a job must be a table/object") }
             for key in job.keys where !["name", "command", "inputs", "input", "output", "options"].contains(key) {
-                throw BatchError.invalid(at, "unknown key '\(key)' (name, command, inputs, output, options)")
+                throw BatchError.invalid(at, "unknown key \(Echo.quoted(key)) (name, command, inputs, output, options)")
             }
             guard let command = job["command"] as? String else { throw BatchError.invalid(at, "missing 'command'") }
             guard commands.contains(command) else {
-                throw BatchError.invalid(at, "unknown command '\(command)' (\(commands.joined(separator: ", ")))")
+                throw BatchError.invalid(at, "unknown command \(Echo.quoted(command)) (\(commands.joined(separator: ", ")))")
             }
             var inputs: [String] = []
             if let list = job["inputs"] as? [Any] { inputs = list.compactMap { $0 as? String } } else if let one = (job["inputs"] ?? job["input"]) as? String { inputs = [one] }

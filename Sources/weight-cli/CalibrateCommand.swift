@@ -39,8 +39,9 @@ struct CalibrateCommand: ParsableCommand {
 
     func validate() throws {
         if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md") || report.hasSuffix(".html")) {
-            throw ValidationError("--report must end in .json, .md or .html, got '\(report)'")
+            throw ValidationError("--report must end in .json, .md or .html, got \(Echo.quoted(report))")
         }
+        try WeightColumnName.check(weightColumn)
     }
 
     func run() throws {
@@ -66,6 +67,7 @@ struct CalibrateCommand: ParsableCommand {
                 table = Table(buffer: buffer, dialect: dialect)
                 writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
             }
+            try WeightColumnName.checkAbsent(weightColumn, from: table.fileColumns, file: data)
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
             let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)

@@ -66,6 +66,7 @@ struct CompareCommand: ParsableCommand {
             default: text = ComparisonTable.markdown(rows, level: level)
             }
             try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+            Diagnostics.undefined(rows.flatMap(\.undefinedValues), input: data)
         }
     }
 }

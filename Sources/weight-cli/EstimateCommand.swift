@@ -104,17 +104,17 @@ struct EstimateCommand: ParsableCommand {
 
     func validate() throws {
         guard ["mean", "total", "ratio", "quantile"].contains(statistic) else {
-            throw ValidationError("--statistic must be mean, total, ratio or quantile; got '\(statistic)'")
+            throw ValidationError("--statistic must be mean, total, ratio or quantile; got \(Echo.quoted(statistic))")
         }
         if statistic == "ratio" && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
-        guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta; got '\(ci)'") }
+        guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta; got \(Echo.quoted(ci))") }
         guard LonelyPSUPolicy(rawValue: lonelyPsu) != nil else {
-            throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average; got '\(lonelyPsu)'")
+            throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average; got \(Echo.quoted(lonelyPsu))")
         }
         guard ["csv", "json", "md"].contains(format) else { throw ValidationError("--format must be csv, json or md") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
         guard ["linearization", "jk1", "jkn", "bootstrap", "brr", "replicates"].contains(variance) else {
-            throw ValidationError("--variance must be linearization, jk1, jkn, bootstrap, brr or replicates; got '\(variance)'")
+            throw ValidationError("--variance must be linearization, jk1, jkn, bootstrap, brr or replicates; got \(Echo.quoted(variance))")
         }
         if variance == "replicates" && replicateColumns == nil {
             throw ValidationError("--variance replicates needs --replicate-columns PREFIX")
@@ -129,7 +129,7 @@ struct EstimateCommand: ParsableCommand {
     func parsedQuantiles() throws -> [Double] {
         try quantiles.split(separator: ",").map {
             guard let p = Double($0.trimmingCharacters(in: .whitespaces)), p > 0, p < 1 else {
-                throw ValidationError("--quantiles takes probabilities between 0 and 1, got '\($0)'")
+                throw ValidationError("--quantiles takes probabilities between 0 and 1, got \(Echo.quoted($0))")
             }
             return p
         }
@@ -192,6 +192,7 @@ struct EstimateCommand: ParsableCommand {
             // The estimates and the replicate weights are committed together.
             contents.insert(OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text), at: 0)
             try plan.write(contents)
+            Diagnostics.undefined(estimates.flatMap(\.undefinedValues), input: data)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Weighting
 
 /// How input files are read.
@@ -11,7 +12,7 @@ struct InputFormatOptions: ParsableArguments {
 
     func validate() throws {
         if let delimiter, !["," , ";", "tab", "\t", "|"].contains(delimiter) {
-            throw ValidationError("--delimiter must be ',', ';', 'tab' or '|', got '\(delimiter)'")
+            throw ValidationError("--delimiter must be ',', ';', 'tab' or '|', got \(Echo.quoted(delimiter))")
         }
         if decimal != "." && decimal != "," { throw ValidationError("--decimal must be '.' or ','") }
     }
@@ -50,6 +51,7 @@ struct MarginsOptions: ParsableArguments {
                 throw ValidationError("--targets shares needs --population N (a positive number)")
             }
         }
+        try Tolerance.check(marginTolerance, option: "--margin-tolerance")
     }
 
     func read(dialect: CSVDialect) throws -> Margins {
@@ -86,17 +88,21 @@ struct MethodOptions: ParsableArguments {
 
     func validate() throws {
         guard ["poststratify", "raking", "linear", "logit", "truncated"].contains(method) else {
-            throw ValidationError("--method must be one of poststratify, raking, linear, logit, truncated; got '\(method)'")
+            throw ValidationError("--method must be one of poststratify, raking, linear, logit, truncated; got \(Echo.quoted(method))")
         }
         if method == "logit" || method == "truncated" {
             guard bounds != nil else { throw ValidationError("--method \(method) needs --bounds L,U (e.g. --bounds 0.5,2)") }
         } else if bounds != nil {
             throw ValidationError("--bounds applies to --method logit or truncated; use --trim-ratio L,U to bound raking or linear weights")
         }
+        try Tolerance.check(tolerance, option: "--tolerance")
+        if let maxIterations, maxIterations < 1 {
+            throw ValidationError("--max-iterations must be at least 1, got \(maxIterations)")
+        }
         _ = try parsedBounds()
         _ = try trimming()
         for c in collapse where c.components(separatedBy: "->").count != 2 {
-            throw ValidationError("--collapse takes 'CELL->NEIGHBOUR' with levels joined by '*', got '\(c)'")
+            throw ValidationError("--collapse takes 'CELL->NEIGHBOUR' with levels joined by '*', got \(Echo.quoted(c))")
         }
     }
 
@@ -104,17 +110,20 @@ struct MethodOptions: ParsableArguments {
         guard let bounds else { return nil }
         let parts = bounds.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 2, let l = parts[0], let u = parts[1] else {
-            throw ValidationError("--bounds takes two numbers L,U (e.g. 0.5,2), got '\(bounds)'")
+            throw ValidationError("--bounds takes two numbers L,U (e.g. 0.5,2), got \(Echo.quoted(bounds))")
+        }
+        guard l.isFinite, u.isFinite else {
+            throw ValidationError("--bounds takes two finite numbers L,U (e.g. 0.5,2), got \(Echo.quoted(bounds))")
         }
         return (l, u)
     }
 
     static func pair(_ text: String, option: String) throws -> (Double?, Double?) {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2 else { throw ValidationError("\(option) takes MIN,MAX (either may be empty), got '\(text)'") }
+        guard parts.count == 2 else { throw ValidationError("\(option) takes MIN,MAX (either may be empty), got \(Echo.quoted(text))") }
         func num(_ s: String) throws -> Double? {
             if s.isEmpty { return nil }
-            guard let v = Double(s), v.isFinite, v >= 0 else { throw ValidationError("\(option): '\(s)' is not a non-negative number") }
+            guard let v = Double(s), v.isFinite, v >= 0 else { throw ValidationError("\(option): \(Echo.quoted(s)) is not a non-negative number") }
             return v
         }
         return (try num(parts[0]), try num(parts[1]))
@@ -147,6 +156,50 @@ struct MethodOptions: ParsableArguments {
         if let collapseOrdered { rules.append(.nearest(onOrderedVariable: collapseOrdered)) }
         return CalibrationOptions(maxIterations: maxIterations, tolerance: tolerance, trimming: try trimming(), collapse: rules)
     }
+}
+
+/// Checks of numeric tolerances given as options: a NaN compares false with everything, so it would silently
+/// turn a check off; an infinite or negative one means nothing.
+enum Tolerance {
+    /// Refuses a tolerance that is not a finite number ≥ 0.
+    static func check(_ value: Double, option: String) throws {
+        guard value.isFinite, value >= 0 else {
+            throw ValidationError("\(option) must be a finite number ≥ 0 (e.g. 1e-6), got \(value)")
+        }
+    }
+}
+
+/// The name of the weight column a command writes: non-empty, without leading or trailing spaces or tabs
+/// (weight-cli trims header names when it reads a file, so ' w ' would be read back as 'w'), without control or
+/// invisible characters, and not already a column of the data.
+enum WeightColumnName {
+    /// Refuses a name that would write a file weight-cli could not read back, or a confusing one.
+    static func check(_ name: String, option: String = "--weight-column") throws {
+        let spaces = CharacterSet(charactersIn: " \t")
+        let trimmed = name.trimmingCharacters(in: spaces)
+        if trimmed.isEmpty {
+            throw ValidationError("\(option) must not be empty or blank, got \(Echo.quoted(name))")
+        }
+        if Echo.needsEscaping(name) {
+            throw ValidationError("\(option) \(Echo.quoted(name)) holds a control or invisible character; use plain letters, digits and _")
+        }
+        if trimmed != name {
+            throw ValidationError("\(option) \(Echo.quoted(name)) starts or ends with a space; header names are trimmed when read, so use \(Echo.quoted(trimmed))")
+        }
+    }
+
+    /// Refuses a name that is already a column of the data file.
+    static func checkAbsent(_ name: String, from columns: [String], file: String, option: String = "--weight-column") throws {
+        if let j = columns.firstIndex(of: name) {
+            throw OptionProblem("\(file) already has a column \(Echo.quoted(name)) (column \(j + 1)); choose another name for the weight column written, with \(option) NAME")
+        }
+    }
+}
+
+/// A problem with an option's value found once the input files are read (exit code 1, no usage text).
+struct OptionProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Items of a comma-separated option value, trimmed, empty ones dropped.
@@ -187,12 +240,17 @@ enum ExitStatus {
             }
         case let e as CalibrationError:
             switch e {
+            case .didNotConverge(_, let deviation, _) where !deviation.isFinite: return (1, e.description)  // overflow: the input's scale
             case .didNotConverge, .infeasible, .trimmingInfeasible: return (2, e.description)
             default: return (1, e.description)
             }
         case let e as MarginsError: return (1, e.description)
-        case let e as CustomStringConvertible: return (1, e.description)
-        default: return (1, "\(error)")
+        case let e as CustomStringConvertible where !(e is NSError): return (1, e.description)
+        default:
+            // Foundation's file-system errors (e.g. creating a folder where a file stands) are said in plain
+            // words with exit code 3, never as NSCocoaErrorDomain text.
+            if let plain = FileSystemProblem.message(for: error) { return (3, plain) }
+            return (1, String(describing: error))
         }
     }
 }

@@ -85,7 +85,10 @@ public struct AttritionAdjustment: Sendable {
         let n = wave1.rowCount
         precondition(w1.count == n && retained.count == n)
         let rows = (0..<n).filter { retained[$0] }
-        guard !rows.isEmpty else { throw CalibrationError.invalidOption("no wave-1 respondent is present at wave \(wave)") }
+        guard !rows.isEmpty else { throw AttritionError.nobodyStayed(wave: wave, wave1Respondents: n) }
+        // Nobody left: the response model has nothing to separate (every level would "perfectly predict"
+        // staying), so say what happened instead of reporting separation.
+        guard rows.count < n else { throw AttritionError.nobodyLeft(wave: wave, wave1Respondents: n) }
         let mm = try ModelMatrix(table: wave1, covariates: covariates)
         let y = retained.map { $0 ? 1.0 : 0.0 }
         try checkSeparation()
@@ -152,7 +155,7 @@ public struct AttritionAdjustment: Sendable {
                 if retained[i] { stayed[Int(c.codes[i])] += 1 }
             }
             for (l, level) in c.levels.enumerated() where total[l] > 0 && (stayed[l] == 0 || stayed[l] == total[l]) {
-                throw LogisticError.separation("\(v)=\(level) (all \(total[l]) record(s) \(stayed[l] == 0 ? "dropped out" : "stayed") at wave \(wave))")
+                throw LogisticError.separation("\(Echo.text(v))=\(Echo.text(level)) (all \(total[l]) record(s) \(stayed[l] == 0 ? "dropped out" : "stayed") at wave \(wave))")
             }
         }
     }
@@ -220,5 +223,27 @@ extension AttritionAdjustment {
             }
         }
         return out
+    }
+}
+
+/// Why a later wave cannot be adjusted for attrition.
+public enum AttritionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Every wave-1 respondent is present at this wave (the wave repeats wave 1): there is no attrition.
+    case nobodyLeft(wave: Int, wave1Respondents: Int)
+    /// No wave-1 respondent is present at this wave.
+    case nobodyStayed(wave: Int, wave1Respondents: Int)
+    /// A covariate of the response model has missing values among the wave-1 respondents.
+    case missingCovariate(variable: String, count: Int, firstSeen: SourceLocation)
+
+    /// The message shown to the user: what went wrong, where, and what to do about it.
+    public var description: String {
+        switch self {
+        case .nobodyLeft(let w, let n):
+            return "wave \(w): all \(n) wave-1 respondents are present (the wave holds the same respondents as wave 1): nobody left, so there is no attrition to model; check that the right file was given, or use the wave-1 weights for this wave"
+        case .nobodyStayed(let w, let n):
+            return "wave \(w): none of the \(n) wave-1 respondents is present; check the identifier column and that the files belong to the same panel"
+        case .missingCovariate(let v, let n, let loc):
+            return "covariate \(Echo.quoted(v)) of the response model is missing for \(n) wave-1 record(s), first at \(loc); impute or drop them, or leave the covariate out of --covariates"
+        }
     }
 }

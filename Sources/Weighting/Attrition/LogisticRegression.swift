@@ -31,11 +31,11 @@ public enum LogisticError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .separation(let s):
-            return "perfect separation in the response model: \(s); merge that level with a neighbour or drop the covariate"
+            return "perfect separation in the response model: \(Echo.text(s)); merge that level with a neighbour or drop the covariate"
         case .didNotConverge(let it, let c):
             return "the response model did not converge in \(it) IRLS iterations (relative deviance change \(c))"
         case .collinear(let terms):
-            return "collinear covariates in the response model: \(terms.joined(separator: ", ")) are linear combinations of the others"
+            return "collinear covariates in the response model: \(terms.map { Echo.text($0) }.joined(separator: ", ")) are linear combinations of the others"
         case .constantResponse(let v):
             return "every record has response \(Table.format(v)): there is nothing to model"
         }
@@ -150,14 +150,14 @@ public struct ModelMatrix: Sendable {
             let j = try table.index(of: v)
             if let numeric = try? table.numeric(v) {
                 if let i = numeric.values.firstIndex(where: { $0.isNaN }) {
-                    throw CalibrationError.missingValues(variable: v, count: numeric.missingCount, firstSeen: table.location(row: i, column: j))
+                    throw AttritionError.missingCovariate(variable: v, count: numeric.missingCount, firstSeen: table.location(row: i, column: j))
                 }
                 columns.append(numeric.values)
                 names.append(v)
             } else {
                 let c = try table.categorical(v)
                 if let i = c.codes.firstIndex(of: CategoricalColumn.missing) {
-                    throw CalibrationError.missingValues(variable: v, count: c.missingCount, firstSeen: table.location(row: i, column: j))
+                    throw AttritionError.missingCovariate(variable: v, count: c.missingCount, firstSeen: table.location(row: i, column: j))
                 }
                 let order = c.levels.indices.sorted { c.levels[$0] < c.levels[$1] }
                 for k in order.dropFirst() {

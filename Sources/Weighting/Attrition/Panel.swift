@@ -11,7 +11,7 @@ public enum PanelError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .duplicateIdentifier(let w, let id, let locs):
-            return "wave \(w): identifier '\(id)' appears more than once (\(locs.map(\.description).joined(separator: ", "))); each respondent must appear once per wave"
+            return "wave \(w): identifier \(Echo.quoted(id)) appears more than once (\(locs.map(\.description).joined(separator: ", "))); each respondent must appear once per wave"
         case .missingIdentifier(let w, let loc): return "wave \(w): \(loc): the identifier is missing"
         case .needsTwoWaves: return "attrition needs wave 1 and at least one later wave"
         }

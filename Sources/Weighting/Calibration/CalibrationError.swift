@@ -63,21 +63,24 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
-        func num(_ x: Double) -> String { Table.format((x * 1e6).rounded() / 1e6) }
+        func num(_ x: Double) -> String {
+            guard x.isFinite else { return x.isNaN ? "undefined" : "overflow" }
+            return abs(x) < 1e9 ? Table.format((x * 1e6).rounded() / 1e6) : Table.format(x)
+        }
         /// At most ten items, then how many more.
         func capped(_ items: [String]) -> String {
             items.count <= 10 ? items.joined(separator: "; ") : items.prefix(10).joined(separator: "; ") + "; … and \(items.count - 10) more"
         }
         switch self {
         case .invalidBaseWeight(let loc, let v):
-            return "\(loc): base weight '\(v)' is not a positive finite number (weights must be > 0)"
+            return "\(loc): base weight \(Echo.quoted(v)) is not a positive finite number (weights must be > 0)"
         case .missingValues(let v, let n, let loc):
-            return "calibration variable '\(v)' is missing for \(n) record(s), first at \(loc); impute or drop them first"
+            return "calibration variable \(Echo.quoted(v)) is missing for \(n) record(s), first at \(loc); impute or drop them first"
         case .levelsNotInMargins(let levels):
-            let list = levels.map { "'\($0.level)' of \($0.margin) (\($0.count) record(s), first at \($0.firstSeen))" }
+            let list = levels.map { "\(Echo.quoted($0.level)) of \(Echo.text($0.margin)) (\($0.count) record(s), first at \($0.firstSeen))" }
             return "level(s) present in the sample but missing from the margins: " + capped(list)
         case .emptyMarginLevels(let levels, let method):
-            let items = capped(levels.map { "\($0.label) (target \(num($0.target)))" })
+            let items = capped(levels.map { "\(Echo.text($0.label)) (target \(num($0.target)))" })
             var s = "margin level(s) with a population target but no respondent: \(items)"
             if method == "poststratify" {
                 s += "; collapse them with --collapse 'CELL->NEIGHBOUR' or --collapse-ordered VARIABLE"
@@ -86,25 +89,30 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
             }
             return s
         case .zeroTargetWithRespondents(let label, let n):
-            return "margin level \(label) has target 0 but \(n) respondent(s); fix the margins or recode the data"
+            return "margin level \(Echo.text(label)) has target 0 but \(n) respondent(s); fix the margins or recode the data"
         case .poststratificationNeedsOneMargin(let found):
-            return "post-stratification takes one categorical margin (cross variables with 'a*b'); found \(found.isEmpty ? "none" : found.joined(separator: ", ")); use --method raking for several margins"
+            return "post-stratification takes one categorical margin (cross variables with 'a*b'); found \(found.isEmpty ? "none" : found.prefix(10).map { Echo.text($0) }.joined(separator: ", ")); use --method raking for several margins"
         case .invalidBounds(let l, let u):
             return "bounds must satisfy 0 <= L < 1 < U; got L=\(Table.format(l)), U=\(Table.format(u))"
         case .invalidOption(let s): return s
         case .infeasible(let list, let bounds):
             let items = list.map { c -> String in
-                var s = "\(c.label): target \(num(c.target))"
+                var s = "\(Echo.text(c.label)): target \(num(c.target))"
                 if let r = c.reachable { s += " outside the reachable [\(num(r.lowerBound)), \(num(r.upperBound))]" }
                 return s
             }
             return "these targets cannot be reached within the bounds (\(bounds)): " + capped(items) + "; widen the bounds"
+        case .didNotConverge(_, let dev, let worst) where !dev.isFinite:
+            let items = worst.filter { !$0.target.isFinite || !$0.achieved.isFinite || abs($0.target) > 1e300 || abs($0.achieved) > 1e300 }
+                .map { Echo.text($0.label) }
+            return "calibration failed numerically: the weighted totals overflow (values or targets near ±1.8e308"
+                + (items.isEmpty ? "" : ", in " + capped(items)) + "); rescale those variables and their totals"
         case .didNotConverge(let it, let dev, let worst):
-            let items = worst.map { "\($0.label): target \(num($0.target)), achieved \(num($0.achieved))" }
+            let items = worst.map { "\(Echo.text($0.label)): target \(num($0.target)), achieved \(num($0.achieved))" }
             return "calibration did not converge in \(it) iterations (max relative deviation \(dev)); worst constraints: "
                 + items.joined(separator: "; ") + "; raise --max-iterations, widen the bounds or simplify the margins"
         case .inconsistentRedundantConstraints(let list):
-            let items = list.map { "\($0.label): target \(num($0.target)), implied \(num($0.achieved))" }
+            let items = list.map { "\(Echo.text($0.label)): target \(num($0.target)), implied \(num($0.achieved))" }
             return "constraints that are redundant in the sample have conflicting targets: " + capped(items)
         case .trimmingInfeasible(let rounds, let reason):
             _ = rounds

@@ -29,7 +29,7 @@ public final class CSVBuffer: Sendable {
     let recordStart: [UInt32]
     /// Raw bytes of the header line (without its line ending).
     let headerRange: Range<Int>
-    /// The line ending of the header line (`\r\n` or `\n`).
+    /// The line ending of the header line (`\r\n`, `\n` or a lone `\r` as in old Mac files), reused when writing.
     public let lineEnding: String
     /// Whether the file started with a UTF-8 byte-order mark (removed from ``bytes``, written back by writers).
     public let hasByteOrderMark: Bool
@@ -62,6 +62,7 @@ public final class CSVBuffer: Sendable {
          allowNoRows: Bool) throws {
         var data = input
         let bom = continuing == nil && data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF
+        if continuing == nil { try CSVBuffer.refuseUTF16(data, file: file) }
         if bom { data.removeFirst(3) }
         self.hasByteOrderMark = bom
         guard data.count < Int(UInt32.max) - 2 else {
@@ -84,7 +85,12 @@ public final class CSVBuffer: Sendable {
         if let continuing {
             self.lineEnding = continuing.lineEnding
         } else {
-            self.lineEnding = parsed.headerRange.upperBound < data.count && data[parsed.headerRange.upperBound] == 0x0D ? "\r\n" : "\n"
+            let end = parsed.headerRange.upperBound
+            if end < data.count && data[end] == 0x0D {
+                self.lineEnding = end + 1 < data.count && data[end + 1] == 0x0A ? "\r\n" : "\r"
+            } else {
+                self.lineEnding = "\n"
+            }
         }
     }
 
@@ -168,12 +174,12 @@ public final class CSVBuffer: Sendable {
         } else {
             // Skip leading blank lines.
             while pos < n, buf[pos] == lf || buf[pos] == cr {
-                if buf[pos] == lf { line += 1 }
+                if isLineEnd(buf, pos) { line += 1 }
                 pos += 1
             }
             if pos >= n { throw DataError.emptyFile(file: file) }
             firstLineEnd = pos
-            while firstLineEnd < n, buf[firstLineEnd] != lf { firstLineEnd += 1 }
+            while firstLineEnd < n, buf[firstLineEnd] != lf, buf[firstLineEnd] != cr { firstLineEnd += 1 }
             delimiter = dialect.delimiter
                 ?? CSVDialect.detectDelimiter(in: UnsafeBufferPointer(rebasing: buf[pos..<firstLineEnd]))
         }
@@ -193,7 +199,7 @@ public final class CSVBuffer: Sendable {
         while pos < n {
             // Skip blank lines between records.
             if buf[pos] == lf { line += 1; pos += 1; continue }
-            if buf[pos] == cr && (pos + 1 >= n || buf[pos + 1] == lf) { pos += 1; continue }
+            if buf[pos] == cr { if isLineEnd(buf, pos) { line += 1 }; pos += 1; continue }
             let startLine = line
             let start = pos
             rowBounds.removeAll(keepingCapacity: true)
@@ -218,12 +224,12 @@ public final class CSVBuffer: Sendable {
                             i += 1
                             break
                         }
-                        if b == lf { line += 1 }
+                        if isLineEnd(buf, i) { line += 1 }
                         i += 1
                     }
                     _ = openCol
                     // After the closing quote: delimiter, end of line or end of file.
-                    if i < n && buf[i] != delimiter && buf[i] != lf && !(buf[i] == cr && (i + 1 >= n || buf[i + 1] == lf)) {
+                    if i < n && buf[i] != delimiter && buf[i] != lf && buf[i] != cr {
                         throw DataError.strayQuote(SourceLocation(file: file, line: line, column: rowBounds.count,
                                                                   columnName: rowBounds.count <= header.count ? header[rowBounds.count - 1] : nil))
                     }
@@ -239,6 +245,14 @@ public final class CSVBuffer: Sendable {
                     }
                     if b == lf {
                         endOfRecord = (i > start && buf[i - 1] == cr) ? i - 1 : i
+                        line += 1
+                        i += 1
+                        break recordLoop
+                    }
+                    if b == cr && (i + 1 >= n || buf[i + 1] != lf) {
+                        // A lone carriage return ends the line (classic Mac OS files); one that ends the bytes
+                        // too (a chunk is cut after a lone carriage return, never inside CR LF).
+                        endOfRecord = i
                         line += 1
                         i += 1
                         break recordLoop
@@ -298,6 +312,33 @@ public final class CSVBuffer: Sendable {
                      headerRange: headerRange, nextLine: line)
     }
 
+    /// `true` when byte `i` ends a physical line: a line feed, or a carriage return not followed by one (a lone
+    /// carriage return, as in classic Mac OS files; one at the very end of the bytes counts too).
+    @inline(__always)
+    static func isLineEnd(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        let b = buf[i]
+        return b == 0x0A || (b == 0x0D && (i + 1 >= buf.count || buf[i + 1] != 0x0A))
+    }
+
+    /// Refuses UTF-16 text, recognised by its byte-order mark (`FF FE` or `FE FF`) or, without one, by NUL
+    /// bytes in most even or most odd positions of the first KiB (ASCII text in UTF-16); the UTF-8 check would
+    /// otherwise call it Latin-1 and advise a conversion that produces garbage.
+    static func refuseUTF16(_ data: [UInt8], file: String) throws {
+        guard data.count >= 2 else { return }
+        if data[0] == 0xFF && data[1] == 0xFE { throw DataError.utf16(file: file, bigEndian: false, byteOrderMark: true) }
+        if data[0] == 0xFE && data[1] == 0xFF { throw DataError.utf16(file: file, bigEndian: true, byteOrderMark: true) }
+        let m = min(data.count, 1024) & ~1
+        guard m >= 4 else { return }
+        var evenNul = 0, oddNul = 0
+        for i in stride(from: 0, to: m, by: 2) {
+            if data[i] == 0 { evenNul += 1 }
+            if data[i + 1] == 0 { oddNul += 1 }
+        }
+        let pairs = m / 2
+        if oddNul * 2 > pairs && evenNul * 8 < pairs { throw DataError.utf16(file: file, bigEndian: false, byteOrderMark: false) }
+        if evenNul * 2 > pairs && oddNul * 8 < pairs { throw DataError.utf16(file: file, bigEndian: true, byteOrderMark: false) }
+    }
+
     /// Checks that the bytes are UTF-8, reporting the line and column (in characters) of the first bad byte;
     /// the bytes start at physical line `firstLine` of the file.
     static func validateUTF8(_ data: [UInt8], file: String, firstLine: Int = 1) throws {
@@ -316,7 +357,7 @@ public final class CSVBuffer: Sendable {
                 if !ok {
                     // Locate line and column of byte i.
                     var line = firstLine, lineStart = 0
-                    for k in 0..<i where buf[k] == UInt8(ascii: "\n") { line += 1; lineStart = k + 1 }
+                    for k in 0..<i where isLineEnd(buf, k) { line += 1; lineStart = k + 1 }
                     let col = String(decoding: UnsafeBufferPointer(rebasing: buf[lineStart..<i]), as: UTF8.self).count + 1
                     throw DataError.invalidUTF8(SourceLocation(file: file, line: line, column: col), byte: b)
                 }

@@ -11,7 +11,7 @@ import Darwin
 /// with line numbers counted from the start of the file, so errors name the same file, line and column. The
 /// first chunk holds the header; later chunks share it. A chunk ends after the last line feed that is outside
 /// quotes, so a quoted field holding line breaks is never cut; a single record longer than the chunk size makes
-/// the chunk grow to hold it.
+/// the chunk grow to hold it. Line endings are line feeds, CR LF, or lone carriage returns.
 public struct CSVChunkReader: ~Copyable {
     /// The file name used in messages.
     public let file: String
@@ -120,13 +120,20 @@ public struct CSVChunkReader: ~Copyable {
         carry.append(contentsOf: scratch[0..<got])
     }
 
-    /// One past the last line feed outside double quotes (0 if none), scanning from a record boundary.
+    /// One past the last line ending outside double quotes (0 if none), scanning from a record boundary: a line
+    /// feed, or a lone carriage return (one followed by another byte than a line feed; a carriage return that
+    /// ends the bytes may be the first half of CR LF, so it waits for the next read).
     static func lastRecordEnd(_ bytes: [UInt8]) -> Int {
         bytes.withUnsafeBufferPointer { buf in
             var inQuotes = false, end = 0
-            for i in 0..<buf.count {
+            let n = buf.count
+            for i in 0..<n {
                 let b = buf[i]
-                if b == 0x22 { inQuotes.toggle() } else if b == 0x0A && !inQuotes { end = i + 1 }
+                if b == 0x22 {
+                    inQuotes.toggle()
+                } else if !inQuotes && (b == 0x0A || (b == 0x0D && i + 1 < n && buf[i + 1] != 0x0A)) {
+                    end = i + 1
+                }
             }
             return end
         }

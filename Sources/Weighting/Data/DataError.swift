@@ -22,7 +22,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
         var s = "\(file):\(line)"
         if let column {
             s += ":\(column)"
-            if let columnName { s += " (column '\(columnName)')" }
+            if let columnName { s += " (column \(Echo.quoted(columnName)))" }
         }
         return s
     }
@@ -40,6 +40,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case noDataRows(file: String)
     /// Bytes that are not valid UTF-8 (often a Latin-1 / Windows-1252 export).
     case invalidUTF8(SourceLocation, byte: UInt8)
+    /// The file is UTF-16 text (a byte-order mark, or NUL bytes every other byte), not UTF-8.
+    case utf16(file: String, bigEndian: Bool, byteOrderMark: Bool)
     /// A quoted field is never closed.
     case unterminatedQuote(SourceLocation)
     /// A quote character appears inside an unquoted field, or text follows a closing quote.
@@ -71,18 +73,20 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noDataRows(let f): return "\(f): the file has a header but no data rows"
         case .invalidUTF8(let loc, let b):
             return "\(loc): byte 0x\(String(b, radix: 16, uppercase: true)) is not valid UTF-8; the file looks like Latin-1 or Windows-1252: convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8"
+        case .utf16(let f, let be, let bom):
+            let how = bom ? "its byte-order mark \(be ? "FE FF" : "FF FE") says so" : "every other byte is NUL"
+            return "\(f): the file is UTF-16 (\(be ? "big" : "little")-endian: \(how)), not UTF-8; save it as CSV UTF-8, or convert it first, e.g. iconv -f UTF-16 -t UTF-8 \(f) > converted.csv"
         case .unterminatedQuote(let loc): return "\(loc): a quoted field opened here is never closed (unbalanced quote)"
         case .strayQuote(let loc): return "\(loc): unexpected quote character; quote the whole field and double inner quotes (RFC 4180)"
         case .raggedRow(let loc, let e, let f):
             return "\(loc): expected \(e) fields as in the header, found \(f) (truncated or ragged row, or wrong delimiter?)"
         case .duplicateColumn(let f, let n, let cols):
-            return "\(f): column name '\(n)' appears more than once (columns \(cols.map(String.init).joined(separator: ", ")))"
+            return "\(f): column name \(Echo.quoted(n)) appears more than once (columns \(cols.map(String.init).joined(separator: ", ")))"
         case .emptyColumnName(let f, let c): return "\(f): column \(c) of the header has an empty name"
         case .unknownColumn(let f, let n, let avail):
-            let shown = avail.prefix(12).joined(separator: ", ")
-            return "\(f): no column named '\(n)' (columns are: \(shown)\(avail.count > 12 ? ", …" : ""))"
-        case .notANumber(let loc, let v): return "\(loc): '\(v)' is not a number"
-        case .nonFiniteNumber(let loc, let v): return "\(loc): '\(v)' is not a finite number"
+            return "\(f): no column named \(Echo.quoted(n)) (columns are: \(Echo.list(avail)))"
+        case .notANumber(let loc, let v): return "\(loc): \(Echo.quoted(v)) is not a number"
+        case .nonFiniteNumber(let loc, let v): return "\(loc): \(Echo.quoted(v)) is not a finite number"
         case .outputIsInput(let f): return "\(f): the output file is also an input file; refusing to overwrite it"
         case .changedWhileReading(let f):
             return "\(f) changed while it was being weighted (it is read twice: to calibrate, then to copy its rows); nothing was written, run again once it no longer changes"

@@ -83,13 +83,13 @@ public struct StreamingWeightedFileWriter: Sendable {
                 while pos < n {
                     // Blank lines between records are dropped, as by the first reading.
                     if buf[pos] == 0x0A { line += 1; pos += 1; continue }
-                    if buf[pos] == 0x0D && (pos + 1 >= n || buf[pos + 1] == 0x0A) { pos += 1; continue }
+                    if buf[pos] == 0x0D { if pos + 1 >= n || buf[pos + 1] != 0x0A { line += 1 }; pos += 1; continue }
                     let start = pos, startLine = line
                     var inQuotes = false
                     var end = n, next = n
                     while pos < n {
                         let b = buf[pos]
-                        if b == 0x22 { inQuotes.toggle() } else if b == 0x0A {
+                        if b == 0x22 { inQuotes.toggle() } else if b == 0x0A || (b == 0x0D && (pos + 1 >= n || buf[pos + 1] != 0x0A)) {
                             line += 1
                             if !inQuotes { end = pos; next = pos + 1; break }
                         }

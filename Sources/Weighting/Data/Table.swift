@@ -71,6 +71,10 @@ public struct Table: Sendable {
         self.dialect = CSVDialect()
     }
 
+    /// Every column name of the file the table was read from, in order (a streamed table keeps only some of
+    /// them as ``names``); the table's own names when it was built in code.
+    public var fileColumns: [String] { streamOrigin?.header ?? buffer?.header ?? names }
+
     /// Whether a column exists.
     public func has(_ name: String) -> Bool { names.contains(name) }
 

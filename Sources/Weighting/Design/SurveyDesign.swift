@@ -27,9 +27,9 @@ public enum DesignError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .lonelyPSU(let s):
-            return "stratum '\(s)' has only one PSU, so its variance cannot be estimated; choose --lonely-psu remove|certainty|adjust|average (as R's options(survey.lonely.psu))"
-        case .invalidFPC(let s, let r): return "finite population correction in stratum '\(s)': \(r)"
-        case .missingDesignValue(let v, let loc): return "design variable '\(v)' is missing at \(loc)"
+            return "stratum \(Echo.quoted(s)) has only one PSU, so its variance cannot be estimated; choose --lonely-psu remove|certainty|adjust|average (as R's options(survey.lonely.psu))"
+        case .invalidFPC(let s, let r): return "finite population correction in stratum \(Echo.quoted(s)): \(r)"
+        case .missingDesignValue(let v, let loc): return "design variable \(Echo.quoted(v)) is missing at \(loc)"
         case .invalidReplicates(let s): return "replicate weights: \(s)"
         }
     }

@@ -248,7 +248,8 @@ public struct SurveyEstimator: Sendable {
 
     func interval(value: Double, se: Double, df: Double, n: Int, proportion: Bool, total: Bool,
                   populationSize: Double) -> (Double?, Double?, String?) {
-        guard df >= 1, value.isFinite, se.isFinite else { return (nil, nil, "no interval: \(Int(df)) degrees of freedom") }
+        guard df >= 1 else { return (nil, nil, "no interval: \(Int(df)) degrees of freedom") }
+        guard value.isFinite, se.isFinite else { return (nil, nil, "no interval") }  // the undefined value is noted
         let alpha = 1 - level
         let t = StudentT(degreesOfFreedom: df).quantile(1 - alpha / 2)
         let method = proportion ? interval : .wald
@@ -365,9 +366,9 @@ public enum EstimationError: Error, Sendable, Equatable, CustomStringConvertible
     /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
         switch self {
-        case .allMissing(let v): return "variable '\(v)' has no non-missing value"
-        case .notNumeric(let v, let s): return "variable '\(v)' is not numeric, so it has no \(s); use --statistic mean for the proportions of its levels"
-        case .zeroDenominator(let v, let d): return "the weighted total of '\(v)' is 0\(d.map { " in domain \($0)" } ?? ""), so the ratio is undefined"
+        case .allMissing(let v): return "variable \(Echo.quoted(v)) has no non-missing value"
+        case .notNumeric(let v, let s): return "variable \(Echo.quoted(v)) is not numeric, so it has no \(s); use --statistic mean for the proportions of its levels"
+        case .zeroDenominator(let v, let d): return "the weighted total of \(Echo.quoted(v)) is 0\(d.map { " in domain \(Echo.text($0))" } ?? ""), so the ratio is undefined"
         case .invalidLevel(let l): return "the confidence level must be between 0 and 1 (e.g. 0.95), got \(l)"
         case .invalidQuantile(let p): return "quantile probabilities must be between 0 and 1, got \(p)"
         }

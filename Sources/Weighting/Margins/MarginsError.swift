@@ -23,18 +23,19 @@ public enum MarginsError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingHeaderColumn(let f, let c, let h):
-            return "\(f): the header must have columns variable,level,target; '\(c)' is missing (found: \(h.joined(separator: ",")))"
+            return "\(f): the header must have columns variable,level,target; \(Echo.quoted(c)) is missing (found: \(Echo.list(h)))"
         case .negativeTarget(let loc, let v): return "\(loc): target \(Table.format(v)) is negative"
         case .emptyVariable(let loc): return "\(loc): the variable name is empty"
         case .levelArity(let loc, let v, let l, let e):
-            return "\(loc): margin '\(v)' crosses \(e) variables, so its level must have \(e) parts joined by '*'; got '\(l)'"
+            return "\(loc): margin \(Echo.quoted(v)) crosses \(e) variables, so its level must have \(e) parts joined by '*'; got \(Echo.quoted(l))"
         case .duplicateRow(let loc, let first, let label):
-            return "\(loc): margin row \(label) already given on line \(first)"
+            return "\(loc): margin row \(Echo.text(label)) already given on line \(first)"
         case .sharesDoNotSumToOne(let f, let m, let s):
-            return "\(f): the shares of margin '\(m)' sum to \(s), not 1"
+            return "\(f): the shares of margin \(Echo.quoted(m)) sum to \(s), not 1"
         case .sharesNeedPopulation: return "targets given as shares need a population size (--population N)"
         case .inconsistentTotals(let totals):
-            let list = totals.map { "\($0.margin): \(Table.format($0.total))" }.joined(separator: "; ")
+            let list = totals.prefix(10).map { "\(Echo.text($0.margin)): \(Table.format($0.total))" }.joined(separator: "; ")
+                + (totals.count > 10 ? "; … and \(totals.count - 10) more" : "")
             return "the margins imply different population sizes (\(list)); every categorical margin must sum to the same total"
         case .empty(let f): return "\(f): the margins file has no rows"
         }

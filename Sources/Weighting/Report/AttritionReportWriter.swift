@@ -10,9 +10,7 @@ public enum AttritionReportWriter {
 
     /// JSON document with every figure.
     public static func json(summary: AttritionSummary, wave1: CalibrationReport, waves: [AttritionReport]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(Document(summary: summary, wave1: wave1, waves: waves)), as: UTF8.self) + "\n"
+        try ReportJSON.encode(Document(summary: summary, wave1: wave1, waves: waves))
     }
 
     /// Markdown report.

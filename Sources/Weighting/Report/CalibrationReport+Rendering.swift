@@ -1,13 +1,8 @@
 import Foundation
 
 extension CalibrationReport {
-    /// The report as pretty-printed JSON (keys sorted, so outputs diff cleanly).
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
+    /// The report as pretty-printed JSON (keys sorted, so outputs diff cleanly; a non-finite number is `null`).
+    public func json() throws -> String { try ReportJSON.encode(self) }
 
     /// The report as Markdown: summary, weight distribution, and per-constraint table.
     public func markdown(title: String = "Calibration report") -> String {
@@ -45,15 +40,25 @@ extension CalibrationReport {
 
 /// Number formatting for reports (locale-independent).
 enum Number {
+    /// `x` with `digits` decimals; empty when NaN or infinite (a table cell is left empty, never `nan`/`inf`).
     static func fixed(_ x: Double, _ digits: Int) -> String {
-        guard x.isFinite else { return x.isNaN ? "NA" : (x > 0 ? "Inf" : "-Inf") }
+        guard x.isFinite else { return "" }
         return String(format: "%.\(digits)f", x)
     }
 
+    /// `x` as `1.23e-04`; empty when NaN or infinite.
     static func scientific(_ x: Double) -> String {
-        guard x.isFinite else { return x.isNaN ? "NA" : "Inf" }
+        guard x.isFinite else { return "" }
         return String(format: "%.2e", x)
     }
 
-    static func short(_ x: Double) -> String { Table.format(x) }
+    /// `x` as its shortest text (integers without decimals); empty when NaN or infinite.
+    static func short(_ x: Double) -> String { x.isFinite ? Table.format(x) : "" }
+
+    /// The note under a Markdown table listing its undefined values (empty when there are none).
+    static func undefinedNotes(_ undefined: [UndefinedValue]) -> String {
+        guard !undefined.isEmpty else { return "" }
+        let shown = undefined.prefix(20).map { "- \($0)\n" }.joined()
+        return "\nEmpty cells are undefined values:\n\n" + shown + (undefined.count > 20 ? "- … and \(undefined.count - 20) more\n" : "")
+    }
 }

@@ -8,27 +8,33 @@ public enum EstimateTable {
                                    "statistic", "missing", "df", "effective_n", "note"]
 
     /// CSV text (RFC 4180 quoting, numbers with 17 significant digits at most, missing values empty).
+    ///
+    /// A value that is NaN or infinite (see ``UndefinedValue``) is an empty field, and the row's `note` says
+    /// which quantity is undefined.
     public static func csv(_ estimates: [Estimate]) -> String {
         var s = csvHeader.joined(separator: ",") + "\n"
         for e in estimates {
+            let note = UndefinedValue.note(e.note, adding: e.undefinedValues)
             let fields: [String] = [
                 e.variable, e.level ?? "", e.domain ?? "", number(e.estimate), number(e.se), e.ciLow.map(number) ?? "",
                 e.ciHigh.map(number) ?? "", e.deff.map(number) ?? "", String(e.n), e.statistic, String(e.missing),
-                number(e.df), e.effectiveN.map(number) ?? "", e.note ?? "",
+                number(e.df), e.effectiveN.map(number) ?? "", note ?? "",
             ]
             s += fields.map(quote).joined(separator: ",") + "\n"
         }
         return s
     }
 
-    /// Pretty JSON array.
+    /// Pretty JSON array; an undefined (NaN or infinite) value is `null` and the row's `note` says so.
     public static func json(_ estimates: [Estimate]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(estimates), as: UTF8.self) + "\n"
+        try ReportJSON.encode(estimates.map { e -> Estimate in
+            var e = e
+            e.note = UndefinedValue.note(e.note, adding: e.undefinedValues)
+            return e
+        })
     }
 
-    /// Markdown table with rounded figures.
+    /// Markdown table with rounded figures; an undefined value is an empty cell, listed in a note under the table.
     public static func markdown(_ estimates: [Estimate], level: Double) -> String {
         let pct = Number.fixed(level * 100, 0)
         var s = "| variable | level | domain | statistic | estimate | se | \(pct)% CI | deff | n |\n"
@@ -37,10 +43,11 @@ public enum EstimateTable {
             let ci = (e.ciLow.map { Number.fixed($0, 4) } ?? "–") + " – " + (e.ciHigh.map { Number.fixed($0, 4) } ?? "–")
             s += "| \(e.variable) | \(e.level ?? "") | \(e.domain ?? "") | \(e.statistic) | \(Number.fixed(e.estimate, 4)) | \(Number.fixed(e.se, 4)) | \(ci) | \(e.deff.map { Number.fixed($0, 2) } ?? "") | \(e.n) |\n"
         }
-        return s
+        return s + Number.undefinedNotes(estimates.flatMap(\.undefinedValues))
     }
 
-    static func number(_ x: Double) -> String { WeightedFileWriter.format(x, decimalComma: false) }
+    /// A number for CSV: shortest round-trip text, empty when NaN or infinite (never `nan` or `inf`).
+    static func number(_ x: Double) -> String { x.isFinite ? WeightedFileWriter.format(x, decimalComma: false) : "" }
 
     static func quote(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }

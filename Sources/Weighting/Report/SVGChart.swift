@@ -117,9 +117,10 @@ public enum SVGChart {
         let height = 50 + Double(rows.count) * rowH + 24
         var lo = Double.infinity, hi = -Double.infinity
         for r in rows {
-            for v in [r.raw, r.weighted, r.ciLow ?? r.weighted, r.ciHigh ?? r.weighted] { lo = min(lo, v); hi = max(hi, v) }
+            for v in [r.raw, r.weighted, r.ciLow ?? r.weighted, r.ciHigh ?? r.weighted] where v.isFinite { lo = min(lo, v); hi = max(hi, v) }
         }
-        for v in truth.values { lo = min(lo, v); hi = max(hi, v) }
+        for v in truth.values where v.isFinite { lo = min(lo, v); hi = max(hi, v) }
+        if lo > hi { lo = 0; hi = 1 }  // nothing finite to draw: an empty axis, never NaN coordinates
         let pad = (hi - lo) * 0.05 + 1e-12
         lo -= pad; hi += pad
         func x(_ v: Double) -> Double { left + (v - lo) / (hi - lo) * plotW }
@@ -130,12 +131,13 @@ public enum SVGChart {
             let y = 50 + Double(k) * rowH + 8
             let name = (r.level.map { "\(r.variable) = \($0)" } ?? r.variable) + (r.domain.map { " (\($0))" } ?? "")
             s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"11\" text-anchor=\"end\">\(escape(name))</text>"
-            if let a = r.ciLow, let b = r.ciHigh {
+            // Undefined (NaN or infinite) values are not drawn; the table under the chart says which they are.
+            if let a = r.ciLow, let b = r.ciHigh, a.isFinite, b.isFinite {
                 s += "<line class=\"ci\" x1=\"\(f(x(a)))\" x2=\"\(f(x(b)))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#4878a8\" stroke-width=\"2\"/>"
             }
-            s += "<circle class=\"raw\" cx=\"\(f(x(r.raw)))\" cy=\"\(f(y))\" r=\"4\" fill=\"white\" stroke=\"#555\"><title>raw \(Number.fixed(r.raw, 4))</title></circle>"
-            s += "<circle class=\"weighted\" cx=\"\(f(x(r.weighted)))\" cy=\"\(f(y))\" r=\"4\" fill=\"#4878a8\"><title>weighted \(Number.fixed(r.weighted, 4))</title></circle>"
-            if let t = truth[r.variable] {
+            if r.raw.isFinite { s += "<circle class=\"raw\" cx=\"\(f(x(r.raw)))\" cy=\"\(f(y))\" r=\"4\" fill=\"white\" stroke=\"#555\"><title>raw \(Number.fixed(r.raw, 4))</title></circle>" }
+            if r.weighted.isFinite { s += "<circle class=\"weighted\" cx=\"\(f(x(r.weighted)))\" cy=\"\(f(y))\" r=\"4\" fill=\"#4878a8\"><title>weighted \(Number.fixed(r.weighted, 4))</title></circle>" }
+            if let t = truth[r.variable], t.isFinite {
                 s += "<rect class=\"truth\" x=\"\(f(x(t) - 3.5))\" y=\"\(f(y - 3.5))\" width=\"7\" height=\"7\" transform=\"rotate(45 \(f(x(t))) \(f(y)))\" fill=\"#b5462f\"><title>truth \(Number.fixed(t, 4))</title></rect>"
             }
         }

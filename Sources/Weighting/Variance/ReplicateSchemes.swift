@@ -68,7 +68,7 @@ extension ReplicateWeights {
         var byStratum: [[Int]] = Array(repeating: [], count: design.psuCount.count)
         for k in 0..<psus.count { byStratum[psus.stratum[k]].append(k) }
         for (h, members) in byStratum.enumerated() where members.count == 1 {
-            throw DesignError.invalidReplicates("stratum '\(design.strataLabels[h])' has one PSU: the bootstrap cannot resample it")
+            throw DesignError.invalidReplicates("stratum \(Echo.quoted(design.strataLabels[h])) has one PSU: the bootstrap cannot resample it")
         }
         var rng = SplitMix64(seed: seed)
         var multipliers = [[Double]](repeating: [Double](repeating: 0, count: psus.count), count: replicates)
@@ -98,7 +98,7 @@ extension ReplicateWeights {
         for k in 0..<psus.count { byStratum[psus.stratum[k]].append(k) }
         let strata = byStratum.enumerated().filter { !$0.element.isEmpty }
         for (h, members) in strata where members.count != 2 {
-            throw DesignError.invalidReplicates("BRR needs exactly 2 PSUs per stratum; stratum '\(design.strataLabels[h])' has \(members.count)")
+            throw DesignError.invalidReplicates("BRR needs exactly 2 PSUs per stratum; stratum \(Echo.quoted(design.strataLabels[h])) has \(members.count)")
         }
         var order = 1
         while order < strata.count + 1 { order *= 2 }

@@ -136,7 +136,7 @@ extension ReplicateWeights {
         case "bootstrap": scale = 1 / (r - 1)
         case "brr": scale = 1 / r
         case "fay": scale = 1 / (r * (1 - fay) * (1 - fay))
-        default: throw DesignError.invalidReplicates("unknown replicate type '\(method)' (jk1, bootstrap, brr, fay)")
+        default: throw DesignError.invalidReplicates("unknown replicate type \(Echo.quoted(method)) (jk1, bootstrap, brr, fay)")
         }
         return ReplicateWeights(method: method, weights: weights, scale: scale,
                                 rscales: [Double](repeating: 1, count: columns.count),

@@ -76,3 +76,32 @@ mm <- read.csv("../files/outputs_m.csv", stringsAsFactors = FALSE)
 dm <- svydesign(id = ~1, weights = ~rep(1, nrow(mixed)), data = mixed)
 pm <- postStratify(dm, ~region, data.frame(region = mm$level, Freq = mm$target))
 put(data.frame(id = mixed$id, weight = weights(pm)), "outputs_mixed_eol_ps.csv")
+
+# estimate good.csv --variables score --margins messages_m_lone_cr.csv (m.csv's region margin, lone-CR line endings)
+# --method raking: one margin, so raking is post-stratification on region; the mean with its linearization SE.
+mr <- m[m$variable == "region", ]
+dr <- rake(d1, list(~region), list(data.frame(region = mr$level, Freq = mr$target)), control = ctl)
+sr <- svymean(~score, dr)
+put(row("score", "", coef(sr)[[1]], SE(sr)[[1]], degf(dr), nrow(good)), "estimate_lone_cr_margins.csv")
+
+# estimate messages_one_in_domain.csv --by region --variance jk1: domain B has one record. The replicate that deletes
+# it has no record in B, so that replicate's mean is 0/0: R drops it (with a warning) and reports an SE of 0 from
+# the remaining replicates; Weighting calls the SE undefined (empty, no interval, a note), since one record carries
+# no information on its variance. The other domains agree with R; replicate degrees of freedom rank - 1 = 4.
+one <- read.csv("../files/messages_one_in_domain.csv", stringsAsFactors = FALSE)
+jk <- as.svrepdesign(svydesign(id = ~1, weights = ~rep(1, nrow(one)), data = one), type = "JK1")
+bj <- suppressWarnings(svyby(~x, ~region, jk, svymean))
+rows <- do.call(rbind, lapply(seq_len(nrow(bj)), function(i) {
+  se <- SE(bj)[i]
+  r <- row("x", paste0("region=", bj$region[i]), bj$x[i], se, degf(jk), sum(one$region == bj$region[i]))
+  if (sum(one$region == bj$region[i]) == 1) { r$se <- NA; r$ci_low <- NA; r$ci_high <- NA }
+  r
+}))
+put(rows, "estimate_one_in_domain_jk1.csv")
+
+# estimate messages_huge.csv --statistic total: 1e308 + 1.5e308 + 1.7e308 + 1 overflows a double (R: Inf), so the
+# estimate and its SE are undefined: empty fields, no interval; n = 4, df = n - 1.
+hg <- read.csv("../files/messages_huge.csv", stringsAsFactors = FALSE)
+stopifnot(!is.finite(sum(hg$x)))
+put(data.frame(variable = "x", estimate = NA_real_, se = NA_real_, ci_low = NA_real_, ci_high = NA_real_, n = nrow(hg), df = nrow(hg) - 1),
+    "estimate_total_overflows.csv")
