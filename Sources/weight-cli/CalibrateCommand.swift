@@ -31,6 +31,12 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Name of the weight column written.", valueName: "name"))
     var weightColumn: String = "weight"
 
+    @Flag(help: ArgumentHelp("""
+        When DATA already has a column named by --weight-column, replace its values in place (same position, \
+        header and every other field unchanged) instead of refusing. A calibration variable cannot be replaced.
+        """))
+    var replaceWeightColumn = false
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
     var output: String?
 
@@ -61,13 +67,19 @@ struct CalibrateCommand: ParsableCommand {
             let writer: any WeightedOutput
             if FileIO.isRegularFile(data) {
                 table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric)
-                writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma)
+                writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma,
+                                                     replacesExisting: replaceWeightColumn)
             } else {
                 let buffer = try CSVBuffer(contentsOf: data, dialect: dialect)
                 table = Table(buffer: buffer, dialect: dialect)
-                writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
+                writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma,
+                                            replacesExisting: replaceWeightColumn)
             }
-            try WeightColumnName.checkAbsent(weightColumn, from: table.fileColumns, file: data)
+            if !replaceWeightColumn {
+                try WeightColumnName.checkAbsent(weightColumn, from: table.fileColumns, file: data)
+            } else if categorical.contains(weightColumn) || margins.numeric.contains(where: { $0.variable == weightColumn }) {
+                throw OptionProblem("--replace-weight-column: \(Echo.quoted(weightColumn)) is a calibration variable of the margins; it cannot be replaced by the weights")
+            }
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
             let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)

@@ -191,7 +191,7 @@ enum WeightColumnName {
     /// Refuses a name that is already a column of the data file.
     static func checkAbsent(_ name: String, from columns: [String], file: String, option: String = "--weight-column") throws {
         if let j = columns.firstIndex(of: name) {
-            throw OptionProblem("\(file) already has a column \(Echo.quoted(name)) (column \(j + 1)); choose another name for the weight column written, with \(option) NAME")
+            throw OptionProblem("\(file) already has a column \(Echo.quoted(name)) (column \(j + 1)); choose another name for the weight column written, with \(option) NAME, or replace its values with --replace-weight-column")
         }
     }
 }

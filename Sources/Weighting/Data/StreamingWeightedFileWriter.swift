@@ -11,15 +11,19 @@ public struct StreamingWeightedFileWriter: Sendable {
     /// Whether numbers use a decimal comma.
     public let decimalComma: Bool
     let chunkSize: Int
+    /// Whether a new column whose name is already a column of the file replaces that column's values in place
+    /// (same position, header unchanged, every other field byte for byte) instead of being refused.
+    public let replacesExisting: Bool
 
     /// A writer for the file a streamed table was read from.
     ///
     /// - Precondition: `table.isStreamed`.
-    public init(table: Table, decimalComma: Bool = false, chunkSize: Int = 8 << 20) {
+    public init(table: Table, decimalComma: Bool = false, chunkSize: Int = 8 << 20, replacesExisting: Bool = false) {
         precondition(table.streamOrigin != nil, "the table was not read with Table(streaming:)")
         self.origin = table.streamOrigin!
         self.decimalComma = decimalComma
         self.chunkSize = chunkSize
+        self.replacesExisting = replacesExisting
     }
 
     /// Appends columns and writes the file to `path` atomically (never over an input).
@@ -51,7 +55,7 @@ public struct StreamingWeightedFileWriter: Sendable {
     func validate(_ columns: [(name: String, values: [Double])]) throws {
         for c in columns {
             precondition(c.values.count == origin.lines.count)
-            if let j = origin.header.firstIndex(of: c.name) {
+            if !replacesExisting, let j = origin.header.firstIndex(of: c.name) {
                 throw DataError.duplicateColumn(file: origin.file, name: c.name, columns: [j + 1, origin.header.count + 1])
             }
             if let i = c.values.firstIndex(where: { !$0.isFinite }) {
@@ -68,6 +72,9 @@ public struct StreamingWeightedFileWriter: Sendable {
         // line feeds outside quotes alone, and each must start on the line the first reading saw.
         var reader = try CSVChunkReader(path: origin.file, dialect: origin.dialect, chunkSize: chunkSize)
         let delimiter = origin.delimiter
+        let replaced = columns.map { c in replacesExisting ? origin.header.firstIndex(of: c.name) : nil }
+        let replacing = columns.indices.compactMap { k in replaced[k].map { (field: $0, key: k) } }
+        let appended = columns.indices.filter { replaced[$0] == nil }
         var row = -1  // -1: the header comes first
         var line = 1
         var first = true
@@ -97,19 +104,23 @@ public struct StreamingWeightedFileWriter: Sendable {
                     }
                     if end > start && buf[end - 1] == 0x0D { end -= 1 }
                     pos = next
-                    sink.write(UnsafeBufferPointer(rebasing: buf[start..<end]))
                     if row < 0 {
-                        for c in columns {
+                        sink.write(UnsafeBufferPointer(rebasing: buf[start..<end]))
+                        for k in appended {
                             sink.write(CollectionOfOne(delimiter))
-                            sink.write(WeightedFileWriter.quoteIfNeeded(c.name, delimiter: delimiter).utf8)
+                            sink.write(WeightedFileWriter.quoteIfNeeded(columns[k].name, delimiter: delimiter).utf8)
                         }
                     } else {
                         guard row < origin.lines.count, Int(origin.lines[row]) == startLine else {
                             throw DataError.changedWhileReading(file: origin.file)
                         }
-                        for c in columns {
+                        ReplacedFields.write(UnsafeBufferPointer(rebasing: buf[start..<end]), replacing: replacing,
+                                             delimiter: delimiter, into: &sink) { k in
+                            WeightedFileWriter.format(columns[k].values[row], decimalComma: decimalComma)
+                        }
+                        for k in appended {
                             sink.write(CollectionOfOne(delimiter))
-                            sink.write(WeightedFileWriter.format(c.values[row], decimalComma: decimalComma).utf8)
+                            sink.write(WeightedFileWriter.format(columns[k].values[row], decimalComma: decimalComma).utf8)
                         }
                     }
                     sink.write(UnsafeBufferPointer(rebasing: buf[end..<next]))  // the line's own ending, if any

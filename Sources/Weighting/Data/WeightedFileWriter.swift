@@ -12,11 +12,15 @@ public struct WeightedFileWriter: Sendable {
     public let buffer: CSVBuffer
     /// Whether numbers use a decimal comma.
     public let decimalComma: Bool
+    /// Whether a new column whose name is already a column of the file replaces that column's values in place
+    /// (same position, header unchanged, every other field byte for byte) instead of being refused.
+    public let replacesExisting: Bool
 
     /// Creates a writer over an input file.
-    public init(buffer: CSVBuffer, decimalComma: Bool = false) {
+    public init(buffer: CSVBuffer, decimalComma: Bool = false, replacesExisting: Bool = false) {
         self.buffer = buffer
         self.decimalComma = decimalComma
+        self.replacesExisting = replacesExisting
     }
 
     /// Text of a number as written in outputs.
@@ -56,7 +60,7 @@ public struct WeightedFileWriter: Sendable {
     func validate(_ columns: [(name: String, values: [Double])]) throws {
         for c in columns {
             precondition(c.values.count == buffer.rowCount)
-            if buffer.header.contains(c.name) {
+            if !replacesExisting, buffer.header.contains(c.name) {
                 throw DataError.duplicateColumn(file: buffer.file, name: c.name,
                                                 columns: [buffer.header.firstIndex(of: c.name)! + 1, buffer.header.count + 1])
             }
@@ -68,21 +72,29 @@ public struct WeightedFileWriter: Sendable {
 
     func emit<S: ByteWriting>(_ columns: [(name: String, values: [Double])], into sink: inout S) {
         let delimiter = [buffer.delimiter]
+        let replaced = columns.map { c in replacesExisting ? buffer.header.firstIndex(of: c.name) : nil }
+        let appended = columns.indices.filter { replaced[$0] == nil }
         if buffer.hasByteOrderMark { sink.write(CSVBuffer.byteOrderMark) }
         sink.write(buffer.bytes[buffer.headerRange])
-        for c in columns {
+        for k in appended {
             sink.write(delimiter)
-            sink.write(quoteIfNeeded(c.name).utf8)
+            sink.write(quoteIfNeeded(columns[k].name).utf8)
         }
         sink.write(buffer.lineEnding(after: buffer.headerRange.upperBound))
-        for r in 0..<buffer.rowCount {
-            let record = buffer.rawRecord(r)
-            sink.write(record)
-            for c in columns {
-                sink.write(delimiter)
-                sink.write(WeightedFileWriter.format(c.values[r], decimalComma: decimalComma).utf8)
+        buffer.bytes.withUnsafeBufferPointer { all in
+            for r in 0..<buffer.rowCount {
+                let record = buffer.rawRecord(r)
+                let raw = UnsafeBufferPointer(rebasing: all[record.startIndex..<record.endIndex])
+                ReplacedFields.write(raw, replacing: columns.indices.compactMap { k in replaced[k].map { ($0, k) } },
+                                     delimiter: buffer.delimiter, into: &sink) { k in
+                    WeightedFileWriter.format(columns[k].values[r], decimalComma: decimalComma)
+                }
+                for k in appended {
+                    sink.write(delimiter)
+                    sink.write(WeightedFileWriter.format(columns[k].values[r], decimalComma: decimalComma).utf8)
+                }
+                sink.write(buffer.lineEnding(after: record.endIndex))
             }
-            sink.write(buffer.lineEnding(after: record.endIndex))
         }
     }
 
@@ -156,4 +168,33 @@ extension ByteSink: ByteWriting {}
 struct ArraySink: ByteWriting {
     var bytes: [UInt8]
     mutating func write<C: Collection>(_ b: C) where C.Element == UInt8 { bytes.append(contentsOf: b) }
+}
+
+/// Copies a record with some of its fields replaced: the bytes between the delimiters (outside quotes) of each
+/// replaced field give way to a new value, every other byte is copied as it stands.
+enum ReplacedFields {
+    /// Writes `record` with the fields `replacing` (field index, column key) replaced by `value(key)`.
+    /// With nothing to replace the record is copied in one piece.
+    static func write<S: ByteWriting>(_ record: UnsafeBufferPointer<UInt8>, replacing: [(field: Int, key: Int)],
+                                      delimiter: UInt8, into sink: inout S, value: (Int) -> String) {
+        guard !replacing.isEmpty else { sink.write(record); return }
+        var field = 0, fieldStart = 0, inQuotes = false, copied = 0
+        func close(_ end: Int) {
+            if let k = replacing.first(where: { $0.field == field })?.key {
+                sink.write(UnsafeBufferPointer(rebasing: record[copied..<fieldStart]))
+                sink.write(value(k).utf8)
+                copied = end
+            }
+        }
+        for pos in 0..<record.count {
+            let b = record[pos]
+            if b == 0x22 { inQuotes.toggle() } else if b == delimiter && !inQuotes {
+                close(pos)
+                field += 1
+                fieldStart = pos + 1
+            }
+        }
+        close(record.count)
+        sink.write(UnsafeBufferPointer(rebasing: record[copied..<record.count]))
+    }
 }
