@@ -316,34 +316,41 @@ public struct SurveyEstimator: Sendable {
     }
 }
 
-/// The weighted empirical distribution of a variable within a mask.
+/// The weighted empirical distribution of a variable over a domain's records, as R survey's `qs`.
+///
+/// Values are sorted stably (ties keep the records' order, as R's `order`), records with weight 0 are left out
+/// (as `qrule_math`), and the cumulative weights `C_k = Σ_{j≤k} w_(j)` are kept as they are: with negative
+/// weights (linear calibration can give them) `C` is not monotone, so the quantile is found by R's rule, not
+/// by a binary search that assumes monotonicity.
 struct WeightedQuantile {
     let sorted: [Double]
     let cumulative: [Double]
     let total: Double
 
-    init(values: [Double], weights: [Double], mask: [Bool]) {
-        var pairs: [(Double, Double)] = []
-        for i in values.indices where mask[i] && weights[i] != 0 { pairs.append((values[i], weights[i])) }
-        pairs.sort { $0.0 < $1.0 }
-        sorted = pairs.map(\.0)
+    /// The distribution of `values[i]` with weights `weights[i]` over `rows`.
+    init<Rows: Sequence>(values: [Double], weights: [Double], rows: Rows) where Rows.Element == Int {
+        var pairs: [(value: Double, weight: Double, order: Int)] = []
+        for i in rows where weights[i] != 0 { pairs.append((values[i], weights[i], i)) }
+        pairs.sort { $0.value != $1.value ? $0.value < $1.value : $0.order < $1.order }
+        sorted = pairs.map(\.value)
         var acc = 0.0
-        cumulative = pairs.map { acc += $0.1; return acc }
+        cumulative = pairs.map { acc += $0.weight; return acc }
         total = acc
     }
 
-    /// R's `qrule_math`: with `pos` the last index whose cumulative share is ≤ p, the value there if the share
-    /// equals p exactly, else the next value.
+    /// The distribution of `values` over the records where `mask` is true.
+    init(values: [Double], weights: [Double], mask: [Bool]) {
+        self.init(values: values, weights: weights, rows: mask.indices.lazy.filter { mask[$0] })
+    }
+
+    /// R's `qrule_math` (survey 4.1's `qs`): with `pos` the *last* index whose cumulative weight is ≤ `p Σw`
+    /// (the first index when there is none), the value there if `p − C_pos/Σw` is exactly 0, else the next
+    /// value (the last one at the end). The scan is linear because `C` need not be monotone.
     func quantile(_ p: Double) -> Double {
         guard !sorted.isEmpty else { return .nan }
         let target = p * total
-        var lo = 0, hi = sorted.count  // first index with cumulative > target
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cumulative[mid] <= target { lo = mid + 1 } else { hi = mid }
-        }
-        let pos = lo - 1  // last index with cumulative <= target (may be -1)
-        if pos < 0 { return sorted[0] }
+        var pos = 0
+        for k in stride(from: cumulative.count - 1, through: 0, by: -1) where cumulative[k] <= target { pos = k; break }
         if p - cumulative[pos] / total == 0 { return sorted[pos] }
         return sorted[min(pos + 1, sorted.count - 1)]
     }
