@@ -1,3 +1,5 @@
+import Foundation
+
 /// Calibrates base weights to population margins: post-stratification, raking, or generalized calibration
 /// (linear, logit, truncated linear), with optional trimming, and reports what it did.
 ///
@@ -164,6 +166,18 @@ public struct Calibrator: Sendable {
             let maxIt = method == .poststratify ? 1 : (options.maxIterations ?? 1000)
             let r = try IterativeProportionalFitting(design: design)
                 .solve(cellWeight: s, targets: t, maxIterations: maxIt, tolerance: options.tolerance)
+            if r.slow && r.iterations < maxIt {
+                // IPF slowed down (sparse table): finish with Newton on the raking distance from u = log f, until
+                // the margins are met and the last step moved no weight by more than the tolerance.
+                let solver = NewtonCalibration(x: design.auxiliaries, distance: CalibrationDistance(.raking),
+                                               constraints: design.constraints)
+                let n = try solver.solve(unitWeight: s, targets: t, maxIterations: maxIt - r.iterations,
+                                         tolerance: options.tolerance, initial: r.g.map { Foundation.log($0) },
+                                         weightTolerance: options.tolerance)
+                return Solved(g: n.g, iterations: r.iterations + n.iterations, converged: n.converged,
+                              trace: r.trace + n.trace.dropFirst(), redundant: [], algorithm: "ipf+newton",
+                              atTrimmingBound: 0)
+            }
             return Solved(g: r.g, iterations: r.iterations, converged: r.converged, trace: r.trace, redundant: [],
                           algorithm: method == .poststratify ? "poststratification" : "ipf", atTrimmingBound: 0)
         }
@@ -208,7 +222,11 @@ public struct Calibrator: Sendable {
         }
         var solver = NewtonCalibration(x: design.auxiliaries, distance: distance, constraints: design.constraints)
         solver.unitBounds = unitBounds
-        let r = try solver.solve(unitWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
+        // The weights' error is bounded too (last step below the tolerance), except for the linear distance
+        // without bounds, whose first step is exact.
+        let exactInOneStep = method == .linear && unitBounds == nil
+        let r = try solver.solve(unitWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance,
+                                 weightTolerance: exactInOneStep ? nil : options.tolerance)
         var atBound = 0
         if let b = unitBounds {
             for c in 0..<units where r.g[c] <= b.lower[c] * (1 + 1e-12) && b.lower[c] > methodLower
