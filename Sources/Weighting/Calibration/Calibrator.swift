@@ -73,18 +73,18 @@ public struct Calibrator: Sendable {
         }
         let after = design.totals(unitSums: design.unitSums(w))
         let before = design.totals(unitSums: design.unitWeight)
-        let indicators = design.auxiliaries.indicators
+        // Respondents of each categorical constraint, from the cells (O(cells x margins)).
+        var levelRespondents = [Int](repeating: 0, count: design.constraints.count)
+        for cell in 0..<design.cellCount {
+            for k in design.auxiliaries.indicatorColumns(ofCell: cell) { levelRespondents[k] += design.cellRespondents[cell] }
+        }
         var diagnostics: [ConstraintDiagnostic] = []
         var maxDev = 0.0
         var conflicting: [UnmetConstraint] = []
         for (k, c) in design.constraints.enumerated() {
             let dev = abs(after[k] - c.target) / (1 + abs(c.target))
             maxDev = max(maxDev, dev)
-            var respondents = n
-            if c.level != nil {
-                respondents = 0
-                for cell in 0..<design.cellCount where indicators[cell, k] != 0 { respondents += design.cellRespondents[cell] }
-            }
+            let respondents = c.level != nil ? levelRespondents[k] : n
             let isRedundant = solved.redundant.contains(k)
             if isRedundant && dev > max(1e-7, 100 * options.tolerance) {
                 conflicting.append(UnmetConstraint(label: c.label, target: c.target, achieved: after[k], reachable: nil))

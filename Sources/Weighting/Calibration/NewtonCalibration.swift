@@ -30,6 +30,9 @@ struct NewtonCalibration {
     let constraints: [CalibrationConstraint]
     /// Optional bounds on `g` for each unit (trimming): `g` is clamped to `[lower_u, upper_u]` and `F' = 0` there.
     var unitBounds: (lower: [Double], upper: [Double])? = nil
+    /// Levels from which a categorical margin's diagonal block is eliminated (``MarginBlockSystem``) instead of
+    /// forming the dense p x p system.
+    var blockThreshold = MarginBlockSystem.defaultThreshold
 
     /// Solves for unit sums of base weights `s` and targets `t`.
     ///
@@ -43,11 +46,12 @@ struct NewtonCalibration {
                initial: [Double]? = nil, weightTolerance: Double? = nil) throws -> Result {
         let units = x.unitCount, p = x.columns
         // 1. Redundant constraints.
-        let kept = AuxiliaryDesign.independentColumns(x, weights: s)
+        let kept = AuxiliaryDesign.independentColumns(x, weights: s, blockThreshold: blockThreshold)
         let redundant = (0..<p).filter { !kept.contains($0) }
         let r = kept.count
         let xk = x.selecting(columns: kept)
         let tk = kept.map { t[$0] }
+        let blockSlot = MarginBlockSystem.eliminatedSlot(xk, minimumLevels: blockThreshold)
 
         // 2. Newton iterations on the linear predictor u = Xλ (u moves by Xδ for a step δ of λ).
         var u = initial ?? [Double](repeating: 0, count: units)
@@ -95,12 +99,16 @@ struct NewtonCalibration {
             if iterations >= maxIterations { break }
             iterations += 1
             for c in 0..<units { sdF[c] = s[c] * dF[c] }
-            let tmat = xk.crossProduct(weights: sdF)
             var delta: [Double]
-            do {
-                delta = try LAPACK.solvePositiveDefinite(tmat, misfit)
-            } catch {
-                delta = try LAPACK.leastSquares(tmat, misfit, rcond: 1e-12).x
+            if let blockSlot {
+                delta = try MarginBlockSystem(xk, weights: sdF, slot: blockSlot).solve(misfit)
+            } else {
+                let tmat = xk.crossProduct(weights: sdF)
+                do {
+                    delta = try LAPACK.solvePositiveDefinite(tmat, misfit)
+                } catch {
+                    delta = try LAPACK.leastSquares(tmat, misfit, rcond: 1e-12).x
+                }
             }
             var du = r > 0 ? xk.linearPredictor(delta) : [Double](repeating: 0, count: units)
             let gBefore = g

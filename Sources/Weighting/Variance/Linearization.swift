@@ -129,9 +129,19 @@ struct CalibrationResiduals {
             }
         }
         let xk = design.auxiliaries.selecting(columns: columns)
-        let xdx = xk.crossProduct(weights: design.unitWeight)
         let xdu = xk.totals(unitDU)                                    // p x k
-        let b = try LAPACK.solvePositiveDefinite(xdx, columns: xdu)    // p x k
+        var b: Matrix                                                  // p x k
+        if let slot = MarginBlockSystem.eliminatedSlot(xk, minimumLevels: MarginBlockSystem.defaultThreshold) {
+            // A margin with many levels: eliminate its diagonal block instead of forming X'DX densely.
+            let system = MarginBlockSystem(xk, weights: design.unitWeight, slot: slot)
+            b = Matrix(rows: p, columns: k)
+            for j in 0..<k {
+                let col = try system.solve(Array(xdu.values[(j * p)..<((j + 1) * p)]))
+                b.values.replaceSubrange((j * p)..<((j + 1) * p), with: col)
+            }
+        } else {
+            b = try LAPACK.solvePositiveDefinite(xk.crossProduct(weights: design.unitWeight), columns: xdu)
+        }
         let fitted = xk.linearPredictor(b)                             // units x k
         var out = z
         for j in 0..<k {
