@@ -29,6 +29,77 @@ public struct LinearizationVariance: Sendable {
     /// Variance of one estimator.
     public func variance(_ z: [Double]) throws -> Double { try variances([z])[0] }
 
+    /// Variances of estimators whose influence values are zero outside a few records (domain estimates).
+    ///
+    /// Without calibration, a record outside the domain adds nothing to its PSU's total, and a PSU without
+    /// domain records has total 0, which adds nothing to the stratum sums: the same formula runs over the domain's
+    /// records only, O(domain size) time and memory. After calibration the residuals are non-zero everywhere; they
+    /// are formed for at most ``denseBatch`` estimators at a time, so memory stays O(records x batch) however
+    /// many domains there are (time is O(records) per estimator).
+    ///
+    /// - Complexity: O(Σ domain sizes) without calibration.
+    public func variances(sparse z: [SparseInfluence]) throws -> [Double] {
+        guard design.calibration != nil else { return try z.map { try stratifiedVariance($0) } }
+        let n = design.count
+        var out: [Double] = []
+        out.reserveCapacity(z.count)
+        var start = 0
+        while start < z.count {
+            let end = min(z.count, start + Self.denseBatch)
+            let dense = z[start..<end].map { s -> [Double] in
+                var v = [Double](repeating: 0, count: n)
+                for (i, x) in zip(s.rows, s.values) { v[i] = x }
+                return v
+            }
+            out += try variances(dense)
+            start = end
+        }
+        return out
+    }
+
+    /// Estimators whose dense residuals are formed at once after calibration.
+    static let denseBatch = 32
+
+    /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_j (z_hj − z̄_h)²` for influence values that are 0 off `z.rows`.
+    func stratifiedVariance(_ z: SparseInfluence) throws -> Double {
+        let n = design.count
+        let strataCount = design.psuCount.count
+        if !design.isClustered && strataCount == 1 {
+            // One stratum, one record per PSU: the zeros off the domain count in the mean and the sum of squares.
+            let m = Double(n)
+            var mean = 0.0
+            for v in z.values { mean += v }
+            mean /= m
+            var ss = 0.0
+            for v in z.values { ss += (v - mean) * (v - mean) }
+            ss += Double(n - z.rows.count) * mean * mean
+            guard n > 1 else { return try lonely(0, sumSquares: z.values.first.map { $0 * $0 } ?? 0, strataCount: 1) }
+            return (1 - design.samplingFraction[0]) * m / (m - 1) * ss
+        }
+        var sum = [Double](repeating: 0, count: strataCount)
+        var sumSq = [Double](repeating: 0, count: strataCount)
+        if design.isClustered {
+            var psuTotal: [Int32: Double] = [:]
+            var psuStratum: [Int32: Int32] = [:]
+            for (i, v) in zip(z.rows, z.values) {
+                psuTotal[design.clusters[i], default: 0] += v
+                psuStratum[design.clusters[i]] = design.strata[i]
+            }
+            for (psu, t) in psuTotal {
+                let h = Int(psuStratum[psu]!)
+                sum[h] += t
+                sumSq[h] += t * t
+            }
+        } else {
+            for (i, v) in zip(z.rows, z.values) {
+                let h = Int(design.strata[i])
+                sum[h] += v
+                sumSq[h] += v * v
+            }
+        }
+        return try combine(sum: sum, sumSq: sumSq)
+    }
+
     /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_j (z_hj − z̄_h)²` with the lonely-PSU policy.
     func stratifiedVariance(_ z: [Double]) throws -> Double {
         let n = z.count
@@ -68,6 +139,13 @@ public struct LinearizationVariance: Sendable {
                 sumSq[h] += z[i] * z[i]
             }
         }
+        return try combine(sum: sum, sumSq: sumSq)
+    }
+
+    /// The stratified sum of squares from each stratum's sum and sum of squares of PSU totals, with the
+    /// lonely-PSU policy.
+    func combine(sum: [Double], sumSq: [Double]) throws -> Double {
+        let strataCount = design.psuCount.count
         var total = 0.0
         var okStrata = 0
         var averageNeeded = false
@@ -100,6 +178,21 @@ public struct LinearizationVariance: Sendable {
         case .adjust: return (1 - design.samplingFraction[h]) * sumSquares
         default: return 0
         }
+    }
+}
+
+/// Influence values that are zero except at `rows` (a domain's records): `values[k]` belongs to record `rows[k]`.
+public struct SparseInfluence: Sendable {
+    /// The records with a (possibly) non-zero influence value, in increasing order.
+    public var rows: [Int]
+    /// Their influence values.
+    public var values: [Double]
+
+    /// Creates sparse influence values.
+    public init(rows: [Int], values: [Double]) {
+        precondition(rows.count == values.count)
+        self.rows = rows
+        self.values = values
     }
 }
 
