@@ -39,7 +39,8 @@ public struct LinearizationVariance: Sendable {
     ///
     /// - Complexity: O(Σ domain sizes) without calibration.
     public func variances(sparse z: [SparseInfluence]) throws -> [Double] {
-        guard design.calibration != nil else { return try z.map { try stratifiedVariance($0) } }
+        guard let cal = design.calibration else { return try z.map { try stratifiedVariance($0) } }
+        let residuals = CalibrationResiduals(result: cal, weights: design.weights)
         let n = design.count
         var out: [Double] = []
         out.reserveCapacity(z.count)
@@ -51,7 +52,7 @@ public struct LinearizationVariance: Sendable {
                 for (i, x) in zip(s.rows, s.values) { v[i] = x }
                 return v
             }
-            out += try variances(dense)
+            out += try residuals.residualize(dense).map { try stratifiedVariance($0) }
             start = end
         }
         return out
@@ -200,6 +201,29 @@ public struct SparseInfluence: Sendable {
 struct CalibrationResiduals {
     let result: CalibrationResult
     let weights: [Double]
+    /// Independent constraint columns and the auxiliaries restricted to them.
+    let columns: [Int]
+    let xk: SplitAuxiliaries
+    /// `X'DX` eliminated by blocks (a margin with many levels), or dense.
+    let system: MarginBlockSystem?
+    let xdx: Matrix?
+
+    /// Prepares the projection once (independent columns, `X'DX`), for any number of estimators.
+    init(result: CalibrationResult, weights: [Double]) {
+        self.result = result
+        self.weights = weights
+        let design = result.design
+        columns = design.independentColumns()
+        xk = design.auxiliaries.selecting(columns: columns)
+        if let slot = MarginBlockSystem.eliminatedSlot(xk, minimumLevels: MarginBlockSystem.defaultThreshold) {
+            // A margin with many levels: eliminate its diagonal block instead of forming X'DX densely.
+            system = MarginBlockSystem(xk, weights: design.unitWeight, slot: slot)
+            xdx = nil
+        } else {
+            system = nil
+            xdx = xk.crossProduct(weights: design.unitWeight)
+        }
+    }
 
     /// `z_i ← w_i (z_i/w_i − x_i'B)`, `B = (X'DX)⁻¹ X'D (z/w)`, for every column of `z` at once.
     ///
@@ -210,7 +234,6 @@ struct CalibrationResiduals {
         let d = result.baseWeights
         let n = d.count, k = z.count
         let units = design.unitCount
-        let columns = design.independentColumns()
         let p = columns.count
         guard p > 0 else { return z }
         // Unit sums of d u for each estimator (units x k), u = z / w.
@@ -221,19 +244,16 @@ struct CalibrationResiduals {
                 unitDU.values[base + design.unit(ofRecord: i)] += d[i] * zj[i] / weights[i]
             }
         }
-        let xk = design.auxiliaries.selecting(columns: columns)
         let xdu = xk.totals(unitDU)                                    // p x k
         var b: Matrix                                                  // p x k
-        if let slot = MarginBlockSystem.eliminatedSlot(xk, minimumLevels: MarginBlockSystem.defaultThreshold) {
-            // A margin with many levels: eliminate its diagonal block instead of forming X'DX densely.
-            let system = MarginBlockSystem(xk, weights: design.unitWeight, slot: slot)
+        if let system {
             b = Matrix(rows: p, columns: k)
             for j in 0..<k {
                 let col = try system.solve(Array(xdu.values[(j * p)..<((j + 1) * p)]))
                 b.values.replaceSubrange((j * p)..<((j + 1) * p), with: col)
             }
         } else {
-            b = try LAPACK.solvePositiveDefinite(xk.crossProduct(weights: design.unitWeight), columns: xdu)
+            b = try LAPACK.solvePositiveDefinite(xdx!, columns: xdu)
         }
         let fitted = xk.linearPredictor(b)                             // units x k
         var out = z
