@@ -58,4 +58,24 @@ struct SparseDomainVarianceTests {
             #expect(abs(e.se - se) <= 1e-9 * max(se, 1e-300), "domain \(d): \(e.se) vs \(se)")
         }
     }
+
+    @Test("after calibration on cells, the per-cell variance of sparse influence values equals the dense residuals' variance",
+          arguments: ["strat_rake_stype_schwide", "strat_cal_linear", "strat_ps_stype_x_schwide", "strat_cal_logit"])
+    func calibratedSparseEqualsDense(caseName: String) throws {
+        let (table, design) = try GoldenTests.design(for: caseName)
+        #expect(design.calibration != nil)
+        let domains = try Domains(table: table, by: ["stype"])
+        let y = try table.numeric("api00").values
+        let variance = LinearizationVariance(design: design)
+        var sparse: [SparseInfluence] = [], dense: [[Double]] = []
+        for rows in domains.rows() + [Array(0..<design.count)] {
+            let values = rows.map { design.weights[$0] * (y[$0] - 600) }
+            var v = [Double](repeating: 0, count: design.count)
+            for (i, x) in zip(rows, values) { v[i] = x }
+            sparse.append(SparseInfluence(rows: rows, values: values))
+            dense.append(v)
+        }
+        let a = try variance.variances(dense), b = try variance.variances(sparse: sparse)
+        for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-9 * x, "\(caseName): dense \(x) vs sparse \(y)") }
+    }
 }

@@ -41,6 +41,9 @@ public struct LinearizationVariance: Sendable {
     public func variances(sparse z: [SparseInfluence]) throws -> [Double] {
         guard let cal = design.calibration else { return try z.map { try stratifiedVariance($0) } }
         let residuals = CalibrationResiduals(result: cal, weights: design.weights)
+        if !design.isClustered && !cal.design.perRecord && residuals.columns.count > 0 {
+            return try residuals.cellVariances(z, design: design, combine: combine(sum:sumSq:))
+        }
         let n = design.count
         var out: [Double] = []
         out.reserveCapacity(z.count)
@@ -223,6 +226,78 @@ struct CalibrationResiduals {
             system = nil
             xdx = xk.crossProduct(weights: design.unitWeight)
         }
+    }
+
+    /// Variances of the residuals of sparse influence values when the calibration units are cells and each
+    /// record is its own PSU, without forming the residuals over all records.
+    ///
+    /// With `e_i = z_i − w_i f_{c(i)}`, `f = X B` per cell, the stratum sums the variance needs are
+    /// `Σ_{i∈h} e_i = Σ_{i∈h, z_i≠0} z_i − Σ_c f_c W_hc` and
+    /// `Σ_{i∈h} e_i² = Σ_{i∈h, z_i≠0} (z_i² − 2 z_i w_i f_{c(i)}) + Σ_c f_c² Q_hc`, where `W_hc = Σ_{i∈h∩c} w_i`
+    /// and `Q_hc = Σ_{i∈h∩c} w_i²` are computed once: O(domain size + strata x cells) per estimator instead of
+    /// O(records). `B` is solved for batches of estimators at once.
+    func cellVariances(_ z: [SparseInfluence], design survey: SurveyDesign,
+                       combine: ([Double], [Double]) throws -> Double) throws -> [Double] {
+        let design = result.design
+        let d = result.baseWeights, w = weights
+        let cells = design.cellCount, strata = survey.psuCount.count
+        let p = columns.count
+        var wc = [Double](repeating: 0, count: strata * cells), qc = wc
+        for i in 0..<w.count {
+            let k = Int(survey.strata[i]) * cells + Int(design.recordCell[i])
+            wc[k] += w[i]
+            qc[k] += w[i] * w[i]
+        }
+        let batch = 256
+        var out: [Double] = []
+        out.reserveCapacity(z.count)
+        var start = 0
+        while start < z.count {
+            let end = min(z.count, start + batch), k = end - start
+            // X'D(z/w) for the batch, from each estimator's records only.
+            var xdu = Matrix(rows: p, columns: k)
+            var cellDU = Matrix(rows: cells, columns: k)
+            for j in 0..<k {
+                let zj = z[start + j]
+                for (i, v) in zip(zj.rows, zj.values) { cellDU.values[j * cells + Int(design.recordCell[i])] += d[i] * v / w[i] }
+            }
+            xdu = xk.totals(cellDU)
+            var b: Matrix
+            if let system {
+                b = Matrix(rows: p, columns: k)
+                for j in 0..<k {
+                    let col = try system.solve(Array(xdu.values[(j * p)..<((j + 1) * p)]))
+                    b.values.replaceSubrange((j * p)..<((j + 1) * p), with: col)
+                }
+            } else {
+                b = try LAPACK.solvePositiveDefinite(xdx!, columns: xdu)
+            }
+            let fitted = xk.linearPredictor(b)                         // cells x k
+            for j in 0..<k {
+                let zj = z[start + j]
+                let f = fitted.values[(j * cells)..<((j + 1) * cells)]
+                let base = j * cells
+                var sum = [Double](repeating: 0, count: strata), sumSq = sum
+                for (i, v) in zip(zj.rows, zj.values) {
+                    let h = Int(survey.strata[i])
+                    sum[h] += v
+                    sumSq[h] += v * v - 2 * v * w[i] * f[base + Int(design.recordCell[i])]
+                }
+                for h in 0..<strata {
+                    var a = 0.0, q = 0.0
+                    for c in 0..<cells {
+                        let fc = f[base + c]
+                        a += fc * wc[h * cells + c]
+                        q += fc * fc * qc[h * cells + c]
+                    }
+                    sum[h] -= a
+                    sumSq[h] += q
+                }
+                out.append(try combine(sum, sumSq))
+            }
+            start = end
+        }
+        return out
     }
 
     /// `z_i ← w_i (z_i/w_i − x_i'B)`, `B = (X'DX)⁻¹ X'D (z/w)`, for every column of `z` at once.
