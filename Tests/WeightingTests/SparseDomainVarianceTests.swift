@@ -77,5 +77,12 @@ struct SparseDomainVarianceTests {
         }
         let a = try variance.variances(dense), b = try variance.variances(sparse: sparse)
         for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-9 * x, "\(caseName): dense \(x) vs sparse \(y)") }
+        if let cal = design.calibration, !cal.design.perRecord {
+            let residuals = CalibrationResiduals(result: cal, weights: design.weights)
+            for form in [true, false] {
+                let c = try residuals.cellVariances(sparse, design: design, quadraticForm: form, combine: variance.combine(sum:sumSq:))
+                for (x, y) in zip(a, c) { #expect(abs(x - y) <= 1e-9 * x, "\(caseName) quadratic \(form): dense \(x) vs cells \(y)") }
+            }
+        }
     }
 }

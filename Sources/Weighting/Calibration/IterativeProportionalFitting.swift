@@ -9,7 +9,7 @@ import Foundation
 ///
 /// Stopping rule: every constraint satisfies `|Σ w x − t| / (1 + |t|) < tolerance` **and** the weights are
 /// within `tolerance` (relative) of the fixed point. IPF converges linearly: with `δ_k = max_c |log f_c^(k) −
-/// log f_c^(k−1)|` and the rate `ρ = δ_k / δ_{k−1}`, the remaining error of `log f` is about `δ_k ρ / (1 − ρ)`.
+/// log f_c^(k−1)|` (bounded above by `max(x − 1, 1/x − 1)`, `x` the ratio of the factors) and the rate `ρ = δ_k / δ_{k−1}`, the remaining error of `log f` is about `δ_k ρ / (1 − ρ)`.
 /// When `ρ` shows the sweeps slowing down (sparse tables with one-respondent cells, where IPF needs
 /// thousands of sweeps and stops with the margins met to 1e-10 but the weights 1e-8 away), the sweeps stop
 /// early with ``Result/slow`` set, and the caller finishes with Newton's method on the raking distance from
@@ -76,7 +76,9 @@ struct IterativeProportionalFitting {
             previousStep = step
             step = 0
             for c in 0..<cells where s[c] != 0 {
-                let change = abs(log(f[c] / previousF[c]))
+                // max(x − 1, 1/x − 1) ≥ |log x|: a bound on the change of log f without a logarithm per cell.
+                let x = f[c] / previousF[c]
+                let change = max(x - 1, 1 / x - 1)
                 if !(change <= step) { step = change.isNaN ? .infinity : change }
             }
             let rate = previousStep.isFinite && previousStep > 0 ? step / previousStep : 1

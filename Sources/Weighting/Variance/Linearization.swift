@@ -236,17 +236,37 @@ struct CalibrationResiduals {
     /// `Σ_{i∈h} e_i² = Σ_{i∈h, z_i≠0} (z_i² − 2 z_i w_i f_{c(i)}) + Σ_c f_c² Q_hc`, where `W_hc = Σ_{i∈h∩c} w_i`
     /// and `Q_hc = Σ_{i∈h∩c} w_i²` are computed once: O(domain size + strata x cells) per estimator instead of
     /// O(records). `B` is solved for batches of estimators at once.
-    func cellVariances(_ z: [SparseInfluence], design survey: SurveyDesign,
+    ///
+    /// - Parameter quadraticForm: use the `p x p` forms (`nil`: when `p² ≤ cells x margins`), for tests.
+    func cellVariances(_ z: [SparseInfluence], design survey: SurveyDesign, quadraticForm: Bool? = nil,
                        combine: ([Double], [Double]) throws -> Double) throws -> [Double] {
         let design = result.design
         let d = result.baseWeights, w = weights
         let cells = design.cellCount, strata = survey.psuCount.count
-        let p = columns.count
+        let p = columns.count, slots = xk.slots
         var wc = [Double](repeating: 0, count: strata * cells), qc = wc
         for i in 0..<w.count {
             let k = Int(survey.strata[i]) * cells + Int(design.recordCell[i])
             wc[k] += w[i]
             qc[k] += w[i] * w[i]
+        }
+        // Σ_c f_c W_hc = B'(X'W_h) and Σ_c f_c² Q_hc = B'(X' diag(Q_h) X)B when p² is below the cells' size.
+        let quadratic = quadraticForm ?? (p * p <= cells * max(1, slots))
+        var colW: [[Double]] = [], gram: [Matrix] = []
+        if quadratic {
+            for h in 0..<strata {
+                let wh = Array(wc[(h * cells)..<((h + 1) * cells)]), qh = Array(qc[(h * cells)..<((h + 1) * cells)])
+                colW.append(xk.totals(weights: wh))
+                gram.append(xk.crossProduct(weights: qh))
+            }
+        }
+        func cellFit(_ b: ArraySlice<Double>, _ c: Int) -> Double {
+            var sum = 0.0
+            for k in 0..<slots {
+                let col = Int(xk.cellColumns[c * slots + k])
+                if col >= 0 { sum += b[b.startIndex + col] }
+            }
+            return sum
         }
         let batch = 256
         var out: [Double] = []
@@ -254,14 +274,18 @@ struct CalibrationResiduals {
         var start = 0
         while start < z.count {
             let end = min(z.count, start + batch), k = end - start
-            // X'D(z/w) for the batch, from each estimator's records only.
+            // X'D(z/w) for the batch, from each estimator's records only: O(records x margins).
             var xdu = Matrix(rows: p, columns: k)
-            var cellDU = Matrix(rows: cells, columns: k)
             for j in 0..<k {
                 let zj = z[start + j]
-                for (i, v) in zip(zj.rows, zj.values) { cellDU.values[j * cells + Int(design.recordCell[i])] += d[i] * v / w[i] }
+                for (i, v) in zip(zj.rows, zj.values) {
+                    let c = Int(design.recordCell[i])
+                    for s in 0..<slots {
+                        let col = Int(xk.cellColumns[c * slots + s])
+                        if col >= 0 { xdu.values[j * p + col] += d[i] * v / w[i] }
+                    }
+                }
             }
-            xdu = xk.totals(cellDU)
             var b: Matrix
             if let system {
                 b = Matrix(rows: p, columns: k)
@@ -272,26 +296,38 @@ struct CalibrationResiduals {
             } else {
                 b = try LAPACK.solvePositiveDefinite(xdx!, columns: xdu)
             }
-            let fitted = xk.linearPredictor(b)                         // cells x k
             for j in 0..<k {
                 let zj = z[start + j]
-                let f = fitted.values[(j * cells)..<((j + 1) * cells)]
-                let base = j * cells
+                let bj = b.values[(j * p)..<((j + 1) * p)]
                 var sum = [Double](repeating: 0, count: strata), sumSq = sum
                 for (i, v) in zip(zj.rows, zj.values) {
                     let h = Int(survey.strata[i])
                     sum[h] += v
-                    sumSq[h] += v * v - 2 * v * w[i] * f[base + Int(design.recordCell[i])]
+                    sumSq[h] += v * v - 2 * v * w[i] * cellFit(bj, Int(design.recordCell[i]))
                 }
-                for h in 0..<strata {
-                    var a = 0.0, q = 0.0
-                    for c in 0..<cells {
-                        let fc = f[base + c]
-                        a += fc * wc[h * cells + c]
-                        q += fc * fc * qc[h * cells + c]
+                if quadratic {
+                    let bv = Array(bj)
+                    for h in 0..<strata {
+                        var a = 0.0
+                        for col in 0..<p { a += bv[col] * colW[h][col] }
+                        let gb = LAPACK.product(gram[h], transpose: false, bv)
+                        var q = 0.0
+                        for col in 0..<p { q += bv[col] * gb[col] }
+                        sum[h] -= a
+                        sumSq[h] += q
                     }
-                    sum[h] -= a
-                    sumSq[h] += q
+                } else {
+                    var f = [Double](repeating: 0, count: cells)
+                    for c in 0..<cells { f[c] = cellFit(bj, c) }
+                    for h in 0..<strata {
+                        var a = 0.0, q = 0.0
+                        for c in 0..<cells {
+                            a += f[c] * wc[h * cells + c]
+                            q += f[c] * f[c] * qc[h * cells + c]
+                        }
+                        sum[h] -= a
+                        sumSq[h] += q
+                    }
                 }
                 out.append(try combine(sum, sumSq))
             }
