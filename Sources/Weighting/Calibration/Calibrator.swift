@@ -149,6 +149,10 @@ public struct Calibrator: Sendable {
         var atTrimmingBound: Int
     }
 
+    /// Columns beyond the largest margin's above which slow IPF is not handed over to Newton (its Schur
+    /// complement would be a dense square of that size).
+    static let maximumDenseNewtonColumns = 4096
+
     /// Whether raking runs as IPF (categorical margins only, no trimming) or Newton.
     var usesIPF: Bool {
         (method == .raking || method == .poststratify) && margins.numeric.isEmpty && options.trimming == nil
@@ -164,8 +168,12 @@ public struct Calibrator: Sendable {
         let s = design.unitWeight, t = design.targets
         if usesIPF {
             let maxIt = method == .poststratify ? 1 : (options.maxIterations ?? 1000)
-            let r = try IterativeProportionalFitting(design: design)
-                .solve(cellWeight: s, targets: t, maxIterations: maxIt, tolerance: options.tolerance)
+            // Newton after slow sweeps only when its system stays small once the largest margin's block is
+            // eliminated (the other columns form a dense square); otherwise IPF runs to the end.
+            let largest = design.marginColumns.map { $0.filter { $0 >= 0 }.count }.max() ?? 0
+            var ipf = IterativeProportionalFitting(design: design)
+            if design.constraints.count - largest > Self.maximumDenseNewtonColumns { ipf.slowRate = nil }
+            let r = try ipf.solve(cellWeight: s, targets: t, maxIterations: maxIt, tolerance: options.tolerance)
             if r.slow && r.iterations < maxIt {
                 // IPF slowed down (sparse table): finish with Newton on the raking distance from u = log f, until
                 // the margins are met and the last step moved no weight by more than the tolerance.
