@@ -246,17 +246,17 @@ extension AuxiliaryDesign {
             cellWeight[c] += d[i]
             cellRespondents[c] += 1
         }
-        // Indicators z_c of the categorical levels, per cell.
+        // Indicators z_c of the categorical levels, per cell: one column (or -1) per margin, never cells x levels.
         let firstNumeric = p - numericValues.count
-        var z = Matrix(rows: cells, columns: firstNumeric)
+        let slots = recordLevel.count
+        var cellColumns = [Int32](repeating: -1, count: cells * slots)
         var cellLevel: [[Int32]] = []
         for (mi, levels) in recordLevel.enumerated() {
             var cl = [Int32](repeating: 0, count: cells)
             for c in 0..<cells {
                 let k = levels[cellRecord[c]]
                 cl[c] = k
-                let col = marginColumns[mi][Int(k)]
-                z.values[c + col * cells] = 1
+                cellColumns[c * slots + mi] = Int32(marginColumns[mi][Int(k)])
             }
             cellLevel.append(cl)
         }
@@ -266,7 +266,8 @@ extension AuxiliaryDesign {
         for (t, values) in numericValues.enumerated() {
             v.values.replaceSubrange((t * units)..<((t + 1) * units), with: values)
         }
-        let auxiliaries = SplitAuxiliaries(indicators: z, numeric: v, unitCell: perRecord ? recordCell : nil)
+        let auxiliaries = SplitAuxiliaries(cellColumns: cellColumns, slots: slots, cellCount: cells,
+                                           indicatorCount: firstNumeric, numeric: v, unitCell: perRecord ? recordCell : nil)
         return AuxiliaryDesign(constraints: constraints, recordCell: recordCell, cellRespondents: cellRespondents,
                                auxiliaries: auxiliaries, unitWeight: perRecord ? d : cellWeight, cellLevel: cellLevel,
                                marginColumns: marginColumns, baseWeights: d)
@@ -280,8 +281,14 @@ extension AuxiliaryDesign {
 
     /// Independent columns of `x` in the metric `x' diag(weights) x` (Σ over units), the cross product formed
     /// from the split blocks (sums per cell and numeric columns), never from a dense units x p matrix.
-    static func independentColumns(_ x: SplitAuxiliaries, weights: [Double]) -> [Int] {
-        independentColumns(crossProduct: x.crossProduct(weights: weights))
+    /// With a margin of at least `blockThreshold` levels, its diagonal block is eliminated first
+    /// (``MarginBlockSystem``), so no levels x levels matrix is formed.
+    static func independentColumns(_ x: SplitAuxiliaries, weights: [Double],
+                                   blockThreshold: Int = MarginBlockSystem.defaultThreshold) -> [Int] {
+        if let slot = MarginBlockSystem.eliminatedSlot(x, minimumLevels: blockThreshold) {
+            return MarginBlockSystem(x, weights: weights, slot: slot).independentColumns()
+        }
+        return independentColumns(crossProduct: x.crossProduct(weights: weights))
     }
 
     /// Independent columns of a dense `x` in the metric `x' diag(weights) x`.

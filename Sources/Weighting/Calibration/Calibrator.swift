@@ -1,3 +1,5 @@
+import Foundation
+
 /// Calibrates base weights to population margins: post-stratification, raking, or generalized calibration
 /// (linear, logit, truncated linear), with optional trimming, and reports what it did.
 ///
@@ -71,18 +73,18 @@ public struct Calibrator: Sendable {
         }
         let after = design.totals(unitSums: design.unitSums(w))
         let before = design.totals(unitSums: design.unitWeight)
-        let indicators = design.auxiliaries.indicators
+        // Respondents of each categorical constraint, from the cells (O(cells x margins)).
+        var levelRespondents = [Int](repeating: 0, count: design.constraints.count)
+        for cell in 0..<design.cellCount {
+            for k in design.auxiliaries.indicatorColumns(ofCell: cell) { levelRespondents[k] += design.cellRespondents[cell] }
+        }
         var diagnostics: [ConstraintDiagnostic] = []
         var maxDev = 0.0
         var conflicting: [UnmetConstraint] = []
         for (k, c) in design.constraints.enumerated() {
             let dev = abs(after[k] - c.target) / (1 + abs(c.target))
             maxDev = max(maxDev, dev)
-            var respondents = n
-            if c.level != nil {
-                respondents = 0
-                for cell in 0..<design.cellCount where indicators[cell, k] != 0 { respondents += design.cellRespondents[cell] }
-            }
+            let respondents = c.level != nil ? levelRespondents[k] : n
             let isRedundant = solved.redundant.contains(k)
             if isRedundant && dev > max(1e-7, 100 * options.tolerance) {
                 conflicting.append(UnmetConstraint(label: c.label, target: c.target, achieved: after[k], reachable: nil))
@@ -147,6 +149,10 @@ public struct Calibrator: Sendable {
         var atTrimmingBound: Int
     }
 
+    /// Columns beyond the largest margin's above which slow IPF is not handed over to Newton (its Schur
+    /// complement would be a dense square of that size).
+    static let maximumDenseNewtonColumns = 4096
+
     /// Whether raking runs as IPF (categorical margins only, no trimming) or Newton.
     var usesIPF: Bool {
         (method == .raking || method == .poststratify) && margins.numeric.isEmpty && options.trimming == nil
@@ -162,8 +168,24 @@ public struct Calibrator: Sendable {
         let s = design.unitWeight, t = design.targets
         if usesIPF {
             let maxIt = method == .poststratify ? 1 : (options.maxIterations ?? 1000)
-            let r = try IterativeProportionalFitting(design: design)
-                .solve(cellWeight: s, targets: t, maxIterations: maxIt, tolerance: options.tolerance)
+            // Newton after slow sweeps only when its system stays small once the largest margin's block is
+            // eliminated (the other columns form a dense square); otherwise IPF runs to the end.
+            let largest = design.marginColumns.map { $0.filter { $0 >= 0 }.count }.max() ?? 0
+            var ipf = IterativeProportionalFitting(design: design)
+            if design.constraints.count - largest > Self.maximumDenseNewtonColumns { ipf.slowRate = nil }
+            let r = try ipf.solve(cellWeight: s, targets: t, maxIterations: maxIt, tolerance: options.tolerance)
+            if r.slow && r.iterations < maxIt {
+                // IPF slowed down (sparse table): finish with Newton on the raking distance from u = log f, until
+                // the margins are met and the last step moved no weight by more than the tolerance.
+                let solver = NewtonCalibration(x: design.auxiliaries, distance: CalibrationDistance(.raking),
+                                               constraints: design.constraints)
+                let n = try solver.solve(unitWeight: s, targets: t, maxIterations: maxIt - r.iterations,
+                                         tolerance: options.tolerance, initial: r.g.map { Foundation.log($0) },
+                                         weightTolerance: options.tolerance)
+                return Solved(g: n.g, iterations: r.iterations + n.iterations, converged: n.converged,
+                              trace: r.trace + n.trace.dropFirst(), redundant: [], algorithm: "ipf+newton",
+                              atTrimmingBound: 0)
+            }
             return Solved(g: r.g, iterations: r.iterations, converged: r.converged, trace: r.trace, redundant: [],
                           algorithm: method == .poststratify ? "poststratification" : "ipf", atTrimmingBound: 0)
         }
@@ -208,7 +230,11 @@ public struct Calibrator: Sendable {
         }
         var solver = NewtonCalibration(x: design.auxiliaries, distance: distance, constraints: design.constraints)
         solver.unitBounds = unitBounds
-        let r = try solver.solve(unitWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
+        // The weights' error is bounded too (last step below the tolerance), except for the linear distance
+        // without bounds, whose first step is exact.
+        let exactInOneStep = method == .linear && unitBounds == nil
+        let r = try solver.solve(unitWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance,
+                                 weightTolerance: exactInOneStep ? nil : options.tolerance)
         var atBound = 0
         if let b = unitBounds {
             for c in 0..<units where r.g[c] <= b.lower[c] * (1 + 1e-12) && b.lower[c] > methodLower

@@ -30,19 +30,32 @@ struct NewtonCalibration {
     let constraints: [CalibrationConstraint]
     /// Optional bounds on `g` for each unit (trimming): `g` is clamped to `[lower_u, upper_u]` and `F' = 0` there.
     var unitBounds: (lower: [Double], upper: [Double])? = nil
+    /// Levels from which a categorical margin's diagonal block is eliminated (``MarginBlockSystem``) instead of
+    /// forming the dense p x p system.
+    var blockThreshold = MarginBlockSystem.defaultThreshold
 
     /// Solves for unit sums of base weights `s` and targets `t`.
-    func solve(unitWeight s: [Double], targets t: [Double], maxIterations: Int, tolerance: Double) throws -> Result {
+    ///
+    /// - Parameters:
+    ///   - initial: the linear predictor `u_c = x_c'λ` to start from (e.g. `log f_c` after IPF sweeps); 0 when nil.
+    ///   - weightTolerance: when set, convergence also needs the last Newton step to have moved every `g_c` by
+    ///     less than this relative amount (`|Δg_c| ≤ tol · |g_c|`). Newton converges quadratically, so the error of
+    ///     the weights after that step is of the order of the step squared: the stopping rule bounds the error of
+    ///     the weights, not only of the margins (which can be met to 1e-10 while the weights are 1e-8 away).
+    func solve(unitWeight s: [Double], targets t: [Double], maxIterations: Int, tolerance: Double,
+               initial: [Double]? = nil, weightTolerance: Double? = nil) throws -> Result {
         let units = x.unitCount, p = x.columns
         // 1. Redundant constraints.
-        let kept = AuxiliaryDesign.independentColumns(x, weights: s)
+        let kept = AuxiliaryDesign.independentColumns(x, weights: s, blockThreshold: blockThreshold)
         let redundant = (0..<p).filter { !kept.contains($0) }
         let r = kept.count
         let xk = x.selecting(columns: kept)
         let tk = kept.map { t[$0] }
+        let blockSlot = MarginBlockSystem.eliminatedSlot(xk, minimumLevels: blockThreshold)
 
-        // 2. Newton iterations.
-        var lambda = [Double](repeating: 0, count: r)
+        // 2. Newton iterations on the linear predictor u = Xλ (u moves by Xδ for a step δ of λ).
+        var u = initial ?? [Double](repeating: 0, count: units)
+        precondition(u.count == units)
         var g = [Double](repeating: 1, count: units)
         var dF = [Double](repeating: 1, count: units)
         var sg = [Double](repeating: 0, count: units)
@@ -50,11 +63,11 @@ struct NewtonCalibration {
         var trace: [Double] = []
         var converged = false
         var iterations = 0
-        func evaluate(_ lam: [Double]) -> Bool {
-            let u = r > 0 ? xk.linearPredictor(lam) : [Double](repeating: 0, count: units)
+        var lastChange = Double.infinity
+        func evaluate(_ uu: [Double]) -> Bool {
             var finite = true
             for c in 0..<units {
-                var (gc, dc) = distance.evaluate(u[c])
+                var (gc, dc) = distance.evaluate(uu[c])
                 if let b = unitBounds {
                     if gc < b.lower[c] { gc = b.lower[c]; dc = 0 } else if gc > b.upper[c] { gc = b.upper[c]; dc = 0 }
                 }
@@ -78,24 +91,30 @@ struct NewtonCalibration {
             }
             return (misfit, dev, norm.isNaN ? .infinity : norm)
         }
-        _ = evaluate(lambda)
+        _ = evaluate(u)
         var (misfit, dev, norm) = misfitAndDeviation()
         while true {
             trace.append(dev)
-            if dev < tolerance { converged = true; break }
+            if dev < tolerance && (weightTolerance.map { lastChange < $0 } ?? true) { converged = true; break }
             if iterations >= maxIterations { break }
             iterations += 1
             for c in 0..<units { sdF[c] = s[c] * dF[c] }
-            let tmat = xk.crossProduct(weights: sdF)
             var delta: [Double]
-            do {
-                delta = try LAPACK.solvePositiveDefinite(tmat, misfit)
-            } catch {
-                delta = try LAPACK.leastSquares(tmat, misfit, rcond: 1e-12).x
+            if let blockSlot {
+                delta = try MarginBlockSystem(xk, weights: sdF, slot: blockSlot).solve(misfit)
+            } else {
+                let tmat = xk.crossProduct(weights: sdF)
+                do {
+                    delta = try LAPACK.solvePositiveDefinite(tmat, misfit)
+                } catch {
+                    delta = try LAPACK.leastSquares(tmat, misfit, rcond: 1e-12).x
+                }
             }
+            var du = r > 0 ? xk.linearPredictor(delta) : [Double](repeating: 0, count: units)
+            let gBefore = g
             // Full Newton step unless it makes g non-finite (halve, as grake) or increases the misfit
             // (backtrack: needed when bounds clamp g and T is only piecewise smooth).
-            var candidate = zip(lambda, delta).map { $0 + $1 }
+            var candidate = zip(u, du).map { $0 + $1 }
             var halvings = 0
             while true {
                 if evaluate(candidate) {
@@ -107,9 +126,14 @@ struct NewtonCalibration {
                 }
                 if halvings >= 60 { (misfit, dev, norm) = misfitAndDeviation(); break }
                 halvings += 1
-                for k in 0..<r { delta[k] /= 2; candidate[k] = lambda[k] + delta[k] }
+                for c in 0..<units { du[c] /= 2; candidate[c] = u[c] + du[c] }
             }
-            lambda = candidate
+            u = candidate
+            lastChange = 0
+            for c in 0..<units where s[c] != 0 {
+                let change = abs(g[c] - gBefore[c]) / max(abs(gBefore[c]), .leastNormalMagnitude)
+                if !(change <= lastChange) { lastChange = change.isNaN ? .infinity : change }
+            }
         }
         return Result(g: g, iterations: iterations, converged: converged, trace: trace, redundant: redundant)
     }

@@ -15,31 +15,58 @@
 ///
 /// - Complexity: O(n q²) work over the records plus BLAS on cells x p_z, instead of O(n p²) on a dense X.
 struct SplitAuxiliaries: Sendable {
-    /// Indicators `z_c` of each categorical cell (cells x p_z, column-major, entries 0 or 1).
-    let indicators: Matrix
+    /// The indicator columns of each categorical cell, one slot per categorical margin (−1: the cell has no
+    /// column in that slot), `cells x slots` row-major. `z_c` is 1 in these columns and 0 elsewhere, so `Z` is
+    /// never stored densely: memory is O(cells x margins), not O(cells x levels).
+    let cellColumns: [Int32]
+    /// Number of slots (categorical margins) per cell.
+    let slots: Int
+    /// Number of indicator columns `p_z`, the first columns of `X`.
+    let indicatorCount: Int
     /// Numeric auxiliaries `v_u` of each unit (units x q, column-major).
     let numeric: Matrix
     /// Categorical cell `c(u)` of each unit; `nil` when the units are the cells themselves.
     let unitCell: [Int32]?
+    /// Number of categorical cells.
+    let cellCount: Int
 
-    /// Creates the split matrix; `numeric` has one row per unit (per cell when `unitCell` is `nil`).
-    init(indicators: Matrix, numeric: Matrix, unitCell: [Int32]?) {
-        precondition(numeric.rows == (unitCell?.count ?? indicators.rows), "one row of numeric auxiliaries per unit")
-        self.indicators = indicators
+    /// Creates the split matrix from each cell's indicator columns (`cells x slots`, −1 for none); `numeric`
+    /// has one row per unit (per cell when `unitCell` is `nil`).
+    init(cellColumns: [Int32], slots: Int, cellCount: Int, indicatorCount: Int, numeric: Matrix, unitCell: [Int32]?) {
+        precondition(cellColumns.count == cellCount * slots)
+        precondition(numeric.rows == (unitCell?.count ?? cellCount), "one row of numeric auxiliaries per unit")
+        self.cellColumns = cellColumns
+        self.slots = slots
+        self.cellCount = cellCount
+        self.indicatorCount = indicatorCount
         self.numeric = numeric
         self.unitCell = unitCell
     }
 
-    /// Number of categorical cells.
-    var cellCount: Int { indicators.rows }
+    /// Creates the split matrix from dense 0/1 indicators (cells x p_z); each cell's non-zero columns fill its
+    /// slots in increasing order.
+    init(indicators: Matrix, numeric: Matrix, unitCell: [Int32]?) {
+        let cells = indicators.rows, pz = indicators.columns
+        let perCell = (0..<cells).map { c in (0..<pz).filter { indicators[c, $0] != 0 } }
+        let slots = perCell.map(\.count).max() ?? 0
+        var cols = [Int32](repeating: -1, count: cells * slots)
+        for (c, list) in perCell.enumerated() { for (k, j) in list.enumerated() { cols[c * slots + k] = Int32(j) } }
+        self.init(cellColumns: cols, slots: slots, cellCount: cells, indicatorCount: pz, numeric: numeric, unitCell: unitCell)
+    }
+
     /// Number of units (records or cells).
     var unitCount: Int { numeric.rows }
-    /// Number of indicator columns `p_z`, the first columns of `X`.
-    var indicatorCount: Int { indicators.columns }
     /// Number of numeric columns `q`, the last columns of `X`.
     var numericCount: Int { numeric.columns }
     /// Number of columns `p = p_z + q`.
-    var columns: Int { indicators.columns + numeric.columns }
+    var columns: Int { indicatorCount + numeric.columns }
+
+    /// The dense indicators `Z` (cells x p_z); for tests and small problems only.
+    var indicators: Matrix {
+        var z = Matrix(rows: cellCount, columns: indicatorCount)
+        for c in 0..<cellCount { for k in 0..<slots where cellColumns[c * slots + k] >= 0 { z[c, Int(cellColumns[c * slots + k])] = 1 } }
+        return z
+    }
 
     /// Categorical cell `c(u)` of unit `u`.
     @inline(__always)
@@ -51,12 +78,74 @@ struct SplitAuxiliaries: Sendable {
     /// The row `x_u = (z_{c(u)}, v_u)` of unit `u`.
     func row(ofUnit u: Int) -> [Double] {
         let c = cell(ofUnit: u)
-        return (0..<indicatorCount).map { indicators[c, $0] } + (0..<numericCount).map { numeric[u, $0] }
+        var out = [Double](repeating: 0, count: columns)
+        for j in indicatorColumns(ofCell: c) { out[j] = 1 }
+        for k in 0..<numericCount { out[indicatorCount + k] = numeric[u, k] }
+        return out
+    }
+
+    /// Indicator columns equal to 1 in cell `c` (at most one per categorical margin).
+    func indicatorColumns(ofCell c: Int) -> [Int] {
+        (0..<slots).compactMap { k in cellColumns[c * slots + k] >= 0 ? Int(cellColumns[c * slots + k]) : nil }
     }
 
     /// Indicator columns equal to 1 in each cell: `{ j : z_cj ≠ 0 }` (one per categorical margin).
     func indicatorColumnsByCell() -> [[Int]] {
-        (0..<cellCount).map { c in (0..<indicatorCount).filter { indicators[c, $0] != 0 } }
+        (0..<cellCount).map { indicatorColumns(ofCell: $0) }
+    }
+
+    /// `Z'W` (p_z x k) for cell values `W` (cells x k): each cell's values added to its columns.
+    func indicatorTotals(_ cellValues: Matrix) -> Matrix {
+        precondition(cellValues.rows == cellCount)
+        var out = Matrix(rows: indicatorCount, columns: cellValues.columns)
+        let cells = cellCount, pz = indicatorCount
+        for j in 0..<cellValues.columns {
+            for c in 0..<cells {
+                let v = cellValues.values[j * cells + c]
+                for k in 0..<slots {
+                    let col = Int(cellColumns[c * slots + k])
+                    if col >= 0 { out.values[j * pz + col] += v }
+                }
+            }
+        }
+        return out
+    }
+
+    /// `Z B` (cells x k) for coefficients `B` (p_z x k): each cell's sum of its columns' coefficients.
+    func indicatorPredictor(_ b: Matrix) -> Matrix {
+        precondition(b.rows == indicatorCount)
+        var out = Matrix(rows: cellCount, columns: b.columns)
+        let cells = cellCount, pz = indicatorCount
+        for j in 0..<b.columns {
+            for c in 0..<cells {
+                var sum = 0.0
+                for k in 0..<slots {
+                    let col = Int(cellColumns[c * slots + k])
+                    if col >= 0 { sum += b.values[j * pz + col] }
+                }
+                out.values[j * cells + c] = sum
+            }
+        }
+        return out
+    }
+
+    /// `Z' diag(W) Z` (p_z x p_z, dense): `W_c` added at every pair of the cell's columns. O(cells x slots²)
+    /// plus the p_z² output; Newton avoids it for a margin with many levels (``MarginBlockSystem``).
+    func indicatorCrossProduct(cellWeights w: [Double]) -> Matrix {
+        precondition(w.count == cellCount)
+        var t = Matrix(rows: indicatorCount, columns: indicatorCount)
+        let pz = indicatorCount
+        for c in 0..<cellCount where w[c] != 0 {
+            for k in 0..<slots {
+                let a = Int(cellColumns[c * slots + k])
+                if a < 0 { continue }
+                for l in 0..<slots {
+                    let b = Int(cellColumns[c * slots + l])
+                    if b >= 0 { t.values[b * pz + a] += w[c] }
+                }
+            }
+        }
+        return t
     }
 
     /// Cell sums `W_c = Σ_{u∈c} w_u` of unit values; `w` itself when the units are the cells.
@@ -85,7 +174,7 @@ struct SplitAuxiliaries: Sendable {
     /// cells x p_z) stacked over `Σ_u v_u w_u'` (BLAS `dgemm` on units x q).
     func totals(_ w: Matrix) -> Matrix {
         precondition(w.rows == unitCount)
-        let zPart = LAPACK.product(indicators, transposeA: true, cellSums(w), transposeB: false)
+        let zPart = indicatorTotals(cellSums(w))
         guard numericCount > 0 else { return zPart }
         let vPart = LAPACK.product(numeric, transposeA: true, w, transposeB: false)
         let pz = indicatorCount, p = columns
@@ -112,7 +201,7 @@ struct SplitAuxiliaries: Sendable {
             for i in 0..<pz { bz[i, j] = b[i, j] }
             for i in 0..<q { bv[i, j] = b[pz + i, j] }
         }
-        let cellPart = LAPACK.product(indicators, transposeA: false, bz, transposeB: false)
+        let cellPart = indicatorPredictor(bz)
         var out: Matrix
         if let unitCell {
             let units = unitCount, cells = cellCount
@@ -138,7 +227,7 @@ struct SplitAuxiliaries: Sendable {
     /// (BLAS `dgemm`), and `T_vv = Σ_u w_u v_u v_u'` (BLAS `dsyrk` on blocks of units).
     func crossProduct(weights w: [Double]) -> Matrix {
         precondition(w.count == unitCount)
-        let tzz = LAPACK.weightedCrossProduct(indicators, weights: cellSums(w))
+        let tzz = indicatorCrossProduct(cellWeights: cellSums(w))
         let q = numericCount
         guard q > 0 else { return tzz }
         let units = unitCount, cells = cellCount, pz = indicatorCount, p = columns
@@ -151,7 +240,7 @@ struct SplitAuxiliaries: Sendable {
                 for u in 0..<units { b.values[to + u] = w[u] * numeric.values[from + u] }
             }
         }
-        let tzv = LAPACK.product(indicators, transposeA: true, b, transposeB: false)
+        let tzv = indicatorTotals(b)
         let tvv = LAPACK.weightedCrossProductInBlocks(numeric, weights: w)
         var t = Matrix(rows: p, columns: p)
         for j in 0..<pz { for i in 0..<pz { t[i, j] = tzz[i, j] } }
@@ -170,14 +259,21 @@ struct SplitAuxiliaries: Sendable {
         let pz = indicatorCount
         let zCols = kept.filter { $0 < pz }, vCols = kept.filter { $0 >= pz }.map { $0 - pz }
         precondition(zCols.count + vCols.count == kept.count && vCols.allSatisfy { $0 < numericCount })
-        func columns(_ m: Matrix, _ cols: [Int]) -> Matrix {
-            if cols == Array(0..<m.columns) { return m }
-            var out = Matrix(rows: m.rows, columns: cols.count)
-            for (jj, j) in cols.enumerated() {
-                out.values.replaceSubrange((jj * m.rows)..<((jj + 1) * m.rows), with: m.values[(j * m.rows)..<((j + 1) * m.rows)])
+        var newNumeric = numeric
+        if vCols != Array(0..<numericCount) {
+            newNumeric = Matrix(rows: numeric.rows, columns: vCols.count)
+            for (jj, j) in vCols.enumerated() {
+                newNumeric.values.replaceSubrange((jj * numeric.rows)..<((jj + 1) * numeric.rows),
+                                                  with: numeric.values[(j * numeric.rows)..<((j + 1) * numeric.rows)])
             }
-            return out
         }
-        return SplitAuxiliaries(indicators: columns(indicators, zCols), numeric: columns(numeric, vCols), unitCell: unitCell)
+        var cols = cellColumns
+        if zCols != Array(0..<pz) {
+            var remap = [Int32](repeating: -1, count: pz)
+            for (jj, j) in zCols.enumerated() { remap[j] = Int32(jj) }
+            for i in cols.indices where cols[i] >= 0 { cols[i] = remap[Int(cols[i])] }
+        }
+        return SplitAuxiliaries(cellColumns: cols, slots: slots, cellCount: cellCount, indicatorCount: zCols.count,
+                                numeric: newNumeric, unitCell: unitCell)
     }
 }

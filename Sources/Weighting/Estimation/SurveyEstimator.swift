@@ -38,11 +38,10 @@ public struct SurveyEstimator: Sendable {
     public func estimate(variables: [String], statistic: StatisticKind, by: [String] = []) throws -> [Estimate] {
         guard level > 0 && level < 1 else { throw EstimationError.invalidLevel(level) }
         let domains = try Domains(table: table, by: by)
-        let masks = domains.masks()
         let rows = domains.rows()
         var out: [Estimate] = []
         for variable in variables {
-            out += try estimateVariable(variable, statistic: statistic, domains: domains, masks: masks, rows: rows)
+            out += try estimateVariable(variable, statistic: statistic, domains: domains, rows: rows)
         }
         return out
     }
@@ -50,20 +49,22 @@ public struct SurveyEstimator: Sendable {
     // MARK: - One variable
 
     /// A quantity to estimate: values `y` (NaN = missing) within a domain.
+    ///
+    /// Only the domain's records are listed (no mask over all records), so memory is O(records) per variable
+    /// however many domains there are.
     struct Target {
         var variable: String
         var level: String?
         var domain: String?
         var domainIndex: Int
         var y: [Double]
-        var mask: [Bool]
-        /// The records where `mask` is true, in increasing order (loops over a domain cost its size only).
+        /// The domain's records with a value, in increasing order (loops over a domain cost its size only).
         var rows: [Int]
         var n: Int
         var missing: Int
     }
 
-    func targets(_ variable: String, domains: Domains, masks: [[Bool]], rows domainRows: [[Int]], asProportions: inout Bool) throws -> [Target] {
+    func targets(_ variable: String, domains: Domains, rows domainRows: [[Int]], asProportions: inout Bool) throws -> [Target] {
         let j = try table.index(of: variable)
         _ = j
         // Numeric if every value parses; otherwise categorical (levels become proportions / counts).
@@ -79,14 +80,11 @@ public struct SurveyEstimator: Sendable {
                 if numeric.values[i].isNaN { missings[Int(domains.recordDomain[i])] += 1 } else { counts[Int(domains.recordDomain[i])] += 1 }
             }
             for (k, label) in domains.labels.enumerated() {
-                var mask = masks[k], rows = domainRows[k]
-                if hasMissing {
-                    for i in 0..<n where numeric.values[i].isNaN { mask[i] = false }
-                    rows = rows.filter { !numeric.values[$0].isNaN }
-                }
+                var rows = domainRows[k]
+                if hasMissing { rows = rows.filter { !numeric.values[$0].isNaN } }
                 let count = counts[k], missing = missings[k]
                 out.append(Target(variable: variable, level: nil, domain: label.isEmpty ? nil : label, domainIndex: k,
-                                  y: numeric.values, mask: mask, rows: rows, n: count, missing: missing))
+                                  y: numeric.values, rows: rows, n: count, missing: missing))
             }
         } else {
             asProportions = true
@@ -99,41 +97,37 @@ public struct SurveyEstimator: Sendable {
                 if c.codes[i] == CategoricalColumn.missing { missings[Int(domains.recordDomain[i])] += 1 } else { counts[Int(domains.recordDomain[i])] += 1 }
             }
             for (k, label) in domains.labels.enumerated() {
-                var mask = masks[k], rows = domainRows[k]
-                if hasMissing {
-                    for i in 0..<n where c.codes[i] == CategoricalColumn.missing { mask[i] = false }
-                    rows = rows.filter { c.codes[$0] != CategoricalColumn.missing }
-                }
+                var rows = domainRows[k]
+                if hasMissing { rows = rows.filter { c.codes[$0] != CategoricalColumn.missing } }
                 let count = counts[k], missing = missings[k]
                 for (l, levelName) in c.levels.enumerated() {
                     let y = indicators[l]
                     out.append(Target(variable: variable, level: levelName, domain: label.isEmpty ? nil : label,
-                                      domainIndex: k, y: y, mask: mask, rows: rows, n: count, missing: missing))
+                                      domainIndex: k, y: y, rows: rows, n: count, missing: missing))
                 }
             }
         }
         return out
     }
 
-    func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains, masks: [[Bool]],
+    func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains,
                           rows: [[Int]]) throws -> [Estimate] {
         var proportions = false
-        var targets = try targets(variable, domains: domains, masks: masks, rows: rows, asProportions: &proportions)
+        var targets = try targets(variable, domains: domains, rows: rows, asProportions: &proportions)
         targets = targets.filter { $0.n > 0 || $0.missing > 0 }
         let w = design.weights
         switch statistic {
         case .mean, .total:
             let isTotal: Bool = { if case .total = statistic { return true }; return false }()
-            var values: [Double] = [], influence: [[Double]] = [], sizes: [Double] = []
+            var values: [Double] = [], influence: [SparseInfluence] = [], sizes: [Double] = []
             for t in targets {
                 var sw = 0.0, swy = 0.0
                 for i in t.rows { sw += w[i]; swy += w[i] * t.y[i] }
                 let mean = sw > 0 ? swy / sw : .nan
                 values.append(isTotal ? swy : mean)
                 sizes.append(sw)
-                var z = [Double](repeating: 0, count: w.count)
-                for i in t.rows { z[i] = isTotal ? w[i] * t.y[i] : w[i] * (t.y[i] - mean) / sw }
-                influence.append(z)
+                let z = t.rows.map { i in isTotal ? w[i] * t.y[i] : w[i] * (t.y[i] - mean) / sw }
+                influence.append(SparseInfluence(rows: t.rows, values: z))
             }
             let se = try standardErrors(influence: influence) { weights, k in
                 let t = targets[k]
@@ -155,29 +149,26 @@ public struct SurveyEstimator: Sendable {
         case .ratio(let denominatorName):
             guard !proportions else { throw EstimationError.notNumeric(variable: variable, statistic: "ratio") }
             let den = try table.numeric(denominatorName).values
-            var values: [Double] = [], influence: [[Double]] = [], masks: [[Bool]] = []
+            var values: [Double] = [], influence: [SparseInfluence] = [], rowsOf: [[Int]] = []
             for t in targets {
-                var mask = t.mask
-                for i in mask.indices where den[i].isNaN { mask[i] = false }
+                let rows = t.rows.filter { !den[$0].isNaN }
                 var sy = 0.0, sx = 0.0
-                for i in mask.indices where mask[i] { sy += w[i] * t.y[i]; sx += w[i] * den[i] }
+                for i in rows { sy += w[i] * t.y[i]; sx += w[i] * den[i] }
                 if sx == 0 { throw EstimationError.zeroDenominator(variable: denominatorName, domain: t.domain) }
                 let r = sy / sx
                 values.append(r)
-                masks.append(mask)
-                var z = [Double](repeating: 0, count: w.count)
-                for i in mask.indices where mask[i] { z[i] = w[i] * (t.y[i] - r * den[i]) / sx }
-                influence.append(z)
+                rowsOf.append(rows)
+                influence.append(SparseInfluence(rows: rows, values: rows.map { i in w[i] * (t.y[i] - r * den[i]) / sx }))
             }
             let se = try standardErrors(influence: influence) { weights, k in
                 var sy = 0.0, sx = 0.0
-                for i in masks[k].indices where masks[k][i] { sy += weights[i] * targets[k].y[i]; sx += weights[i] * den[i] }
+                for i in rowsOf[k] { sy += weights[i] * targets[k].y[i]; sx += weights[i] * den[i] }
                 return sy / sx
             }
             return targets.indices.map { k in
                 let t = targets[k]
-                let n = masks[k].reduce(0) { $0 + ($1 ? 1 : 0) }
-                let df = degreesOfFreedom(masks[k])
+                let n = rowsOf[k].count
+                let df = degreesOfFreedom(rows: rowsOf[k])
                 let (lo, hi, note) = interval(value: values[k], se: se[k], df: df, n: n, proportion: false, total: false,
                                               populationSize: 0)
                 return Estimate(variable: "\(t.variable)/\(denominatorName)", level: nil, domain: t.domain,
@@ -199,10 +190,10 @@ public struct SurveyEstimator: Sendable {
     // MARK: - Variance
 
     /// Standard errors from influence values (linearization) or by recomputing with each replicate.
-    func standardErrors(influence: [[Double]], value: (_ weights: [Double], _ k: Int) -> Double) throws -> [Double] {
+    func standardErrors(influence: [SparseInfluence], value: (_ weights: [Double], _ k: Int) -> Double) throws -> [Double] {
         switch variance {
         case .linearization:
-            return try LinearizationVariance(design: design).variances(influence).map { $0.squareRoot() }
+            return try LinearizationVariance(design: design).variances(sparse: influence).map { $0.squareRoot() }
         case .replicates(let reps):
             return (0..<influence.count).map { k in
                 let full = value(design.weights, k)
@@ -219,9 +210,6 @@ public struct SurveyEstimator: Sendable {
         case .replicates(let reps): return Double(reps.degreesOfFreedom)
         }
     }
-
-    /// Degrees of freedom of the records where `mask` is true.
-    func degreesOfFreedom(_ mask: [Bool]) -> Double { degreesOfFreedom(rows: mask.indices.filter { mask[$0] }) }
 
     /// Design effect against SRSWOR of the same size, as R survey (`deff = TRUE`).
     ///
@@ -280,20 +268,18 @@ public struct SurveyEstimator: Sendable {
     func quantileEstimate(_ t: Target, p: Double) throws -> Estimate {
         guard p > 0 && p < 1 else { throw EstimationError.invalidQuantile(p) }
         let w = design.weights
-        let q = WeightedQuantile(values: t.y, weights: w, mask: t.mask)
+        let q = WeightedQuantile(values: t.y, weights: w, rows: t.rows)
         let qhat = q.quantile(p)
-        let df = degreesOfFreedom(t.mask)
+        let df = degreesOfFreedom(rows: t.rows)
         let stat = "quantile \(Table.format(p))"
         // Proportion of the domain at or below q̂, and its standard error.
         var sw = 0.0, swy = 0.0
-        let below = t.y.map { $0 <= qhat ? 1.0 : 0.0 }
-        for i in t.y.indices where t.mask[i] { sw += w[i]; swy += w[i] * below[i] }
+        for i in t.rows { sw += w[i]; swy += w[i] * (t.y[i] <= qhat ? 1 : 0) }
         let pm = swy / sw
-        var z = [Double](repeating: 0, count: w.count)
-        for i in t.y.indices where t.mask[i] { z[i] = w[i] * (below[i] - pm) / sw }
-        let sePm = try standardErrors(influence: [z]) { weights, _ in
+        let z = t.rows.map { i in w[i] * ((t.y[i] <= qhat ? 1 : 0) - pm) / sw }
+        let sePm = try standardErrors(influence: [SparseInfluence(rows: t.rows, values: z)]) { weights, _ in
             var a = 0.0, b = 0.0
-            for i in t.y.indices where t.mask[i] { a += weights[i]; b += weights[i] * below[i] }
+            for i in t.rows { a += weights[i]; b += weights[i] * (t.y[i] <= qhat ? 1 : 0) }
             return b / a
         }[0]
         guard df >= 1 else {
@@ -317,34 +303,41 @@ public struct SurveyEstimator: Sendable {
     }
 }
 
-/// The weighted empirical distribution of a variable within a mask.
+/// The weighted empirical distribution of a variable over a domain's records, as R survey's `qs`.
+///
+/// Values are sorted stably (ties keep the records' order, as R's `order`), records with weight 0 are left out
+/// (as `qrule_math`), and the cumulative weights `C_k = Σ_{j≤k} w_(j)` are kept as they are: with negative
+/// weights (linear calibration can give them) `C` is not monotone, so the quantile is found by R's rule, not
+/// by a binary search that assumes monotonicity.
 struct WeightedQuantile {
     let sorted: [Double]
     let cumulative: [Double]
     let total: Double
 
-    init(values: [Double], weights: [Double], mask: [Bool]) {
-        var pairs: [(Double, Double)] = []
-        for i in values.indices where mask[i] && weights[i] != 0 { pairs.append((values[i], weights[i])) }
-        pairs.sort { $0.0 < $1.0 }
-        sorted = pairs.map(\.0)
+    /// The distribution of `values[i]` with weights `weights[i]` over `rows`.
+    init<Rows: Sequence>(values: [Double], weights: [Double], rows: Rows) where Rows.Element == Int {
+        var pairs: [(value: Double, weight: Double, order: Int)] = []
+        for i in rows where weights[i] != 0 { pairs.append((values[i], weights[i], i)) }
+        pairs.sort { $0.value != $1.value ? $0.value < $1.value : $0.order < $1.order }
+        sorted = pairs.map(\.value)
         var acc = 0.0
-        cumulative = pairs.map { acc += $0.1; return acc }
+        cumulative = pairs.map { acc += $0.weight; return acc }
         total = acc
     }
 
-    /// R's `qrule_math`: with `pos` the last index whose cumulative share is ≤ p, the value there if the share
-    /// equals p exactly, else the next value.
+    /// The distribution of `values` over the records where `mask` is true.
+    init(values: [Double], weights: [Double], mask: [Bool]) {
+        self.init(values: values, weights: weights, rows: mask.indices.lazy.filter { mask[$0] })
+    }
+
+    /// R's `qrule_math` (survey 4.1's `qs`): with `pos` the *last* index whose cumulative weight is ≤ `p Σw`
+    /// (the first index when there is none), the value there if `p − C_pos/Σw` is exactly 0, else the next
+    /// value (the last one at the end). The scan is linear because `C` need not be monotone.
     func quantile(_ p: Double) -> Double {
         guard !sorted.isEmpty else { return .nan }
         let target = p * total
-        var lo = 0, hi = sorted.count  // first index with cumulative > target
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cumulative[mid] <= target { lo = mid + 1 } else { hi = mid }
-        }
-        let pos = lo - 1  // last index with cumulative <= target (may be -1)
-        if pos < 0 { return sorted[0] }
+        var pos = 0
+        for k in stride(from: cumulative.count - 1, through: 0, by: -1) where cumulative[k] <= target { pos = k; break }
         if p - cumulative[pos] / total == 0 { return sorted[pos] }
         return sorted[min(pos + 1, sorted.count - 1)]
     }

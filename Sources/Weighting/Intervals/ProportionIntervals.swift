@@ -19,6 +19,7 @@ public enum ProportionIntervals {
     public static func wilson(p: Double, se: Double, n: Int, df: Double, level: Double) -> (Double, Double) {
         let c = StudentT(degreesOfFreedom: df).quantile(1 - (1 - level) / 2)
         let nEff = effectiveSize(p: p, se: se, n: n)
+        if nEff.isInfinite { return (p, p) }
         let c2 = c * c
         let centre = (p + c2 / (2 * nEff)) / (1 + c2 / nEff)
         let half = c * (p * (1 - p) / nEff + c2 / (4 * nEff * nEff)).squareRoot() / (1 + c2 / nEff)
@@ -31,6 +32,7 @@ public enum ProportionIntervals {
     public static func beta(p: Double, se: Double, n: Int, df: Double, level: Double) -> (Double, Double) {
         let alpha = 1 - level
         var nEff = effectiveSize(p: p, se: se, n: n)
+        if nEff.isInfinite { return (p, p) }
         if n > 1 {
             let ratio = StudentT(degreesOfFreedom: Double(n - 1)).quantile(alpha / 2) / StudentT(degreesOfFreedom: df).quantile(alpha / 2)
             nEff *= ratio * ratio
@@ -40,9 +42,11 @@ public enum ProportionIntervals {
         return (lower, upper)
     }
 
-    /// `p̂(1−p̂)/se²`, or the sample size when the standard error is 0 (p̂ at 0 or 1).
+    /// `p̂(1−p̂)/se²`; when the standard error is 0, the sample size if p̂ is 0 or 1 (nothing observed on one
+    /// side), and infinity if 0 < p̂ < 1 (a proportion fixed by the calibration: the interval collapses on p̂, as
+    /// R's interval does when its standard error is rounding noise).
     static func effectiveSize(p: Double, se: Double, n: Int) -> Double {
-        guard se > 0 else { return Double(max(n, 1)) }
+        guard se > 0 else { return p <= 0 || p >= 1 ? Double(max(n, 1)) : .infinity }
         return p * (1 - p) / (se * se)
     }
 
