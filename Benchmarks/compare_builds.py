@@ -4,7 +4,7 @@
 Usage: python3 Benchmarks/compare_builds.py BEFORE AFTER [--sizes 1000000] [--repeat 3] [--work DIR]
 
 Generates the data of Benchmarks/run.py if missing, then runs every task with each binary in turn, `--repeat`
-times, and prints the minimum wall time and peak memory (GNU time) of each with the ratio after / before. The
+times, and prints the minimum wall time, CPU time (user + system) and peak memory (GNU time) of each with the ratio after / before. The
 machine is shared and noisy: interleaving and taking the minimum compares the programs, not the moments.
 Used to measure the build without `-Ounchecked` against the one with it (README, Performance).
 """
@@ -17,11 +17,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def measure(cmd):
-    p = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    p = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr}")
-    secs, kib = p.stderr.strip().splitlines()[-1].split()
-    return float(secs), int(kib) / 1024
+    secs, kib, user, system = p.stderr.strip().splitlines()[-1].split()
+    return float(secs), int(kib) / 1024, float(user) + float(system)
 
 
 def tasks(n, work):
@@ -54,8 +54,8 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     print(f"before: {args.before}\nafter:  {args.after}\nminimum of {args.repeat} interleaved runs\n")
-    print("| rows | task | before s | after s | after / before | before MiB | after MiB |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| rows | task | before s | after s | after / before | before CPU s | after CPU s | CPU after / before | before MiB | after MiB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in [int(s) for s in args.sizes.split(",")]:
         if not os.path.exists(os.path.join(args.work, f"sample_{n}.csv")):
             subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(n), args.work], check=True,
@@ -67,7 +67,9 @@ def main():
                     runs[key].append(measure([getattr(args, key)] + cmd))
             b, a = min(r[0] for r in runs["before"]), min(r[0] for r in runs["after"])
             bm, am = min(r[1] for r in runs["before"]), min(r[1] for r in runs["after"])
-            print(f"| {n} | {label} | {b:.2f} | {a:.2f} | {a / b:.2f} | {bm:.0f} | {am:.0f} |", flush=True)
+            bc, ac = min(r[2] for r in runs["before"]), min(r[2] for r in runs["after"])
+            print(f"| {n} | {label} | {b:.2f} | {a:.2f} | {a / b:.2f} | {bc:.2f} | {ac:.2f} | {ac / bc:.2f} | {bm:.0f} | {am:.0f} |",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -132,8 +132,8 @@ struct AttritionCommand: ParsableCommand {
                         throw ExitCode(2)
                     }
                     if reps.redrawn > 0 {
-                        let levels = reps.emptiedLevels.prefix(3).map { "\($0.label) (\($0.count))" }.joined(separator: ", ")
-                        Diagnostics.note("bootstrap: \(reps.redrawn) drawn replicate(s) left a calibration level without respondents and were redrawn (variance conditional on every level being represented); most often emptied: \(levels)")
+                        let causes = reps.reasons.prefix(3).map { "\($0.label) (\($0.count))" }.joined(separator: ", ")
+                        Diagnostics.note("bootstrap: \(reps.redrawn) drawn replicate(s) could not be calibrated and were redrawn (variance conditional on every calibration level being represented); most frequent causes: \(causes)")
                     }
                     for (r, w) in reps.adjusted[0].weights.enumerated() { longColumns.append(("rep_\(r + 1)", w)) }
                 }

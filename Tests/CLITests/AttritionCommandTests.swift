@@ -142,7 +142,7 @@ struct AttritionCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
         let text = try dir.appendingPathComponent("out").read("longitudinal.csv")
         for variable in ["region", "taille"] {
-            let target = try Self.targets(margins, variable: variable)
+            let target = try Self.targets(margins.hasPrefix("/") ? margins : dir.appendingPathComponent(margins).path, variable: variable)
             let (names, totals, values) = Self.replicateTotals(text, column: variable)
             #expect(names == (1...replicates).map { "rep_\($0)" })
             for (k, t) in totals.enumerated() {
@@ -192,12 +192,14 @@ struct AttritionCommandTests {
     @Test("a replicate that cannot be calibrated is named, with exit code 2 and no output")
     func replicateCalibrationFailure() throws {
         let dir = try setUp()
-        // Logit bounds the full sample can meet but that leave no room for a resampled one.
+        // Logit bounds the full sample can meet but that fewer than one resample in ten can (redrawing them would
+        // condition on a rare event).
         let r = try CLI.run(["attrition", "--wave1", "v1.csv", "--wave", "v2.csv", "--id", "id", "--covariates", "region,taille",
                              "--margins", "m.csv", "--method", "logit", "--bounds", "0.5,12", "--replicates", "20",
                              "--output-dir", "out"], in: dir)
         #expect(r.status == 2, "\(r.stderr)")
-        #expect(r.stderr.contains("bootstrap replicate 1 of 20: the wave-1 calibration failed"), "\(r.stderr)")
+        #expect(r.stderr.contains("of 20: the wave-1 calibration failed: these targets cannot be reached within the bounds"), "\(r.stderr)")
+        #expect(r.stderr.contains("error: bootstrap replicate "), "\(r.stderr)")
         #expect(!dir.exists("out/longitudinal.csv") && !dir.exists("out/wave1_weighted.csv"))
     }
 }

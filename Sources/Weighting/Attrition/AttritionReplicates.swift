@@ -33,20 +33,21 @@ public struct AttritionReplicateFailure: Error, Sendable, CustomStringConvertibl
 /// Each replicate starts from Rao–Wu rescaled bootstrap multipliers of the wave-1 records
 /// (``ReplicateWeights/bootstrap(_:replicates:seed:)``): about 37 % of the records get weight 0 in a replicate.
 /// In a panel, later waves keep only a fraction of wave 1, so a calibration level with one or two stayers (a
-/// small region) loses all of them in many replicates, and calibrating that replicate to the level's population
-/// count is impossible (the estimator is undefined there). Such draws are redrawn: a candidate replicate is
-/// kept only if every categorical calibration level with a positive target keeps a respondent of positive
-/// weight, in wave 1 and among the stayers of every adjustment. The variance is then the bootstrap variance
-/// conditional on every calibration level being represented, the conditional inference recommended for
-/// post-stratified and calibrated estimators (Holt & Smith 1979; Valliant 1993). Candidates are drawn in
-/// order from one seeded stream, so the result depends only on the seed.
+/// small region) loses all of them in many replicates, or keeps only stayers that also carry another level, and
+/// calibrating that replicate to the population margins is impossible (the estimator is undefined there). Such
+/// draws are redrawn: a candidate replicate is kept only if every categorical calibration level with a positive
+/// target keeps a respondent of positive weight, in wave 1 and among the stayers of every adjustment (checked
+/// before calibrating), and if its whole chain then succeeds. The variance is the bootstrap variance conditional
+/// on the calibrated estimator being defined, i.e. on every calibration level being represented, the conditional
+/// inference recommended for post-stratified and calibrated estimators (Holt & Smith 1979; Valliant 1993).
+/// Candidates are drawn in order from one seeded stream and kept in that order, so the result depends only on
+/// the seed. When fewer than one candidate in ten can be kept (at most `10 R + 20` draws), the replicates are
+/// refused with the first failure: conditioning on a rare event would no longer estimate the variance.
 public struct AttritionBootstrap: Sendable {
     /// Number of replicates wanted.
     public var replicates: Int
     /// Seed of the bootstrap stream.
     public var seed: UInt64
-    /// Largest number of candidates drawn per replicate wanted before giving up.
-    public var maxDrawsPerReplicate: Int = 50
 
     /// Creates the bootstrap.
     public init(replicates: Int, seed: UInt64) {
@@ -54,17 +55,24 @@ public struct AttritionBootstrap: Sendable {
         self.seed = seed
     }
 
+    /// Largest number of candidates drawn: `10 R + 20`.
+    public var maxDraws: Int { 10 * replicates + 20 }
+
     /// The replicate weights of wave 1 and of each adjustment, and how many candidates were redrawn.
     public struct Result: Sendable {
         /// Wave-1 replicates, re-calibrated to the margins.
         public var wave1: ReplicateWeights
         /// For each adjustment (same order), the replicate weights of its retained respondents.
         public var adjusted: [ReplicateWeights]
-        /// Candidates drawn and left out because they emptied a calibration level.
+        /// Candidates drawn and left out (an emptied level, or a chain that failed).
         public var redrawn: Int
-        /// The calibration levels that were emptied, with how many candidates emptied each, most frequent first.
-        public var emptiedLevels: [(label: String, count: Int)]
+        /// Why candidates were left out (an emptied level's label, or the failing step), with how many
+        /// candidates each, most frequent first.
+        public var reasons: [(label: String, count: Int)]
     }
+
+    /// One candidate's chain: the wave-1 weights re-calibrated, then each adjustment's weights.
+    typealias Chain = Swift.Result<[[Double]], AttritionReplicateFailure>
 
     /// Draws the replicates and runs the chain in each.
     ///
@@ -72,68 +80,81 @@ public struct AttritionBootstrap: Sendable {
     ///   - calibrator: the wave-1 calibration (its margins are those of every adjustment too).
     ///   - wave1: the wave-1 calibration's result on `adjustments[k].wave1`.
     ///   - adjustments: the attrition adjustments to replicate, all on the same wave-1 table.
-    /// - Throws: ``AttritionReplicateFailure`` naming the replicate when a kept replicate cannot be calibrated
-    ///   or adjusted, or when too few candidates keep every level represented.
+    /// - Throws: ``AttritionReplicateFailure`` naming the first replicate that could not be obtained, with the
+    ///   first failure's step and reason, when fewer than `replicates` of ``maxDraws`` candidates can be kept.
     public func run(calibrator: Calibrator, wave1: CalibrationResult, adjustments: [AttritionAdjustment]) throws -> Result {
         precondition(!adjustments.isEmpty && replicates >= 2)
-        let table = adjustments[0].wave1
-        let checks = try LevelPresence(table: table, margins: calibrator.margins, adjustments: adjustments)
+        let checks = try LevelPresence(table: adjustments[0].wave1, margins: calibrator.margins, adjustments: adjustments)
         let design = try SurveyDesign(weights: wave1.baseWeights)
-        // Candidates come from one stream: the first m of a draw of M ≥ m are those of a draw of m.
-        var kept: [[Double]] = []
-        var drawn = 0
-        var emptied: [String: Int] = [:]
-        var batch = replicates
-        while kept.count < replicates {
-            let limit = replicates * maxDrawsPerReplicate
-            guard drawn < limit else {
-                let worst = emptied.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key) (\($0.value) times)" }
-                throw AttritionReplicateFailure(
-                    replicate: kept.count + 1, count: replicates, step: "draw",
-                    reason: "only \(kept.count) of \(drawn) drawn replicates keep a respondent in every calibration level; most often emptied: \(worst.joined(separator: ", ")); collapse these levels")
+        let replicates = self.replicates
+        @Sendable func chain(_ d: [Double], number: Int) -> Chain {
+            var out: [[Double]] = []
+            do { out.append(try calibrator.recalibrate(wave1, baseWeights: d)) } catch {
+                return .failure(AttritionReplicateFailure(replicate: number, count: replicates, step: "wave-1 calibration", reason: "\(error)"))
             }
-            let candidates = try ReplicateWeights.bootstrap(design, replicates: min(limit, drawn + batch), seed: seed)
-            for r in drawn..<candidates.weights.count where kept.count < replicates {
-                if let empty = checks.firstEmptyLevel(candidates.weights[r]) { emptied[empty, default: 0] += 1 } else { kept.append(candidates.weights[r]) }
-            }
-            drawn = candidates.weights.count
-            batch *= 2
-        }
-        var boot = try ReplicateWeights.bootstrap(design, replicates: replicates, seed: seed)
-        let draws = kept
-        boot.weights = draws
-        // Wave 1: re-calibrated to the margins.
-        let count = replicates
-        let box = ResultBox(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { r in
-            do { box.set(r, .success(try calibrator.recalibrate(wave1, baseWeights: draws[r]))) } catch { box.set(r, .failure(error)) }
-        }
-        for r in 0..<count {
-            switch box.get(r) {
-            case .success(let w): boot.weights[r] = w
-            case .failure(let e): throw AttritionReplicateFailure(replicate: r + 1, count: count, step: "wave-1 calibration", reason: "\(e)")
-            }
-        }
-        var adjusted: [ReplicateWeights] = []
-        for adjustment in adjustments {
-            let wave1Weights = boot.weights
-            let out = ResultBox(count: count)
-            DispatchQueue.concurrentPerform(iterations: count) { r in
-                do { out.set(r, .success(try adjustment.run(wave1Weights: wave1Weights[r]).weights)) } catch { out.set(r, .failure(error)) }
-            }
-            var reps = boot
-            for r in 0..<count {
-                switch out.get(r) {
-                case .success(let w): reps.weights[r] = w
-                case .failure(let e):
-                    throw AttritionReplicateFailure(replicate: r + 1, count: count, step: "attrition adjustment of wave \(adjustment.wave)", reason: "\(e)")
+            for a in adjustments {
+                do { out.append(try a.run(wave1Weights: out[0]).weights) } catch {
+                    return .failure(AttritionReplicateFailure(replicate: number, count: replicates, step: "attrition adjustment of wave \(a.wave)", reason: "\(error)"))
                 }
             }
-            adjusted.append(reps)
+            return .success(out)
         }
-        return Result(wave1: boot, adjusted: adjusted, redrawn: emptied.values.reduce(0, +),
-                      emptiedLevels: emptied.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map { ($0.key, $0.value) })
+        // Candidates come from one stream: the first m of a draw of M ≥ m are those of a draw of m.
+        var kept: [[[Double]]] = []
+        var drawn = 0
+        var reasons: [String: Int] = [:]
+        var firstFailure: AttritionReplicateFailure?
+        while kept.count < replicates {
+            guard drawn < maxDraws else {
+                var failure = firstFailure ?? AttritionReplicateFailure(replicate: kept.count + 1, count: replicates, step: "draw", reason: "")
+                failure.replicate = kept.count + 1
+                let why = reasons.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+                failure.reason += "\(failure.reason.isEmpty ? "" : "; ")only \(kept.count) of \(drawn) drawn replicates could be calibrated; most frequent causes: \(why)"
+                throw failure
+            }
+            let want = min(maxDraws, drawn + max(2 * (replicates - kept.count), 8))
+            let candidates = try ReplicateWeights.bootstrap(design, replicates: want, seed: seed).weights
+            var toRun: [Int] = []
+            var emptyLevel: [Int: String] = [:]
+            for r in drawn..<candidates.count {
+                if let level = checks.firstEmptyLevel(candidates[r]) { emptyLevel[r] = level } else { toRun.append(r) }
+            }
+            let box = ChainBox(count: toRun.count)
+            let number = kept.count + 1, runs = toRun
+            DispatchQueue.concurrentPerform(iterations: runs.count) { j in box.set(j, chain(candidates[runs[j]], number: number)) }
+            var next = 0
+            for r in drawn..<candidates.count where kept.count < replicates {
+                if let level = emptyLevel[r] { reasons["\(level) empty", default: 0] += 1; continue }
+                switch box.get(next) {
+                case .success(let weights): kept.append(weights)
+                case .failure(var failure):
+                    failure.replicate = kept.count + 1
+                    if firstFailure == nil { firstFailure = failure }
+                    reasons["\(failure.step) failed", default: 0] += 1
+                }
+                next += 1
+            }
+            drawn = candidates.count
+        }
+        var boot = try ReplicateWeights.bootstrap(design, replicates: replicates, seed: seed)
+        boot.weights = kept.map { $0[0] }
+        let adjusted = adjustments.indices.map { k in
+            var reps = boot
+            reps.weights = kept.map { $0[k + 1] }
+            return reps
+        }
+        return Result(wave1: boot, adjusted: adjusted, redrawn: reasons.values.reduce(0, +),
+                      reasons: reasons.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map { ($0.key, $0.value) })
     }
+}
+
+/// Thread-safe slots for the candidates' chains computed in parallel.
+final class ChainBox: @unchecked Sendable {
+    private var slots: [AttritionBootstrap.Chain?]
+    private let lock = NSLockLike()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: AttritionBootstrap.Chain) { lock.locked { slots[i] = value } }
+    func get(_ i: Int) -> AttritionBootstrap.Chain { lock.locked { slots[i]! } }
 }
 
 /// For each categorical calibration level, the wave-1 records in it, to tell whether a replicate keeps a
