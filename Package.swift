@@ -19,10 +19,11 @@ let package = Package(
             pkgConfig: "lapack",
             providers: [.apt(["liblapack-dev", "libblas-dev"])]
         ),
+        // No unsafe flags: the library ships with its checks (bounds, overflow, preconditions) in every
+        // configuration, the fuzzers test the same program, and other packages can depend on it.
         .target(
             name: "Weighting",
-            dependencies: ["CLapack"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["CLapack"]
         ),
         .executableTarget(
             name: "weight-cli",

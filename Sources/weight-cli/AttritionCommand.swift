@@ -136,10 +136,19 @@ struct AttritionCommand: ParsableCommand {
                 let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(tables[0].sourceBuffer!, rows: sourceRows), file: wave1, dialect: dialect)
                 longColumns.append(("weight", longitudinal.weights))
                 if replicates >= 2 {
-                    let design = try SurveyDesign(weights: first.baseWeights)
-                    let boot = try ReplicateWeights.bootstrap(design, replicates: replicates, seed: seed).recalibrated(using: calibrator, result: first)
-                    let reps = try adj.replicateWeights(boot)
-                    for (r, w) in reps.weights.enumerated() { longColumns.append(("rep_\(r + 1)", w)) }
+                    let reps: AttritionBootstrap.Result
+                    do {
+                        reps = try AttritionBootstrap(replicates: replicates, seed: seed).run(calibrator: calibrator, wave1: first, adjustments: [adj])
+                    } catch let failure as AttritionReplicateFailure {
+                        // A replicate that cannot be calibrated fails like the main sample's calibration (exit 2).
+                        Diagnostics.error(failure.description)
+                        throw ExitCode(2)
+                    }
+                    if reps.redrawn > 0 {
+                        let causes = reps.reasons.prefix(3).map { "\($0.label) (\($0.count))" }.joined(separator: ", ")
+                        Diagnostics.note("bootstrap: \(reps.redrawn) drawn replicate(s) could not be calibrated and were redrawn (variance conditional on every calibration level being represented); most frequent causes: \(causes)")
+                    }
+                    for (r, w) in reps.adjusted[0].weights.enumerated() { longColumns.append(("rep_\(r + 1)", w)) }
                 }
                 outputs.append(("\(outputDir)/longitudinal.csv", subsetBuffer, longColumns))
             }

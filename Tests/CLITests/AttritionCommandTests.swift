@@ -98,4 +98,134 @@ struct AttritionCommandTests {
         #expect(r.stderr.contains("perfect separation"), "\(r.stderr)")
         #expect(r.stderr.contains("taille=petite") || r.stderr.contains("taille=grande"))
     }
+
+    // MARK: - Bootstrap replicates on real-size panels
+
+    /// Weighted totals by level of `column` for each `rep_` column of a longitudinal file.
+    static func replicateTotals(_ text: String, column: String) -> (replicates: [String], totals: [[String: Double]], values: [[Double]]) {
+        let lines = text.split(separator: "\n")
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let c = header.firstIndex(of: column)!
+        let reps = header.indices.filter { header[$0].hasPrefix("rep_") }
+        var totals = [[String: Double]](repeating: [:], count: reps.count)
+        var values = [[Double]](repeating: [], count: reps.count)
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            for (k, j) in reps.enumerated() {
+                let w = Double(f[j]) ?? .nan
+                totals[k][f[c], default: 0] += w
+                values[k].append(w)
+            }
+        }
+        return (reps.map { header[$0] }, totals, values)
+    }
+
+    /// The targets of one variable in a margins file.
+    static func targets(_ path: String, variable: String) throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            if f[0] == variable { out[String(f[1])] = Double(f[2])! }
+        }
+        return out
+    }
+
+    /// Runs `attrition --replicates` on three waves and checks every replicate against the population margins
+    /// (raking meets them exactly, so each replicate's total by region and by size class must equal the target).
+    func checkReplicatesMeetMargins(wave1: String, wave2: String, wave3: String, margins: String, id: String,
+                                    replicates: Int, in dir: URL) throws {
+        let args = ["attrition", "--wave1", wave1, "--wave", wave2, "--wave", wave3, "--id", id,
+                    "--covariates", "taille,score_maturite,site_web", "--margins", margins,
+                    "--calibrate-to-wave1", "score_maturite,site_web", "--replicates", "\(replicates)", "--seed", "7",
+                    "--output-dir", "out"]
+        let r = try CLI.run(args, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try dir.appendingPathComponent("out").read("longitudinal.csv")
+        for variable in ["region", "taille"] {
+            let target = try Self.targets(margins.hasPrefix("/") ? margins : dir.appendingPathComponent(margins).path, variable: variable)
+            let (names, totals, values) = Self.replicateTotals(text, column: variable)
+            #expect(names == (1...replicates).map { "rep_\($0)" })
+            for (k, t) in totals.enumerated() {
+                #expect(values[k].allSatisfy { $0.isFinite && $0 >= 0 }, "\(names[k])")
+                for (level, n) in target where n > 0 {
+                    let got = t[level] ?? 0
+                    #expect(abs(got - n) <= 1e-6 * n, "\(names[k]) \(variable)=\(level): \(got) for \(n)")
+                }
+            }
+        }
+        // Replicates differ from one another (a bootstrap, not copies of the full-sample weights).
+        let (_, _, values) = Self.replicateTotals(text, column: "region")
+        #expect(Set(values.map { $0.prefix(50).map { ($0 * 1e6).rounded() } }).count == replicates)
+        // The same seed gives the same replicates.
+        let again = try scratchDirectory()
+        for f in [wave1, wave2, wave3, margins] where !f.hasPrefix("/") {
+            try FileManager.default.copyItem(at: dir.appendingPathComponent(f), to: again.appendingPathComponent(f))
+        }
+        #expect(try CLI.run(args, in: again).status == 0)
+        #expect(try again.appendingPathComponent("out").read("longitudinal.csv") == text)
+    }
+
+    @Test("--replicates on the bundled barometer waves: every replicate is calibrated to the population margins")
+    func replicatesOnBundledWaves() throws {
+        // Wave 2 keeps 1 to 3 communes of six small regions: most raw bootstrap draws empty one of them.
+        let root = CLI.repositoryRoot.appendingPathComponent("data")
+        let dir = try scratchDirectory()
+        try checkReplicatesMeetMargins(wave1: root.appendingPathComponent("sample/barometre_vague1.csv").path,
+                                       wave2: root.appendingPathComponent("sample/barometre_vague2.csv").path,
+                                       wave3: root.appendingPathComponent("sample/barometre_vague3.csv").path,
+                                       margins: root.appendingPathComponent("margins/communes_region_taille.csv").path,
+                                       id: "code_insee", replicates: 12, in: dir)
+    }
+
+    @Test("--replicates on the simulated barometer (weight-cli simulate): every replicate is calibrated to the margins")
+    func replicatesOnSimulatedPanel() throws {
+        let root = CLI.repositoryRoot.appendingPathComponent("data/margins")
+        let dir = try scratchDirectory()
+        let sim = try CLI.run(["simulate", "--frame", root.appendingPathComponent("communes_region_x_taille.csv").path,
+                               "--seed", "2026", "--output-dir", "."], in: dir)
+        #expect(sim.status == 0, "\(sim.stderr)")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("communes_region_taille.csv"), to: dir.appendingPathComponent("m.csv"))
+        try checkReplicatesMeetMargins(wave1: "vague1.csv", wave2: "vague2.csv", wave3: "vague3.csv", margins: "m.csv",
+                                       id: "code_commune", replicates: 8, in: dir)
+    }
+
+    @Test("a replicate that cannot be calibrated is named, with exit code 2 and no output")
+    func replicateCalibrationFailure() throws {
+        let dir = try setUp()
+        // Logit bounds the full sample can meet but that fewer than one resample in ten can (redrawing them would
+        // condition on a rare event).
+        let r = try CLI.run(["attrition", "--wave1", "v1.csv", "--wave", "v2.csv", "--id", "id", "--covariates", "region,taille",
+                             "--margins", "m.csv", "--method", "logit", "--bounds", "0.5,12", "--replicates", "20",
+                             "--output-dir", "out"], in: dir)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("of 20: the wave-1 calibration failed: these targets cannot be reached within the bounds"), "\(r.stderr)")
+        #expect(r.stderr.contains("error: bootstrap replicate "), "\(r.stderr)")
+        #expect(!dir.exists("out/longitudinal.csv") && !dir.exists("out/wave1_weighted.csv"))
+    }
+
+    @Test("the replicates' standard error of a wave-1 answer calibrated to its wave-1 total equals the wave-1 estimate's linearized one")
+    func replicateStandardErrorMatchesWave1() throws {
+        // Two-phase calibration reproduces the wave-1 estimate of site_web exactly in every replicate, so the
+        // replicate SE of the longitudinal estimate must be the SE of the raked wave-1 estimate (Taylor
+        // linearization, computed independently by `estimate`), up to the bootstrap's Monte Carlo error
+        // (about 1/sqrt(2(R-1)) = 11 % for R = 40).
+        let root = CLI.repositoryRoot.appendingPathComponent("data")
+        let dir = try scratchDirectory()
+        let w1 = root.appendingPathComponent("sample/barometre_vague1.csv").path
+        let m = root.appendingPathComponent("margins/communes_region_taille.csv").path
+        let r = try CLI.run(["attrition", "--wave1", w1, "--wave", root.appendingPathComponent("sample/barometre_vague2.csv").path,
+                             "--id", "code_insee", "--covariates", "taille,score_maturite,site_web", "--margins", m,
+                             "--calibrate-to-wave1", "score_maturite,site_web", "--replicates", "40", "--seed", "11",
+                             "--output-dir", "out"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        func se(_ args: [String]) throws -> Double {
+            let e = try CLI.run(["estimate"] + args + ["--variables", "site_web"], in: dir)
+            let row = e.stdout.split(separator: "\n").first { $0.hasPrefix("site_web,oui,") }!
+            return Double(row.split(separator: ",", omittingEmptySubsequences: false)[4])!
+        }
+        let replicate = try se(["out/longitudinal.csv", "--weight", "weight", "--variance", "replicates",
+                                "--replicate-columns", "rep_", "--replicate-type", "bootstrap"])
+        let linearized = try se([w1, "--margins", m, "--method", "raking"])
+        #expect(abs(replicate / linearized - 1) < 0.3, "replicate SE \(replicate), linearized wave-1 SE \(linearized)")
+    }
 }

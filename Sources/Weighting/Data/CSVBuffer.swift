@@ -345,7 +345,11 @@ public final class CSVBuffer: Sendable {
         try data.withUnsafeBufferPointer { buf in
             let n = buf.count
             var i = 0
+            let raw = UnsafeRawBufferPointer(buf)
             while i < n {
+                // ASCII fast path: eight bytes at a time while none has its high bit set.
+                while n - i >= 8, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i &+= 8 }
+                if i >= n { break }
                 let b = buf[i]
                 if b < 0x80 { i += 1; continue }
                 var need = 0

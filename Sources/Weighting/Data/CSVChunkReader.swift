@@ -123,8 +123,23 @@ public struct CSVChunkReader: ~Copyable {
     /// One past the last line ending outside double quotes (0 if none), scanning from a record boundary: a line
     /// feed, or a lone carriage return (one followed by another byte than a line feed; a carriage return that
     /// ends the bytes may be the first half of CR LF, so it waits for the next read).
+    ///
+    /// Without any double quote in the bytes (the usual case), the answer is found by one `memchr` for a quote
+    /// (vectorized by the C library) and a backward scan over the last partial record, instead of a test per
+    /// byte; the forward scan below handles quoted fields.
     static func lastRecordEnd(_ bytes: [UInt8]) -> Int {
         bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress, buf.count > 0 else { return 0 }
+            if memchr(base, 0x22, buf.count) == nil {
+                let n = buf.count
+                var k = n
+                while k > 0 {
+                    let b = buf[k - 1]
+                    if b == 0x0A || (b == 0x0D && k < n && buf[k] != 0x0A) { break }
+                    k -= 1
+                }
+                return k
+            }
             var inQuotes = false, end = 0
             let n = buf.count
             for i in 0..<n {

@@ -73,12 +73,15 @@ extension ReplicateWeights {
         var rng = SplitMix64(seed: seed)
         var multipliers = [[Double]](repeating: [Double](repeating: 0, count: psus.count), count: replicates)
         for r in 0..<replicates {
-            for members in byStratum where members.count > 1 {
-                let nh = members.count
-                let factor = Double(nh) / Double(nh - 1)
-                for _ in 0..<(nh - 1) {
-                    let k = members[Int.random(in: 0..<nh, using: &rng)]
-                    multipliers[r][k] += factor
+            // The replicate's row is updated in place: no copy-on-write check of the nested array per draw.
+            multipliers[r].withUnsafeMutableBufferPointer { row in
+                for members in byStratum where members.count > 1 {
+                    let nh = members.count
+                    let factor = Double(nh) / Double(nh - 1)
+                    for _ in 0..<(nh - 1) {
+                        let k = members[Int.random(in: 0..<nh, using: &rng)]
+                        row[k] += factor
+                    }
                 }
             }
         }
@@ -120,7 +123,21 @@ extension ReplicateWeights {
 
     static func fromMultipliers(_ design: SurveyDesign, psus: SurveyDesign.PSUIndex, multipliers: [[Double]],
                                 method: String, scale: Double, rscales: [Double], degreesOfFreedom: Int) -> ReplicateWeights {
-        let weights = multipliers.map { m in design.weights.indices.map { design.weights[$0] * m[psus.index[$0]] } }
+        // w_ri = d_i m_r,psu(i): R x n products, read through buffer pointers (the PSU indices are in range by
+        // construction) so that the loop runs without a bounds check per record.
+        precondition(psus.index.count == design.weights.count && multipliers.allSatisfy { $0.count == psus.count })
+        let weights = design.weights.withUnsafeBufferPointer { d in
+            psus.index.withUnsafeBufferPointer { psu in
+                multipliers.map { m in
+                    m.withUnsafeBufferPointer { m in
+                        [Double](unsafeUninitializedCapacity: d.count) { w, count in
+                            for i in 0..<d.count { w[i] = d[i] * m[psu[i]] }
+                            count = d.count
+                        }
+                    }
+                }
+            }
+        }
         return ReplicateWeights(method: method, weights: weights, scale: scale, rscales: rscales,
                                 degreesOfFreedom: degreesOfFreedom)
     }
