@@ -3,7 +3,7 @@ import Testing
 
 /// The margin files bundled in data/margins, derived from the French frame by data/scripts/derive_margins.py.
 /// These tests read the files as plain CSV. They do not use the library, so a bad bundled file is caught
-/// even when the margins reader is wrong. When the frame (../shared/data next to the repository) is present,
+/// even when the margins reader is wrong. When the frame (data/frame, bundled with its SOURCE.md) is present,
 /// the counts are recomputed from it. Otherwise the files are checked against the counts recorded in
 /// frame_summary.json and against each other.
 @Suite("Bundled margins derived from the French frame")
@@ -18,7 +18,9 @@ struct BundledMarginsTests {
     static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let marginsFolder = repositoryRoot.appendingPathComponent("data/margins")
-    static let frameFolder = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    /// The frame bundled with the repository (`data/frame/`, copied from the shared INSEE COG 2026 frame with its
+    /// SOURCE.md), so the check runs in every clean clone.
+    static let frameFolder = repositoryRoot.appendingPathComponent("data/frame")
     static let frameIsPresent = FileManager.default.fileExists(
         atPath: frameFolder.appendingPathComponent("communes_extended.csv").path)
     static let epciAndDepartementFramesArePresent = ["epci.csv", "departements.csv"].allSatisfy {
@@ -219,7 +221,7 @@ struct BundledMarginsTests {
     }
 
     @Test("commune margins equal the counts per level recomputed from the frame",
-          .enabled(if: BundledMarginsTests.frameIsPresent, "frame ../shared/data/communes_extended.csv is absent"))
+          .enabled(if: BundledMarginsTests.frameIsPresent, "frame data/frame/communes_extended.csv is absent"))
     func communeMarginsEqualTheFrame() throws {
         let frame = try Self.frameTable("communes_extended.csv")
         #expect(frame.count == Self.communes)

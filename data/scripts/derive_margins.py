@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derive the population margins that Weighting bundles as defaults from the real French frame.
 
-Input: the frame folder (default: ../shared/data next to the repository). It holds INSEE COG 2026 and
+Input: the frame folder (default: data/frame, the bundled copy of the shared frame). It holds INSEE COG 2026 and
 populations légales millésime 2023 (Mayotte: 2017), plus the DGCL EPCI perimeters on 01/01/2025.
 See the frame's SOURCE.md.
 Output: aggregate margin files in data/margins/, in the long format `variable,level,target` (counts),
@@ -24,7 +24,7 @@ from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))  # the repository root is two levels up from this script
-DEFAULT_FRAME = os.path.join(ROOT, "..", "shared", "data")
+DEFAULT_FRAME = os.path.join(ROOT, "data", "frame")
 OUT = os.path.join(ROOT, "data", "margins")
 
 # What the frame must hold (see its SOURCE.md). A different frame must be checked by hand, then these updated.
