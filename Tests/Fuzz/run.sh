@@ -27,21 +27,27 @@ co=.build/checkouts
 parsers=()
 build_parsers() {
   [ -d "$co/Yams" ] && [ -d "$co/TOMLKit" ] || swift package resolve >/dev/null
-  rm -rf "$deps" && mkdir -p "$deps"
-  local yinc=$co/Yams/Sources/CYaml/include tinc=$co/TOMLKit/Sources/CTOML/include
+  mkdir -p "$deps"
+  local yinc=$co/Yams/Sources/CYaml/include tinc=$co/TOMLKit/Sources/CTOML/include f o
+  # The C and C++ objects are kept between runs (toml++ is slow to compile); delete .build-fuzz/deps to rebuild.
   for f in $co/Yams/Sources/CYaml/src/*.c; do
-    clang -c -O1 -g -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_EXPORT -I "$yinc" "$f" -o "$deps/cyaml-$(basename "$f" .c).o"
+    o="$deps/cyaml-$(basename "$f" .c).o"
+    [ -f "$o" ] || clang -c -O1 -g -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_EXPORT -I "$yinc" "$f" -o "$o" || return 1
   done
   for f in $co/TOMLKit/Sources/CTOML/Sources/*.cpp; do
-    clang++ -c -O1 -g -std=c++17 -fsanitize=fuzzer-no-link,address -DTOML_EXCEPTIONS=1 -I "$tinc" -I "$tinc/CTOML" \
-      "$f" -o "$deps/ctoml-$(basename "$f" .cpp | tr -c 'A-Za-z0-9\n' _).o"
+    o="$deps/ctoml-$(basename "$f" .cpp | tr -c 'A-Za-z0-9\n' _).o"
+    [ -f "$o" ] || clang++ -c -O1 -g -std=c++17 -fsanitize=fuzzer-no-link,address -DTOML_EXCEPTIONS=1 -I "$tinc" \
+      -I "$tinc/CTOML" "$f" -o "$o" || return 1
   done
-  swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -swift-version 5 -module-name Yams -c \
+  local yams=() toml=()
+  mapfile -t yams < <(find $co/Yams/Sources/Yams -name '*.swift' | sort)
+  mapfile -t toml < <(find $co/TOMLKit/Sources/TOMLKit -name '*.swift' | sort)
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -swift-version 5 -D SWIFT_PACKAGE -module-name Yams -c \
     -emit-module -emit-module-path "$deps/Yams.swiftmodule" -Xcc -fmodule-map-file=$yinc/module.modulemap \
-    $(find $co/Yams/Sources/Yams -name '*.swift' | sort) -o "$deps/Yams.o"
-  swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -swift-version 5 -module-name TOMLKit -c \
+    "${yams[@]}" -o "$deps/swift-Yams.o" || return 1
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -swift-version 5 -D SWIFT_PACKAGE -module-name TOMLKit -c \
     -emit-module -emit-module-path "$deps/TOMLKit.swiftmodule" -Xcc -fmodule-map-file=$tinc/CTOML/module.modulemap \
-    $(find $co/TOMLKit/Sources/TOMLKit -name '*.swift' | sort) -o "$deps/TOMLKit.o"
+    "${toml[@]}" -o "$deps/swift-TOMLKit.o" || return 1
   parsers=(-I "$deps" -Xcc -fmodule-map-file=$yinc/module.modulemap -Xcc -fmodule-map-file=$tinc/CTOML/module.modulemap
            "$deps"/*.o -lstdc++)
 }
