@@ -13,16 +13,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/install-deps.sh
 runs="${1:-1000000}"
-work=".build-fuzz"
+work="${FUZZ_WORK:-.build-fuzz}"  # FUZZ_WORK=.build-fuzz2 to run two sets of targets at once
 mkdir -p "$work" Tests/Fuzz/crashes Tests/Fuzz/logs
 # Build from a snapshot of the sources, so that editing them while the fuzzers run does not break the builds.
+snapshot="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' with uncommitted changes')"
 rm -rf "$work/src" && mkdir -p "$work/src" && cp -r Sources Tests/Fuzz/*.swift "$work/src/"
 lib=$(find "$work/src/Sources/Weighting" -name '*.swift' | sort)
 common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -I $work/src/Sources/CLapack
         -Xcc -fmodule-map-file=$work/src/Sources/CLapack/module.modulemap -llapack -lblas)
 
 # Yams (with libyaml) and TOMLKit (with toml++), instrumented too, for the batch-text target.
-deps="$work/deps"
+deps="${FUZZ_DEPS:-$work/deps}"
 co=.build/checkouts
 parsers=()
 build_parsers() {
@@ -92,7 +93,7 @@ for target in ${FUZZ_TARGETS:-csv stream margins batch batch-text}; do
   {
     echo "target: $target"
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo "sources: commit $snapshot, at the start of the script"
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "seeds: $(ls "$seeds" | wc -l) files in $seeds"
     echo "requested runs: $n, max_len 4096 ${leaks[*]}"
