@@ -4,7 +4,10 @@
 Usage: python3 Benchmarks/run.py [--sizes 100000,1000000] [--work DIR]
 Builds weight-cli in release mode, generates the data (nothing committed), and prints a table with ratios to
 the parse floor (`weight-cli inspect`) and to R survey `rake` and Python `weightipy` when they are installed
-(the script installs nothing; a missing peer is reported as 'not installed').
+(the script installs nothing; a missing peer is reported as 'not installed'). Then checks the performance
+targets of issue #7 (TARGETS below) on the measurements of this run and prints each as held, NOT HELD or
+not measured (size not run, peer not installed); the exit status is 1 when a measured target is not held.
+If Benchmarks/levels.sh exists, it is run afterwards and its output printed.
 """
 import argparse
 import os
@@ -106,7 +109,63 @@ def main():
                 if res.get("weightipy"):
                     wr = f"{res['weightipy'][0] / v[0]:.1f}"
             print(f"| {res['rows']} | {res['file MiB']:.1f} | {label} | {v[0]:.2f} | {v[1]:.0f} | {ratio} | {v[1] / res['file MiB']:.2f} | {rr} | {wr} |")
+    return rows
+
+
+# Performance targets (issue #7), each checked on one row size: (description, rows, function of the results
+# of that size returning (measured value as text, held?) or None when the run did not measure it).
+def _ratio(res, key, base, limit, larger_is_better=False):
+    a, b = res.get(key), res.get(base)
+    if not a or not b:
+        return None
+    r = b[0] / a[0] if larger_is_better else a[0] / b[0]
+    return (f"{r:.2f}x", r >= limit if larger_is_better else r <= limit)
+
+
+TARGETS = [
+    ("raking 1M rows end to end <= 2x the parse floor", 1_000_000, lambda r: _ratio(r, "rake", "floor", 2.0)),
+    ("raking 1M rows >= 10x faster than R survey rake", 1_000_000, lambda r: _ratio(r, "rake", "R rake", 10.0, True)),
+    ("raking 1M rows >= 3x faster than weightipy", 1_000_000, lambda r: _ratio(r, "rake", "weightipy", 3.0, True)),
+    ("raking 1M rows: peak memory <= 1.5x the file", 1_000_000,
+     lambda r: (f"{r['rake'][1] / r['file MiB']:.2f}x", r["rake"][1] / r["file MiB"] <= 1.5) if r.get("rake") else None),
+    ("raking 10M rows <= 2x the parse floor", 10_000_000, lambda r: _ratio(r, "rake", "floor", 2.0)),
+    ("bootstrap, 500 re-calibrated replicates on 100k rows < 10 s", 100_000,
+     lambda r: (f"{r['boot500'][0]:.2f} s", r["boot500"][0] < 10.0) if r.get("boot500") else None),
+    ("linear, 50 constraints on 1M rows < 3x the parse floor", 1_000_000, lambda r: _ratio(r, "linear50", "floor", 3.0)),
+    ("logit, 50 constraints on 1M rows < 3x the parse floor", 1_000_000, lambda r: _ratio(r, "logit50", "floor", 3.0)),
+]
+
+
+def check_targets(rows):
+    """Prints each target as held / NOT HELD / not measured; returns the number not held."""
+    by_size = {res["rows"]: res for res in rows}
+    failed = 0
+    print("\nTargets (issue #7), on this run:")
+    for text, size, check in TARGETS:
+        res = by_size.get(size)
+        outcome = check(res) if res else None
+        if outcome is None:
+            why = f"{size} rows not run" if res is None else "not measured (peer not installed or run failed)"
+            print(f"  not measured  {text}: {why}")
+            continue
+        value, held = outcome
+        failed += 0 if held else 1
+        print(f"  {'held        ' if held else 'NOT HELD    '}  {text}: {value}")
+    return failed
+
+
+def run_levels():
+    """Runs Benchmarks/levels.sh when another part of the project provides it."""
+    script = os.path.join(HERE, "levels.sh")
+    if os.path.exists(script):
+        print("\nBenchmarks/levels.sh:")
+        sys.stdout.flush()
+        return subprocess.run(["bash", script], cwd=ROOT).returncode
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    results = main()
+    not_held = check_targets(results)
+    levels_status = run_levels()
+    sys.exit(1 if not_held or levels_status else 0)

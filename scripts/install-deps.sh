@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Weighting links against (LAPACK and BLAS), only when missing.
+# Installs the Debian packages Weighting needs, only when missing: LAPACK and BLAS (linked by the library) and
+# pkg-config; with the argument `browser` (as scripts/test.sh does) also Chromium, in which the test suite
+# renders the HTML reports and asserts on the DOM. Usage: source scripts/install-deps.sh [browser]
 need=()
-for pkg in liblapack-dev libblas-dev pkg-config; do
+pkgs=(liblapack-dev libblas-dev pkg-config)
+[ "${1:-}" = browser ] && pkgs+=(chromium)
+for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -14,6 +14,7 @@ extension BatchFile {
             } else if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
                 root = try Yams.load(yaml: text) ?? [:]
             } else if path.hasSuffix(".toml") {
+                try refuseNonASCIIBareKeyInHeader(text, path: path)
                 let table = try TOMLTable(string: text)
                 root = try JSONSerialization.jsonObject(with: Data(table.convert(to: .json).utf8))
             } else {
@@ -29,5 +30,30 @@ extension BatchFile {
             throw BatchError.invalid(path, "cannot parse: \(plain)")
         }
         return try interpret(root, path: path)
+    }
+
+    /// TOML bare keys are ASCII letters, digits, `_` and `-` (TOML 1.0, "Keys"); toml++ (through TOMLKit) aborts
+    /// on an assertion instead of reporting an error when the first key of a table header starts with another
+    /// character: `[[éobs]]`, a control character, or the end of the line after `[` (found by
+    /// `Tests/Fuzz/run.sh`, target batch-text). Refuses such a header line, naming its line and column; only the
+    /// first character after the brackets is checked, so a nested array on its own line (`  [1, 2],`) passes.
+    static func refuseNonASCIIBareKeyInHeader(_ text: String, path: String) throws {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.first == "[" else { continue }
+            let afterBrackets = trimmed.drop { $0 == "[" }
+            let key = afterBrackets.drop { $0 == " " || $0 == "\t" }
+            let column = line.count - key.count + 1
+            guard let c = key.first, c != "\r" else {
+                throw BatchError.invalid("\(path):\(number + 1):\(column)", "the table header is not closed with ']' on its line")
+            }
+            let allowed = c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-" || c == "\"" || c == "'" || c == "]")
+            if !allowed {
+                let printable = !c.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.value == 0xFFFD }
+                let shown = printable ? "'\(c)'" : c.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ")
+                throw BatchError.invalid("\(path):\(number + 1):\(column)",
+                                         "\(shown) in a table name: bare keys are ASCII letters, digits, '_' and '-'; quote the name (\"...\")")
+            }
+        }
     }
 }

@@ -6,6 +6,12 @@ import Testing
 /// `swift` cells (```swift cell=NAME) are the bodies of functions in `NotebookCells.swift`, compiled with the
 /// tests: the notebook's code must equal the function's code, and the function's printed output the recorded
 /// one. Re-record with `NOTEBOOKS_UPDATE=1 swift test --filter Notebook`.
+///
+/// A command cell runs under `set -eo pipefail`: any failing command, in a pipeline too, ends it with that
+/// command's status. The status must be the one the cell declares (```` ```sh exit=2 ````; 0 when it declares
+/// none), also when re-recording, so a notebook cannot record a failure as its example. Constructs that would
+/// hide a status or an error line are refused: `||` (as in `|| true`), and standard error sent into a
+/// pipeline (`2>&1 |`, `|&`), where a filter (`head`, `grep`, `cut`, ...) could drop the error message.
 @Suite("Notebooks-as-text", .serialized)
 struct NotebookTests {
     static let folder = CLI.repositoryRoot.appendingPathComponent("Notebooks-as-text")
@@ -18,6 +24,7 @@ struct NotebookTests {
     struct Cell {
         var kind: String       // "sh" or "swift"
         var name: String?
+        var expectedExit: Int32 = 0  // ```sh exit=N
         var code: String
         var output: String?
         var outputRange: Range<Int>?  // line range of the output block's content
@@ -36,6 +43,9 @@ struct NotebookTests {
                 var code: [String] = []
                 while j < lines.count && lines[j] != "```" { code.append(lines[j]); j += 1 }
                 var cell = Cell(kind: kind, name: name, code: code.joined(separator: "\n"))
+                if kind == "sh", let r = line.range(of: "exit=") {
+                    cell.expectedExit = Int32(line[r.upperBound...].prefix { $0.isNumber }) ?? -1
+                }
                 var k = j + 1
                 while k < lines.count && lines[k].trimmingCharacters(in: .whitespaces).isEmpty { k += 1 }
                 if k < lines.count && lines[k] == "```output" {
@@ -55,7 +65,16 @@ struct NotebookTests {
         return out
     }
 
-    func runShell(_ code: String) throws -> String {
+    /// Why a command cell could hide a failing status or the error line, or nil.
+    static func hidingConstruct(_ code: String) -> String? {
+        if code.contains("||") { return "`||` turns a failing status into success: declare the status with ```sh exit=N instead" }
+        if code.contains("|&") || code.range(of: #"2>&1\s*\|"#, options: .regularExpression) != nil {
+            return "standard error sent into a pipeline, where a filter can drop the error message"
+        }
+        return nil
+    }
+
+    func runShell(_ code: String) throws -> (output: String, status: Int32) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", "set -eo pipefail\n" + code + "\n"]
@@ -75,11 +94,31 @@ struct NotebookTests {
         var text = try String(contentsOf: file, encoding: .utf8)
         while text.hasSuffix("\n") { text.removeLast() }
         if p.terminationStatus != 0 { text += "\n[exit \(p.terminationStatus)]" }
-        return text
+        return (text, p.terminationStatus)
     }
 
     @Test("there are at least five notebooks")
     func five() { #expect(Self.notebooks.count >= 5) }
+
+    @Test("a command cell's declared exit status is read from its fence, 0 when absent")
+    func declaredStatus() {
+        let cells = Self.cells(["```sh exit=2", "false", "```", "", "```output", "[exit 2]", "```", "```sh", "true", "```"])
+        #expect(cells.map(\.expectedExit) == [2, 0])
+    }
+
+    @Test("filters and fallbacks that hide a status or an error line are refused",
+          arguments: ["weight-cli calibrate a.csv || true", "weight-cli x 2>&1 | cut -c1-80", "weight-cli x |& head -1",
+                      "weight-cli batch j.yaml | sed s/a/b/ || echo \"exit code $?\""])
+    func hidingConstructsAreRefused(_ code: String) {
+        #expect(Self.hidingConstruct(code) != nil)
+    }
+
+    @Test("a failing command in a pipeline gives the cell its status")
+    func pipelineFailureIsSeen() throws {
+        let (output, status) = try runShell("printf 'a\\nb\\n' | grep -c a\nfalse | head -1\necho never")
+        #expect(status == 1)
+        #expect(output == "1\n[exit 1]")
+    }
 
     @Test("every cell runs and prints what the notebook records", arguments: NotebookTests.notebooks)
     func notebook(_ name: String) throws {
@@ -93,7 +132,11 @@ struct NotebookTests {
         for cell in cells {
             let actual: String
             if cell.kind == "sh" {
-                actual = try runShell(cell.code)
+                #expect(Self.hidingConstruct(cell.code) == nil, "\(name): \(Self.hidingConstruct(cell.code) ?? ""):\n\(cell.code)")
+                let (output, status) = try runShell(cell.code)
+                #expect(status == cell.expectedExit,
+                        "\(name): the cell exits with \(status) but declares \(cell.expectedExit) (```sh exit=N):\n\(cell.code)\n\(output)")
+                actual = output
             } else {
                 let name = try #require(cell.name)
                 let source = try #require(NotebookCells.source(of: name), "no function for swift cell '\(name)' in NotebookCells.swift")

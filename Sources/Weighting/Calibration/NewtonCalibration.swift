@@ -12,6 +12,13 @@
 /// achieved totals `(Σ_c z_c Σ_{i∈c} s_i g_i, Σ_i s_i g_i v_i)`; an iteration costs O(n q²) for q numeric
 /// auxiliaries, plus BLAS on the cells, instead of O(n p²).
 ///
+/// Under trimming, a unit held at its trimming bound has `F' = 0`; when every unit of a level is held, `T` is
+/// singular and the Newton step (even the minimum-norm one) cannot move `λ` in the direction that releases them,
+/// so the iterations stall although the bounded problem is feasible. Such units therefore enter `T` with a
+/// small derivative (``heldUnitDerivative``, relative to a unit derivative of 1): `T` stays invertible, the step
+/// in the released direction is large and the step halving cuts it to a size that lowers the misfit. The
+/// fixed point is unchanged (the misfit uses the clamped `g`).
+///
 /// Constraints that are linear combinations of others in the sample (e.g. the last level of a second margin,
 /// implied by the first margin's total) are found once with a rank-revealing pivoted Cholesky (`dpstrf`) of
 /// `X' diag(s) X` scaled to unit diagonal, left out of the solve, and checked afterwards.
@@ -33,6 +40,9 @@ struct NewtonCalibration {
     /// Levels from which a categorical margin's diagonal block is eliminated (``MarginBlockSystem``) instead of
     /// forming the dense p x p system.
     var blockThreshold = MarginBlockSystem.defaultThreshold
+
+    /// The derivative a unit held at a trimming bound contributes to `T` (instead of 0).
+    static let heldUnitDerivative = 1e-6
 
     /// Solves for unit sums of base weights `s` and targets `t`.
     ///
@@ -58,6 +68,7 @@ struct NewtonCalibration {
         precondition(u.count == units)
         var g = [Double](repeating: 1, count: units)
         var dF = [Double](repeating: 1, count: units)
+        var held = [Bool](repeating: false, count: units)  // at a trimming bound
         var sg = [Double](repeating: 0, count: units)
         var sdF = [Double](repeating: 0, count: units)
         var trace: [Double] = []
@@ -68,8 +79,9 @@ struct NewtonCalibration {
             var finite = true
             for c in 0..<units {
                 var (gc, dc) = distance.evaluate(uu[c])
+                held[c] = false
                 if let b = unitBounds {
-                    if gc < b.lower[c] { gc = b.lower[c]; dc = 0 } else if gc > b.upper[c] { gc = b.upper[c]; dc = 0 }
+                    if gc < b.lower[c] { gc = b.lower[c]; dc = 0; held[c] = true } else if gc > b.upper[c] { gc = b.upper[c]; dc = 0; held[c] = true }
                 }
                 g[c] = gc
                 dF[c] = dc
@@ -98,7 +110,7 @@ struct NewtonCalibration {
             if dev < tolerance && (weightTolerance.map { lastChange < $0 } ?? true) { converged = true; break }
             if iterations >= maxIterations { break }
             iterations += 1
-            for c in 0..<units { sdF[c] = s[c] * dF[c] }
+            for c in 0..<units { sdF[c] = s[c] * (held[c] ? Self.heldUnitDerivative : dF[c]) }
             var delta: [Double]
             if let blockSlot {
                 delta = try MarginBlockSystem(xk, weights: sdF, slot: blockSlot).solve(misfit)
@@ -112,6 +124,15 @@ struct NewtonCalibration {
             }
             var du = r > 0 ? xk.linearPredictor(delta) : [Double](repeating: 0, count: units)
             let gBefore = g
+            if unitBounds != nil,
+               let step = dualStepLength(u: u, du: du, delta: delta, misfit: misfit, evaluate: evaluate, misfitAndDeviation) {
+                // Trimming: the step length that minimises the convex dual along the Newton direction.
+                u = zip(u, du).map { $0 + step * $1 }
+                _ = evaluate(u)
+                (misfit, dev, norm) = misfitAndDeviation()
+                lastChange = largestRelativeChange(from: gBefore, to: g, unitWeight: s)
+                continue
+            }
             // Full Newton step unless it makes g non-finite (halve, as grake) or increases the misfit
             // (backtrack: needed when bounds clamp g and T is only piecewise smooth).
             var candidate = zip(u, du).map { $0 + $1 }
@@ -129,13 +150,54 @@ struct NewtonCalibration {
                 for c in 0..<units { du[c] /= 2; candidate[c] = u[c] + du[c] }
             }
             u = candidate
-            lastChange = 0
-            for c in 0..<units where s[c] != 0 {
-                let change = abs(g[c] - gBefore[c]) / max(abs(gBefore[c]), .leastNormalMagnitude)
-                if !(change <= lastChange) { lastChange = change.isNaN ? .infinity : change }
-            }
+            lastChange = largestRelativeChange(from: gBefore, to: g, unitWeight: s)
         }
         return Result(g: g, iterations: iterations, converged: converged, trace: trace, redundant: redundant)
+    }
+
+    /// `max_c |g_c − g⁰_c| / |g⁰_c|` over the units with a base weight (infinity if one is NaN): how far the
+    /// last step moved the weights.
+    func largestRelativeChange(from before: [Double], to after: [Double], unitWeight s: [Double]) -> Double {
+        var largest = 0.0
+        for c in 0..<after.count where s[c] != 0 {
+            let change = abs(after[c] - before[c]) / max(abs(before[c]), .leastNormalMagnitude)
+            if !(change <= largest) { largest = change.isNaN ? .infinity : change }
+        }
+        return largest
+    }
+
+    /// Step length along `delta` under trimming, or nil to fall back to backtracking on the misfit.
+    ///
+    /// The calibration equations are the stationarity conditions of the convex dual
+    /// `Φ(λ) = Σ_c s_c G_c(x_c'λ) − t'λ`, with `G_c' = F` clamped to the unit's bounds (Deville & Särndal 1992,
+    /// section 3); along the step, `φ(α) = Φ(λ + αδ)` is convex with slope `φ'(α) = −misfit(λ + αδ)'δ`, negative at
+    /// 0 for the Newton direction. Backtracking on the size of the misfit can stall at a non-zero misfit when units
+    /// are clamped (the misfit's norm has local minima where `F` is flat); a step with `φ'(α) ≤ 0` always lowers
+    /// `Φ`, whose only minimum is the solution. The full step is taken when its slope is ≤ 0; otherwise the
+    /// slope's sign is bisected until the kept step's slope is within a tenth of the initial one.
+    func dualStepLength(u: [Double], du: [Double], delta: [Double], misfit: [Double], evaluate: ([Double]) -> Bool,
+                        _ misfitAndDeviation: () -> ([Double], Double, Double)) -> Double? {
+        let slope0 = -zip(misfit, delta).reduce(0) { $0 + $1.0 * $1.1 }
+        guard slope0 < 0, slope0.isFinite else { return nil }
+        func slope(_ a: Double) -> Double {
+            guard evaluate(zip(u, du).map { $0 + a * $1 }) else { return .infinity }
+            let m = misfitAndDeviation().0
+            let v = -zip(m, delta).reduce(0) { $0 + $1.0 * $1.1 }
+            return v.isNaN ? .infinity : v
+        }
+        if slope(1) <= 0 { return 1 }
+        var lo = 0.0, hi = 1.0
+        for _ in 0..<80 {
+            let mid = (lo + hi) / 2
+            let v = slope(mid)
+            if v <= 0 {
+                lo = mid
+                if v >= 0.1 * slope0 { break }
+            } else {
+                hi = mid
+            }
+        }
+        return lo > 0 ? lo : nil
     }
 
     /// For bounds on `g` and 0/1 indicator constraints: a target outside `[Σ s_u L_u, Σ s_u U_u]` over the
