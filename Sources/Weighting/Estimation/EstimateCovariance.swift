@@ -104,7 +104,7 @@ public enum ComparisonError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .levelNeeded(let v, let ls): return "variable '\(v)' is categorical: give the level whose proportion to compare with --level (one of \(list(ls)))"
         case .unknownLevel(let v, let l, let ls): return "variable '\(v)' has no level '\(l)' (levels: \(list(ls)))"
-        case .unknownName(let n, let c, let known): return "contrast '\(c)': unknown level '\(n)' (known: \(list(known)), and '\(JointEstimates.wholeName)' for the whole)"
+        case .unknownName(let n, let c, let known): return "contrast '\(c)': unknown level '\(n)' (known: \(list(known.filter { $0 != JointEstimates.wholeName })), and '\(JointEstimates.wholeName)' for the whole population)"
         case .malformedContrast(let c, let r): return "contrast '\(c)' cannot be read: \(r) (write e.g. 'A - B', 'A + B - 2*C' or 'A / B')"
         case .wrongLevelCount(let v, let e, let f): return "variable '\(v)' must have \(e) levels, it has \(f.count) (\(list(f)))"
         case .singularCovariance(let s): return "\(s): the covariance matrix of the contrasts is singular (a contrast is redundant or has no variance)"
