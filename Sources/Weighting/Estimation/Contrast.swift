@@ -11,6 +11,7 @@ public struct Contrast: Sendable, Equatable {
         /// `θ_numerator / θ_denominator`.
         case ratio(numerator: String, denominator: String)
 
+        /// Same terms in the same order (or the same ratio).
         public static func == (a: Form, b: Form) -> Bool {
             switch (a, b) {
             case (.linear(let x), .linear(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.name == $1.name && $0.coefficient == $1.coefficient }

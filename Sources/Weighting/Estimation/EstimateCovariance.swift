@@ -53,16 +53,41 @@ public struct JointEstimates: Sendable {
 }
 
 /// One estimate as a ratio of weighted totals over some records, `Σ w y / Σ w x` (`x = 1`: a mean or a
-/// proportion), or a weighted total `Σ w y`.
+/// proportion), or a weighted total `Σ w y`. `y` is either values or the indicator `code_i == cell` of a
+/// code array shared by several targets (the cells of a table, without one array per cell).
 struct RatioTarget {
     var y: [Double]
     var x: [Double]?
     var rows: [Int]
     var isTotal: Bool
+    var cellCodes: [Int32]? = nil
+    var cell: Int32 = 0
+
+    init(y: [Double], x: [Double]?, rows: [Int], isTotal: Bool) {
+        self.y = y
+        self.x = x
+        self.rows = rows
+        self.isTotal = isTotal
+    }
+
+    /// The proportion of records of `rows` whose code is `cell`.
+    init(cellCodes: [Int32], cell: Int32, rows: [Int]) {
+        self.y = []
+        self.x = nil
+        self.rows = rows
+        self.isTotal = false
+        self.cellCodes = cellCodes
+        self.cell = cell
+    }
+
+    @inline(__always) func yValue(_ i: Int) -> Double {
+        if let cellCodes { return cellCodes[i] == cell ? 1 : 0 }
+        return y[i]
+    }
 
     func value(_ w: [Double]) -> Double {
         var sy = 0.0, sx = 0.0
-        for i in rows { sy += w[i] * y[i]; sx += w[i] * (x?[i] ?? 1) }
+        for i in rows { sy += w[i] * yValue(i); sx += w[i] * (x?[i] ?? 1) }
         return isTotal ? sy : sy / sx
     }
 
@@ -70,13 +95,13 @@ struct RatioTarget {
     func influence(_ w: [Double]) -> [Double] {
         var z = [Double](repeating: 0, count: w.count)
         if isTotal {
-            for i in rows { z[i] = w[i] * y[i] }
+            for i in rows { z[i] = w[i] * yValue(i) }
             return z
         }
         var sy = 0.0, sx = 0.0
-        for i in rows { sy += w[i] * y[i]; sx += w[i] * (x?[i] ?? 1) }
+        for i in rows { sy += w[i] * yValue(i); sx += w[i] * (x?[i] ?? 1) }
         let r = sy / sx
-        for i in rows { z[i] = w[i] * (y[i] - r * (x?[i] ?? 1)) / sx }
+        for i in rows { z[i] = w[i] * (yValue(i) - r * (x?[i] ?? 1)) / sx }
         return z
     }
 }

@@ -46,17 +46,14 @@ public struct RaoScottTest: Sendable, Equatable, Codable {
         let rowOf = a.levels.map { ra.firstIndex(of: $0)! }, colOf = b.levels.map { cb.firstIndex(of: $0)! }
         let n = table.rowCount
         var known: [Int] = []
-        var cell = [Int](repeating: -1, count: n)
+        var cell = [Int32](repeating: -1, count: n)
         for i in 0..<n where a.codes[i] != CategoricalColumn.missing && b.codes[i] != CategoricalColumn.missing {
             known.append(i)
-            cell[i] = rowOf[Int(a.codes[i])] + r * colOf[Int(b.codes[i])]   // rows vary fastest, as R's interaction()
+            cell[i] = Int32(rowOf[Int(a.codes[i])] + r * colOf[Int(b.codes[i])])   // rows vary fastest, as R's interaction()
         }
         let k = r * c
         var targets: [RatioTarget] = []
-        for j in 0..<k {
-            let y = (0..<n).map { cell[$0] == j ? 1.0 : 0.0 }
-            targets.append(RatioTarget(y: y, x: nil, rows: known, isTotal: false))
-        }
+        for j in 0..<k { targets.append(RatioTarget(cellCodes: cell, cell: Int32(j), rows: known)) }
         let w = estimator.design.weights
         let p = targets.map { $0.value(w) }
         let v = try estimator.covariance(targets)
