@@ -91,6 +91,18 @@ struct RatioTarget {
         return isTotal ? sy : sy / sx
     }
 
+    /// Adds the influence values into PSU totals, `totals[psu[i] * stride + offset] += z_i`.
+    func addInfluence(_ w: [Double], into totals: inout [Double], psu: [Int], stride: Int, offset: Int) {
+        if isTotal {
+            for i in rows { totals[psu[i] * stride + offset] += w[i] * yValue(i) }
+            return
+        }
+        var sy = 0.0, sx = 0.0
+        for i in rows { sy += w[i] * yValue(i); sx += w[i] * (x?[i] ?? 1) }
+        let r = sy / sx
+        for i in rows { totals[psu[i] * stride + offset] += w[i] * (yValue(i) - r * (x?[i] ?? 1)) / sx }
+    }
+
     /// Influence values: `w_i y_i` for a total, `w_i (y_i − r x_i)/X̂` for a ratio (Lumley 2010, §2.3, §3.2).
     func influence(_ w: [Double]) -> [Double] {
         var z = [Double](repeating: 0, count: w.count)
@@ -221,6 +233,12 @@ extension SurveyEstimator {
     func covariance(_ targets: [RatioTarget]) throws -> Matrix {
         let w = design.weights
         switch variance {
+        case .linearization where design.calibration == nil:
+            // PSU totals of the influence values accumulated target by target, over its records only.
+            let k = targets.count
+            return try LinearizationVariance(design: design).covariance(count: k) { recordPSU, totals in
+                for (j, t) in targets.enumerated() { t.addInfluence(w, into: &totals, psu: recordPSU, stride: k, offset: j) }
+            }
         case .linearization:
             return try LinearizationVariance(design: design).covariance(targets.map { $0.influence(w) })
         case .replicates(let reps):
@@ -262,6 +280,15 @@ extension LinearizationVariance {
         guard k > 0 else { return Matrix(rows: 0, columns: 0) }
         var zz = z
         if let cal = design.calibration { zz = try CalibrationResiduals(result: cal, weights: design.weights).residualize(zz) }
+        return try covariance(count: k) { recordPSU, totals in
+            for j in 0..<k { let zj = zz[j]; for i in zj.indices where zj[i] != 0 { totals[recordPSU[i] * k + j] += zj[i] } }
+        }
+    }
+
+    /// Covariance matrix of `k` estimators of an uncalibrated design from their PSU totals, which `fill` adds
+    /// into `totals[psu * k + j]` given the PSU of each record (so that no influence vector of the sample's
+    /// length need exist).
+    func covariance(count k: Int, fill: (_ recordPSU: [Int], _ totals: inout [Double]) -> Void) throws -> Matrix {
         let n = design.count
         // PSU index of each record, PSU totals (psu x k) and the PSU's stratum.
         var psuIndex: [Int32: Int] = [:]
@@ -278,7 +305,7 @@ extension LinearizationVariance {
         }
         let m = psuStratum.count
         var totals = [Double](repeating: 0, count: m * k)
-        for j in 0..<k { let zj = zz[j]; for i in 0..<n where zj[i] != 0 { totals[recordPSU[i] * k + j] += zj[i] } }
+        fill(recordPSU, &totals)
         let strataCount = design.psuCount.count
         var sums = [Double](repeating: 0, count: strataCount * k)
         for p in 0..<m { for j in 0..<k { sums[psuStratum[p] * k + j] += totals[p * k + j] } }
