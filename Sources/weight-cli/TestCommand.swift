@@ -157,8 +157,11 @@ struct TestCommand: ParsableCommand {
             }
             if allEqual {
                 let w = try DomainComparison.allEqual(joint)
+                let thin = joint.names.indices.filter { joint.names[$0] != JointEstimates.wholeName && joint.counts[$0] < JointEstimates.minimumRespondents }
+                    .map { "\(joint.names[$0]) (\(joint.counts[$0]) respondent\(joint.counts[$0] == 1 ? "" : "s"))" }
+                let left = thin.isEmpty ? "" : "; left out, too few respondents: " + thin.joined(separator: ", ")
                 rows.append(ContrastTableRow(comparison: "\(name): \(w.label)", statistic: w.f, statisticName: "F", df: w.ndf,
-                                             ddf: w.ddf, pValue: w.pValue, note: "Wald chi-square \(ContrastTable.number(w.chiSquare))"))
+                                             ddf: w.ddf, pValue: w.pValue, note: "Wald chi-square \(ContrastTable.number(w.chiSquare))\(left)"))
             }
         }
         if ttest, let variable {

@@ -240,7 +240,17 @@ extension SurveyEstimator {
                 for (j, t) in targets.enumerated() { t.addInfluence(w, into: &totals, psu: recordPSU, stride: k, offset: j) }
             }
         case .linearization:
-            return try LinearizationVariance(design: design).covariance(targets.map { $0.influence(w) })
+            // Calibrated: the influence values residualized a block of targets at a time (the projection is
+            // column by column), so memory holds 16 vectors of the sample's length, not one per target.
+            let k = targets.count, block = 16
+            let cal = CalibrationResiduals(result: design.calibration!, weights: w)
+            return try LinearizationVariance(design: design).covariance(count: k) { recordPSU, totals in
+                for start in stride(from: 0, to: k, by: block) {
+                    let range = start..<min(k, start + block)
+                    let zz = try cal.residualize(range.map { targets[$0].influence(w) })
+                    for (j, zj) in zip(range, zz) { for i in zj.indices where zj[i] != 0 { totals[recordPSU[i] * k + j] += zj[i] } }
+                }
+            }
         case .replicates(let reps):
             let full = targets.map { $0.value(w) }
             let thetas = reps.weights.map { rw in targets.map { $0.value(rw) } }
@@ -288,7 +298,7 @@ extension LinearizationVariance {
     /// Covariance matrix of `k` estimators of an uncalibrated design from their PSU totals, which `fill` adds
     /// into `totals[psu * k + j]` given the PSU of each record (so that no influence vector of the sample's
     /// length need exist).
-    func covariance(count k: Int, fill: (_ recordPSU: [Int], _ totals: inout [Double]) -> Void) throws -> Matrix {
+    func covariance(count k: Int, fill: (_ recordPSU: [Int], _ totals: inout [Double]) throws -> Void) throws -> Matrix {
         let n = design.count
         // PSU index of each record, PSU totals (psu x k) and the PSU's stratum.
         var psuIndex: [Int32: Int] = [:]
@@ -305,7 +315,7 @@ extension LinearizationVariance {
         }
         let m = psuStratum.count
         var totals = [Double](repeating: 0, count: m * k)
-        fill(recordPSU, &totals)
+        try fill(recordPSU, &totals)
         let strataCount = design.psuCount.count
         var sums = [Double](repeating: 0, count: strataCount * k)
         for p in 0..<m { for j in 0..<k { sums[psuStratum[p] * k + j] += totals[p * k + j] } }
