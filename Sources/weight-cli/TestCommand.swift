@@ -1,0 +1,285 @@
+import ArgumentParser
+import Foundation
+import Weighting
+
+/// `weight-cli test`: differences between groups with their design-based standard errors and tests.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Compare domains (against the whole, pairwise, contrasts, all equal) and test differences (t, Rao-Scott chi-square).",
+        discussion: """
+        Differences are computed from the joint covariance of the estimates, so a domain compared with the whole \
+        (of which it is a part), or two domains sharing clusters or a calibration, get the right standard error \
+        (as R survey's svycontrast, svyttest, svychisq). Degrees of freedom: the design's (PSUs minus strata; \
+        with replicates, their rank minus one). A domain with fewer than 2 respondents gets its estimate but no \
+        test, and a note.
+
+        Output columns (CSV): comparison,estimate,se,ci_low,ci_high,statistic,statistic_name,df,ddf,p_value,\
+        p_adjusted,note.
+
+        Contrasts name levels of --by with spaces around the operators: 'E - H', 'E + H - 2*M', 'E / H' (a \
+        ratio, tested against 1), and 'all' for the whole population ('E - all').
+
+        Examples:
+          weight-cli test s.csv --variable score --by region --against-total --weight w
+          weight-cli test s.csv --variable site_web --category oui --by taille --pairwise --adjust holm --weight d
+          weight-cli test s.csv --variable api00 --by stype --contrast 'E - H' --contrast 'E / M' --all-equal --strata stype --weight pw
+          weight-cli test s.csv --variable api00 --by sch_wide --ttest --weight pw
+          weight-cli test s.csv --chisq stype,awards --weight pw --margins m.csv --method raking
+        """
+    )
+
+    @Argument(help: "The data file.")
+    var data: String
+
+    @Option(help: ArgumentHelp("The variable compared (numeric, or categorical with --category).", valueName: "column"))
+    var variable: String?
+
+    @Option(help: ArgumentHelp("For a categorical --variable: the level whose proportion (or count) is compared.", valueName: "level"))
+    var category: String?
+
+    @Option(help: "mean | total | ratio (with --denominator).")
+    var statistic: String = "mean"
+
+    @Option(help: ArgumentHelp("Denominator variable for --statistic ratio.", valueName: "column"))
+    var denominator: String?
+
+    @Option(help: ArgumentHelp("Domains: categorical variables, comma-separated (crossed; then levels are named 'a=x & b=y').", valueName: "d1,d2"))
+    var by: String?
+
+    @Flag(help: "Each domain of --by against the whole population.")
+    var againstTotal = false
+
+    @Flag(help: "Every pair of domains of --by.")
+    var pairwise = false
+
+    @Option(help: "Multiple-comparison adjustment of --pairwise (and of several --contrast): none | holm | bonferroni.")
+    var adjust: String = "holm"
+
+    @Option(help: ArgumentHelp("A contrast of the domains of --by, e.g. 'E - H', 'E + H - 2*M', 'E / H', 'E - all' (repeatable).", valueName: "contrast"))
+    var contrast: [String] = []
+
+    @Flag(help: "Wald test that all domains of --by are equal (F on the design degrees of freedom).")
+    var allEqual = false
+
+    @Flag(help: "Design-based t test of --variable between the two levels of --by (R's svyttest).")
+    var ttest = false
+
+    @Option(help: ArgumentHelp("Rao-Scott test of independence of two categorical variables (R's svychisq, F and chi-square).", valueName: "row,column"))
+    var chisq: String?
+
+    @OptionGroup var designOptions: DesignOptions
+
+    @Option(help: "Confidence level of the intervals.")
+    var level: Double = 0.95
+
+    @Option(help: "Output format: csv | json | md.")
+    var format: String = "csv"
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var verbosity: VerbosityOptions
+
+    var domainAnalyses: Bool { againstTotal || pairwise || !contrast.isEmpty || allEqual || ttest }
+
+    func validate() throws {
+        guard domainAnalyses || chisq != nil else {
+            throw ValidationError("say what to compare: --against-total, --pairwise, --contrast, --all-equal, --ttest or --chisq")
+        }
+        if domainAnalyses {
+            guard variable != nil else { throw ValidationError("--against-total, --pairwise, --contrast, --all-equal and --ttest need --variable COLUMN") }
+            guard !commaList(by).isEmpty else { throw ValidationError("--against-total, --pairwise, --contrast, --all-equal and --ttest need --by VARIABLE") }
+        }
+        if let chisq, commaList(chisq).count != 2 { throw ValidationError("--chisq takes two categorical variables, ROW,COLUMN; got '\(chisq)'") }
+        guard ["mean", "total", "ratio"].contains(statistic) else { throw ValidationError("--statistic must be mean, total or ratio; got '\(statistic)'") }
+        if statistic == "ratio" && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
+        if ttest && statistic != "mean" { throw ValidationError("--ttest compares means: leave --statistic at mean") }
+        guard PValueAdjustment(rawValue: adjust) != nil else { throw ValidationError("--adjust must be none, holm or bonferroni; got '\(adjust)'") }
+        guard ["csv", "json", "md"].contains(format) else { throw ValidationError("--format must be csv, json or md") }
+        guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
+        for c in contrast { do { _ = try Contrast(parsing: c) } catch { throw ValidationError("--contrast: \(error)") } }
+    }
+
+    /// A library error about the request, with the data file in front.
+    struct RequestError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func run() throws {
+        try runReporting {
+            verbosity.apply()
+            FileIO.installInterruptCleanup()
+            let plan = try outputPlan(standardOutput: output == nil)
+            let dialect = inputOptions.dialect
+            let table = try Table(contentsOf: data, dialect: dialect)
+            let estimator = try designOptions.estimator(table: table, dialect: dialect, level: level)
+            var rows: [ContrastTableRow] = []
+            do {
+                rows = try analyses(estimator)
+            } catch let e as ComparisonError {
+                throw RequestError(description: "\(data): \(e)")
+            } catch let e as EstimationError {
+                throw RequestError(description: "\(data): \(e)")
+            }
+            for r in rows where r.note?.hasPrefix("no test") == true { Diagnostics.note("\(r.comparison): \(r.note!)") }
+            let text: String
+            switch format {
+            case "json": text = try ContrastTable.json(rows)
+            case "md": text = ContrastTable.markdown(rows, level: level)
+            default: text = ContrastTable.csv(rows)
+            }
+            try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+        }
+    }
+
+    func analyses(_ estimator: SurveyEstimator) throws -> [ContrastTableRow] {
+        var rows: [ContrastTableRow] = []
+        let adjustment = PValueAdjustment(rawValue: adjust)!
+        if let variable, againstTotal || pairwise || !contrast.isEmpty || allEqual {
+            let kind: StatisticKind
+            switch statistic {
+            case "total": kind = .total
+            case "ratio": kind = .ratio(denominator: denominator!)
+            default: kind = .mean
+            }
+            let joint = try estimator.jointEstimates(variable: variable, level: category, statistic: kind, by: commaList(by))
+            let name = "\(joint.variable) \(joint.statistic)"
+            if againstTotal { rows += try DomainComparison.againstWhole(joint, level: level).map { ContrastTableRow(variable: name, $0) } }
+            if pairwise {
+                rows += try DomainComparison.pairwise(joint, adjustment: adjustment, level: level).map { ContrastTableRow(variable: name, $0) }
+            }
+            if !contrast.isEmpty {
+                let cs = try contrast.map { try Contrast(parsing: $0) }
+                rows += try DomainComparison.contrasts(cs, of: joint, adjustment: cs.count > 1 ? adjustment : .none, level: level)
+                    .map { ContrastTableRow(variable: name, $0) }
+            }
+            if allEqual {
+                let w = try DomainComparison.allEqual(joint)
+                let thin = joint.names.indices.filter { joint.names[$0] != JointEstimates.wholeName && joint.counts[$0] < JointEstimates.minimumRespondents }
+                    .map { "\(joint.names[$0]) (\(joint.counts[$0]) respondent\(joint.counts[$0] == 1 ? "" : "s"))" }
+                let left = thin.isEmpty ? "" : "; left out, too few respondents: " + thin.joined(separator: ", ")
+                rows.append(ContrastTableRow(comparison: "\(name): \(w.label)", statistic: w.f, statisticName: "F", df: w.ndf,
+                                             ddf: w.ddf, pValue: w.pValue, note: "Wald chi-square \(ContrastTable.number(w.chiSquare))\(left)"))
+            }
+        }
+        if ttest, let variable {
+            let byVariables = commaList(by)
+            guard byVariables.count == 1 else { throw ComparisonError.malformedContrast("--ttest", reason: "--by must name one variable with two levels") }
+            let t = try DesignTTest(estimator, variable: variable, group: byVariables[0], level: level)
+            rows.append(ContrastTableRow(comparison: "\(variable) mean: \(t.levels[1]) - \(t.levels[0]) (t test)", estimate: t.difference,
+                                         se: t.se, ciLow: t.ciLow, ciHigh: t.ciHigh, statistic: t.t, statisticName: "t",
+                                         df: t.df, pValue: t.pValue))
+        }
+        if let chisq {
+            let v = commaList(chisq)
+            let t = try RaoScottTest(estimator, rows: v[0], columns: v[1])
+            rows.append(ContrastTableRow(comparison: "\(v[0]) x \(v[1]): Rao-Scott F (second order)", statistic: t.f, statisticName: "F",
+                                         df: t.ndf, ddf: t.ddf, pValue: t.pValueF, note: "Pearson X2 \(ContrastTable.number(t.pearson))"))
+            rows.append(ContrastTableRow(comparison: "\(v[0]) x \(v[1]): Rao-Scott chi-square (first order)", statistic: t.firstOrder,
+                                         statisticName: "chisq", df: t.df, pValue: t.pValueChiSquare,
+                                         note: "Pearson X2 \(ContrastTable.number(t.pearson)) / mean design effect \(ContrastTable.number(t.meanDesignEffect))"))
+        }
+        return rows
+    }
+}
+
+extension TestCommand: CommandFiles {
+    var inputFiles: [String] { [data] + [designOptions.margins].compactMap { $0 } }
+    var outputFiles: [String] { [output].compactMap { $0 } }
+}
+
+/// The design of a data file (weights, strata, clusters, fpc, calibration, replicate weights), as `estimate`
+/// takes it.
+struct DesignOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Weight column (default: all 1, or the base weights when calibrating).", valueName: "column"))
+    var weight: String?
+
+    @Option(help: ArgumentHelp("Stratum column.", valueName: "column"))
+    var strata: String?
+
+    @Option(help: ArgumentHelp("First-stage cluster (PSU) column.", valueName: "column"))
+    var cluster: String?
+
+    @Option(help: ArgumentHelp("Finite population correction column: population PSUs per stratum (> 1) or sampling fraction (≤ 1).", valueName: "column"))
+    var fpc: String?
+
+    @Option(help: "Single-PSU strata: fail | remove | certainty | adjust | average.")
+    var lonelyPsu: String = "fail"
+
+    @Option(help: ArgumentHelp("Population margins: calibrate the weights first.", valueName: "file"))
+    var margins: String?
+
+    @Option(help: "Targets in the margins file: counts or shares.")
+    var targets: String = "counts"
+
+    @Option(help: "Population size for --targets shares.")
+    var population: Double?
+
+    @Option(help: "Calibration method with --margins: poststratify | raking | linear | logit | truncated.")
+    var method: String = "raking"
+
+    @Option(help: ArgumentHelp("Bounds L,U on w/d for logit or truncated calibration.", valueName: "L,U"))
+    var bounds: String?
+
+    @Option(help: "Variance: linearization | jk1 | jkn | bootstrap | brr | replicates (columns given by --replicate-columns).")
+    var variance: String = "linearization"
+
+    @Option(help: "Number of bootstrap replicates.")
+    var replicates: Int = 200
+
+    @Option(help: "Seed of the bootstrap.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Fay's factor ρ for --variance brr (0 = plain BRR).")
+    var fay: Double = 0
+
+    @Option(help: ArgumentHelp("Read replicate weights from the data columns with this prefix (with --variance replicates).", valueName: "prefix"))
+    var replicateColumns: String?
+
+    @Option(help: "Scheme of replicate weights read back: jk1 | bootstrap | brr | fay.")
+    var replicateType: String = "bootstrap"
+
+    func validate() throws {
+        guard LonelyPSUPolicy(rawValue: lonelyPsu) != nil else {
+            throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average; got '\(lonelyPsu)'")
+        }
+        guard ["linearization", "jk1", "jkn", "bootstrap", "brr", "replicates"].contains(variance) else {
+            throw ValidationError("--variance must be linearization, jk1, jkn, bootstrap, brr or replicates; got '\(variance)'")
+        }
+        if variance == "replicates" && replicateColumns == nil { throw ValidationError("--variance replicates needs --replicate-columns PREFIX") }
+        if variance == "bootstrap" && replicates < 2 { throw ValidationError("--replicates must be at least 2") }
+        guard targets == "counts" || targets == "shares" else { throw ValidationError("--targets must be 'counts' or 'shares'") }
+    }
+
+    /// The estimator: the design, calibrated to the margins when given, with its replicates re-calibrated.
+    func estimator(table: Table, dialect: CSVDialect, level: Double) throws -> SurveyEstimator {
+        var design = try SurveyDesign(table: table, weight: weight, strata: strata, cluster: cluster, fpc: fpc,
+                                      lonelyPSU: LonelyPSUPolicy(rawValue: lonelyPsu)!)
+        var reps: ReplicateWeights?
+        switch variance {
+        case "jk1": reps = try ReplicateWeights.jk1(design)
+        case "jkn": reps = try ReplicateWeights.jkn(design)
+        case "bootstrap": reps = try ReplicateWeights.bootstrap(design, replicates: replicates, seed: seed)
+        case "brr": reps = try ReplicateWeights.brr(design, fay: fay)
+        case "replicates":
+            let columns = table.names.filter { $0.hasPrefix(replicateColumns!) }
+            reps = try ReplicateWeights.read(from: table, columns: columns, method: replicateType, fay: fay)
+        default: reps = nil
+        }
+        if let margins {
+            let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
+            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect)
+            let result = try calibrator.calibrate(table, baseWeights: design.weights, weightColumn: weight)
+            design = design.calibrated(result)
+            if let r = reps {
+                let progress = Progress(label: "re-calibrating \(r.weights.count) replicates")
+                reps = try r.recalibrated(using: calibrator, result: result)
+                progress.done()
+            }
+        }
+        return SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
+                               level: level)
+    }
+}
