@@ -61,6 +61,34 @@ struct StreamingReaderTests {
         }
     }
 
+    /// The input on which the chunked-against-whole fuzz target stopped ("written bytes differ (chunk 11)",
+    /// Tests/Fuzz/logs/2026-12-01T2259Z-stream.log): blank lines, runs of lone carriage returns, NUL and control
+    /// bytes. Either both readers refuse it, or the streamed copy is the whole-file writer's byte for byte.
+    @Test("the fuzz input with runs of lone CRs is copied as by the whole-file writer", arguments: [1, 11, 64, 1 << 16])
+    func fuzzLoneCarriageReturns(chunkSize: Int) throws {
+        let input = Array(Data(base64Encoded: "CgoNDQ0NDQ0NDQEoDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQAAAAACAAAAU3Vic3RyaW5nAAAAAAAAAAAADQ0NDQ0NDQ0NASgNDWksNS41LDIsQiwyNAo1MCw=")!)
+        let path = try write(input, "fuzz.csv")
+        for dialect in [CSVDialect(), CSVDialect(delimiter: UInt8(ascii: ";"), decimalComma: true)] {
+            guard let whole = try? Table(contentsOf: path, dialect: dialect) else {
+                #expect(throws: (any Error).self) {
+                    _ = try Table(streaming: path, dialect: dialect, categorical: [], numeric: [], chunkSize: chunkSize)
+                }
+                continue
+            }
+            let names = whole.names
+            let streamed = try Table(streaming: path, dialect: dialect, categorical: Array(names.dropLast()),
+                                     numeric: [], chunkSize: chunkSize)
+            #expect(streamed.rowCount == whole.rowCount)
+            let weights = (0..<whole.rowCount).map { Double($0) + 0.25 }
+            let expected = try WeightedFileWriter(buffer: whole.buffer!, decimalComma: dialect.decimalComma)
+                .render(columns: [("w\u{1}", weights)])
+            let out = path + ".out"
+            try StreamingWeightedFileWriter(table: streamed, decimalComma: dialect.decimalComma, chunkSize: chunkSize)
+                .write(columns: [("w\u{1}", weights)], to: out)
+            #expect(try Array(Data(contentsOf: URL(fileURLWithPath: out))) == expected, "chunk \(chunkSize)")
+        }
+    }
+
     @Test("errors name the same file, line and column as the whole-file reader", arguments: [
         "id,r,x\n1,a,2\n2,\"b\nc\",3\n3,c,oops\n",          // not a number after a multi-line field
         "id,r,x\n1,a,2\n2,b\n",                           // ragged row
