@@ -64,7 +64,7 @@ for target in ${FUZZ_TARGETS:-csv stream margins batch batch-text}; do
       echo "building Yams and TOMLKit for fuzzing" >&2
       build_parsers > "$work/build-parsers.log" 2>&1 || { cat "$work/build-parsers.log" >&2; exit 1; }
       extra=($work/src/FuzzBatchText.swift $work/src/Sources/weight-cli/BatchJobs.swift
-             $work/src/Sources/weight-cli/BatchFile.swift "${parsers[@]}") ;;
+             $work/src/Sources/weight-cli/BatchFile.swift $work/src/Sources/weight-cli/JSONParseProblem.swift "${parsers[@]}") ;;
     *) echo "unknown fuzz target '$target' (csv, stream, margins, batch, batch-text)" >&2; exit 1 ;;
   esac
   echo "building fuzz-$target" >&2

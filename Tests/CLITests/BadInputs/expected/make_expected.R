@@ -105,3 +105,54 @@ hg <- read.csv("../files/messages_huge.csv", stringsAsFactors = FALSE)
 stopifnot(!is.finite(sum(hg$x)))
 put(data.frame(variable = "x", estimate = NA_real_, se = NA_real_, ci_low = NA_real_, ci_high = NA_real_, n = nrow(hg), df = nrow(hg) - 1),
     "estimate_total_overflows.csv")
+
+# cases-numerics.json ------------------------------------------------------------------------------------------------
+# calibrate numerics_sparse.csv --weight d (raking on a and b): the sparse 6x6 table that plain IPF needs ~1,800
+# sweeps for; R's calibrate(calfun = "raking") Newton solution.
+sp <- read.csv("../files/numerics_sparse.csv", stringsAsFactors = FALSE)
+spm <- read.csv("../files/numerics_sparse_m.csv", stringsAsFactors = FALSE)
+tot <- function(mf, df, vars) {  # population totals in model.matrix order for ~v1 + v2 + ...
+  mm <- model.matrix(as.formula(paste("~", paste(vars, collapse = "+"))), df)
+  N <- sum(mf$target[mf$variable == vars[1]])
+  t <- c(`(Intercept)` = N)
+  for (v in vars) {
+    r <- mf[mf$variable == v, ]
+    for (k in seq_len(nrow(r))) { nm <- paste0(v, r$level[k]); if (nm %in% colnames(mm)) t[nm] <- r$target[k] }
+  }
+  t[colnames(mm)]
+}
+dsp <- svydesign(id = ~1, weights = ~d, data = sp)
+csp <- calibrate(dsp, ~a + b, tot(spm, sp, c("a", "b")), calfun = "raking", maxit = 500, epsilon = 1e-13)
+put(data.frame(id = sp$id, weight = weights(csp)), "numerics_sparse_raking.csv")
+
+# estimate numerics_qneg.csv --statistic quantile --quantiles 0.22 --weight d --margins numerics_qneg_m.csv
+# --method linear: linear calibration with negative weights, svyquantile qrule "math", Woodruff interval.
+qn <- read.csv("../files/numerics_qneg.csv", stringsAsFactors = FALSE)
+qm <- read.csv("../files/numerics_qneg_m.csv", stringsAsFactors = FALSE)
+dqn <- svydesign(id = ~1, weights = ~d, data = qn)
+cqn <- calibrate(dqn, ~grp + x, c(`(Intercept)` = sum(qm$target[qm$variable == "grp"]),
+                                   grpB = qm$target[qm$level == "B"], x = qm$target[qm$variable == "x"]))
+stopifnot(any(weights(cqn) < 0))
+qq <- svyquantile(~y, cqn, quantiles = 0.22, qrule = "math", ci = TRUE, interval.type = "mean")$y
+put(data.frame(variable = "y", estimate = qq[1, "quantile"], se = qq[1, "se"], ci_low = qq[1, 2], ci_high = qq[1, 3],
+               n = nrow(qn)), "numerics_quantile_negative.csv")
+
+# calibrate numerics_levels.csv --weight d --method logit --bounds 0.2,5: a 3,000-level margin plus region.
+lv <- read.csv("../files/numerics_levels.csv", stringsAsFactors = FALSE)
+lm_ <- read.csv("../files/numerics_levels_m.csv", stringsAsFactors = FALSE)
+dlv <- svydesign(id = ~1, weights = ~d, data = lv)
+clv <- calibrate(dlv, ~commune + region, tot(lm_, lv, c("commune", "region")), calfun = "logit", bounds = c(0.2, 5), sparse = TRUE,
+                 maxit = 500, epsilon = 1e-12)
+put(data.frame(id = lv$id, weight = weights(clv)), "numerics_levels_logit.csv")
+
+# estimate numerics_levels.csv --variables y --by commune --weight d: 3,000 domain means with their SEs; each
+# interval on its domain's degrees of freedom, degf(subset(design, domain)), which for this one-stage design
+# without strata is the domain's record count - 1 (checked on the first communes; 0 for a one-record commune:
+# no interval).
+bl <- svyby(~y, ~commune, dlv, svymean)
+for (l in as.character(bl$commune[1:5])) stopifnot(degf(subset(dlv, commune == l)) == sum(lv$commune == l) - 1)
+rows <- do.call(rbind, lapply(seq_len(nrow(bl)), function(i) {
+  l <- as.character(bl$commune[i])
+  row("y", paste0("commune=", l), bl$y[i], SE(bl)[i], sum(lv$commune == l) - 1, sum(lv$commune == l))
+}))
+put(rows, "numerics_levels_by_commune.csv")
