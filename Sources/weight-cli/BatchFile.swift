@@ -15,6 +15,7 @@ extension BatchFile {
                 root = try Yams.load(yaml: text) ?? [:]
             } else if path.hasSuffix(".toml") {
                 try refuseNonASCIIBareKeyInHeader(text, path: path)
+                try refuseDateWithoutTime(text, path: path)
                 let table = try TOMLTable(string: text)
                 root = try JSONSerialization.jsonObject(with: Data(table.convert(to: .json).utf8))
             } else {
@@ -53,6 +54,40 @@ extension BatchFile {
                 let shown = printable ? "'\(c)'" : c.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ")
                 throw BatchError.invalid("\(path):\(number + 1):\(column)",
                                          "\(shown) in a table name: bare keys are ASCII letters, digits, '_' and '-'; quote the name (\"...\")")
+            }
+        }
+    }
+
+    /// toml++ also aborts on an assertion when a date is followed by the time separator `T` (or `t`) and then by
+    /// anything but a digit (`name = 1979-05-27T°7:32:00Z`, found by the batch-text fuzz target). Refuses such a
+    /// value, naming its line and column. Text inside quoted strings and comments is not looked at.
+    static func refuseDateWithoutTime(_ text: String, path: String) throws {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let chars = Array(line.unicodeScalars)
+            var quote: Unicode.Scalar? = nil
+            var i = 0
+            while i < chars.count {
+                let c = chars[i]
+                if let q = quote {
+                    if c == "\\" && q == "\"" { i += 2; continue }
+                    if c == q { quote = nil }
+                    i += 1
+                    continue
+                }
+                if c == "\"" || c == "'" { quote = c; i += 1; continue }
+                if c == "#" { break }
+                // YYYY-MM-DD followed by T or t, at the start of a token.
+                let startsToken = i == 0 || !(chars[i - 1].properties.isAlphabetic || ("0"..."9").contains(chars[i - 1]))
+                if startsToken, i + 10 < chars.count,
+                   (0..<10).allSatisfy({ k in k == 4 || k == 7 ? chars[i + k] == "-" : ("0"..."9").contains(chars[i + k]) }),
+                   chars[i + 10] == "T" || chars[i + 10] == "t" {
+                    let next = i + 11 < chars.count ? chars[i + 11] : nil
+                    if !(next.map { ("0"..."9").contains($0) } ?? false) {
+                        throw BatchError.invalid("\(path):\(number + 1):\(i + 12)",
+                                                 "a date-time needs its time after 'T' as HH:MM:SS (e.g. 1979-05-27T07:32:00Z); quote the value if it is text")
+                    }
+                }
+                i += 1
             }
         }
     }
