@@ -12,6 +12,7 @@ extension BatchFile {
             if path.hasSuffix(".json") {
                 root = try JSONSerialization.jsonObject(with: Data(text.utf8))
             } else if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+                try refuseNonScalarKeys(text, path: path)
                 root = try Yams.load(yaml: text) ?? [:]
             } else if path.hasSuffix(".toml") {
                 try refuseNonASCIIBareKeyInHeader(text, path: path)
@@ -88,6 +89,30 @@ extension BatchFile {
                     }
                 }
                 i += 1
+            }
+        }
+    }
+
+    /// Yams's default constructor force-unwraps a mapping key as text and crashes when a key is a list or a
+    /// mapping (`- *a: 1` with an anchored mapping, `{[1]: 2}`; found by the batch-text fuzz target). The file is
+    /// composed first and such a key refused, naming its line and column.
+    static func refuseNonScalarKeys(_ text: String, path: String) throws {
+        guard let root = try Yams.compose(yaml: text) else { return }
+        var pending = [root]
+        while let node = pending.popLast() {
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    guard key.scalar != nil else {
+                        let at = (key.mark ?? mapping.mark).map { ":\($0.line):\($0.column)" } ?? ""
+                        throw BatchError.invalid("\(path)\(at)", "a key must be plain text, not a list or a mapping")
+                    }
+                    pending.append(value)
+                }
+            case .sequence(let sequence):
+                pending.append(contentsOf: sequence)
+            default:
+                break
             }
         }
     }
