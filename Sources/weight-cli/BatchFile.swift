@@ -37,13 +37,15 @@ extension BatchFile {
     /// TOML bare keys are ASCII letters, digits, `_` and `-` (TOML 1.0, "Keys"); toml++ (through TOMLKit) aborts
     /// on an assertion instead of reporting an error when the first key of a table header starts with another
     /// character: `[[éobs]]`, a control character, or the end of the line after `[` (found by
-    /// `Tests/Fuzz/run.sh`, target batch-text). Refuses such a header line, naming its line and column; only the
-    /// first character after the brackets is checked, so a nested array on its own line (`  [1, 2],`) passes.
+    /// `Tests/Fuzz/run.sh`, target batch-text), or is a third bracket (`[[["x"]`). Refuses such a header line,
+    /// naming its line and column; only the first character after the brackets is checked, so a nested array on
+    /// its own line (`  [1, 2],`) passes.
     static func refuseNonASCIIBareKeyInHeader(_ text: String, path: String) throws {
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             guard trimmed.first == "[" else { continue }
-            let afterBrackets = trimmed.drop { $0 == "[" }
+            // A table header opens with one or two brackets; a third one is refused below (toml++ asserts on it).
+            let afterBrackets = trimmed.dropFirst(trimmed.hasPrefix("[[") ? 2 : 1)
             let key = afterBrackets.drop { $0 == " " || $0 == "\t" }
             let column = line.count - key.count + 1
             guard let c = key.first, c != "\r" else {
