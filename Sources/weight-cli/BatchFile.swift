@@ -6,7 +6,9 @@ import Yams
 extension BatchFile {
     /// Parses JSON, YAML or TOML by extension; errors name the file and, where the parser knows, line and column.
     static func read(_ path: String) throws -> BatchFile {
-        let text = try FileIO.readText(path)
+        // A UTF-8 byte-order mark is dropped first, so that the checks below see the first line as it is.
+        let raw = try FileIO.readText(path)
+        let text = raw.hasPrefix("\u{FEFF}") ? String(raw.dropFirst()) : raw
         let root: Any
         do {
             if path.hasSuffix(".json") {
