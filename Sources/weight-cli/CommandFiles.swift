@@ -24,7 +24,7 @@ extension CalibrateCommand: CommandFiles {
 }
 
 extension EstimateCommand: CommandFiles {
-    var inputFiles: [String] { [data] + [margins].compactMap { $0 } }
+    var inputFiles: [String] { [data] + [designOptions.margins].compactMap { $0 } }
     var outputFiles: [String] { [output, writeReplicates].compactMap { $0 } }
 }
 

@@ -190,8 +190,8 @@ extension TestCommand: CommandFiles {
     var outputFiles: [String] { [output].compactMap { $0 } }
 }
 
-/// The design of a data file (weights, strata, clusters, fpc, calibration, replicate weights), as `estimate`
-/// takes it.
+/// The design of a data file (weights, strata, clusters, fpc, calibration, replicate weights), shared by
+/// `estimate` and `test`.
 struct DesignOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Weight column (default: all 1, or the base weights when calibrating).", valueName: "column"))
     var weight: String?
@@ -229,7 +229,7 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "Number of bootstrap replicates.")
     var replicates: Int = 200
 
-    @Option(help: "Seed of the bootstrap.")
+    @Option(help: "Seed of the bootstrap (results are reproducible for a given seed).")
     var seed: UInt64 = 1
 
     @Option(help: "Fay's factor ρ for --variance brr (0 = plain BRR).")
@@ -243,18 +243,20 @@ struct DesignOptions: ParsableArguments {
 
     func validate() throws {
         guard LonelyPSUPolicy(rawValue: lonelyPsu) != nil else {
-            throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average; got '\(lonelyPsu)'")
+            throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average; got \(Echo.quoted(lonelyPsu))")
         }
         guard ["linearization", "jk1", "jkn", "bootstrap", "brr", "replicates"].contains(variance) else {
-            throw ValidationError("--variance must be linearization, jk1, jkn, bootstrap, brr or replicates; got '\(variance)'")
+            throw ValidationError("--variance must be linearization, jk1, jkn, bootstrap, brr or replicates; got \(Echo.quoted(variance))")
         }
         if variance == "replicates" && replicateColumns == nil { throw ValidationError("--variance replicates needs --replicate-columns PREFIX") }
         if variance == "bootstrap" && replicates < 2 { throw ValidationError("--replicates must be at least 2") }
         guard targets == "counts" || targets == "shares" else { throw ValidationError("--targets must be 'counts' or 'shares'") }
     }
 
-    /// The estimator: the design, calibrated to the margins when given, with its replicates re-calibrated.
-    func estimator(table: Table, dialect: CSVDialect, level: Double) throws -> SurveyEstimator {
+    /// The design of `table` as the options give it, calibrated to the margins when given (the calibration
+    /// recorded in the design, so that linearization residualizes on it), and its replicate weights, re-calibrated
+    /// replicate by replicate with the same calibrator (Lumley 2010, section 7.4).
+    func design(table: Table, dialect: CSVDialect) throws -> (design: SurveyDesign, replicates: ReplicateWeights?) {
         var design = try SurveyDesign(table: table, weight: weight, strata: strata, cluster: cluster, fpc: fpc,
                                       lonelyPSU: LonelyPSUPolicy(rawValue: lonelyPsu)!)
         var reps: ReplicateWeights?
@@ -279,7 +281,14 @@ struct DesignOptions: ParsableArguments {
                 progress.done()
             }
         }
+        return (design, reps)
+    }
+
+    /// The estimator on ``design(table:dialect:)``: replicate variance when the options ask for replicates,
+    /// linearization otherwise.
+    func estimator(table: Table, dialect: CSVDialect, interval: IntervalMethod = .wald, level: Double) throws -> SurveyEstimator {
+        let (design, reps) = try design(table: table, dialect: dialect)
         return SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
-                               level: level)
+                               interval: interval, level: level)
     }
 }
