@@ -189,9 +189,16 @@ struct BatchRunner {
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
+        var env = ProcessInfo.processInfo.environment
+        env[ParentLifeline.environmentKey] = "1"
+        p.environment = env
         var result = Result(status: 0, seconds: 0, stderr: "")
         do {
+            // The task's standard input is the lifeline: its write end, held here until the task has exited,
+            // closes if the batch dies (even by SIGKILL), and the task then stops itself.
+            let lifeline = try ParentLifeline.make()
+            p.standardInput = lifeline.task
+            defer { try? lifeline.batch.close() }
             guard try children.launch(p, outputs: task.outputs) else {
                 result.status = 130
                 result.stderr = "not started: the batch was interrupted"

@@ -106,4 +106,66 @@ struct BatchCollisionTests {
         #expect(temporaries().isEmpty)
         for name in ["a", "b", "c"] { #expect(try dir.read("out/\(name).csv") == "previous\n", "\(name) written after batch exited") }
     }
+
+    @Test("SIGKILL to batch (which it cannot forward) still stops its children: they remove their temporaries and write nothing")
+    func killedBatchLeavesNoOrphans() throws {
+        let dir = try scratchDirectory()
+        try dir.write("m.csv", BatchCommandTests.margins)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("in"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("out"), withIntermediateDirectories: true)
+        for (k, name) in ["a", "b"].enumerated() {
+            try dir.write("in/\(name).csv", BatchCommandTests.data(rows: 2000, seed: k + 1))
+            try dir.write("out/\(name).csv", "previous\n")
+        }
+        try dir.write("jobs.yaml", "jobs:\n  - name: w\n    command: calibrate\n    inputs: [\"in/*.csv\"]\n    output: out/{stem}.csv\n    options: {margins: m.csv}\n")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["batch", "jobs.yaml", "--jobs", "2", "--quiet"]
+        p.currentDirectoryURL = dir
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        var env = ProcessInfo.processInfo.environment
+        env["WEIGHTING_TEST_WRITE_DELAY"] = "6"  // each child holds its complete temporary file 6 s before the rename
+        p.environment = env
+        try p.run()
+        let out = dir.appendingPathComponent("out")
+        func temporaries() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.contains(".tmp-") }
+        }
+        let deadline = Date().addingTimeInterval(120)
+        while p.isRunning && temporaries().isEmpty && Date() < deadline { usleep(2000) }
+        #expect(!temporaries().isEmpty, "no child reached its temporary file")
+        // The children, found before the kill: processes whose parent is the batch.
+        let batch = p.processIdentifier
+        let children = Self.children(of: batch)
+        #expect(!children.isEmpty)
+        kill(batch, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL)
+        // Well before the 6 s delay ends, every child must be gone with its temporaries.
+        let gone = Date().addingTimeInterval(3)
+        while Date() < gone && children.contains(where: { kill($0, 0) == 0 && !Self.isZombie($0) }) { usleep(10_000) }
+        #expect(!children.contains(where: { kill($0, 0) == 0 && !Self.isZombie($0) }), "children outlived the killed batch: \(children)")
+        #expect(temporaries().isEmpty, "temporary files left: \(temporaries())")
+        Thread.sleep(forTimeInterval: 5)  // past the delay: an orphan would have renamed its output by now
+        for name in ["a", "b"] { #expect(try dir.read("out/\(name).csv") == "previous\n", "\(name) written after batch was killed") }
+    }
+
+    /// Process ids whose parent is `pid` (from /proc).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { child in
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+
+    /// Whether `pid` has exited and waits to be reaped (its parent was killed: it is reparented and reaped soon).
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
+    }
 }
