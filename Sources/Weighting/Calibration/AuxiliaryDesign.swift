@@ -208,6 +208,8 @@ extension AuxiliaryDesign {
         // Categorical cells: the distinct combinations of margin levels, numbered in order of first record.
         var recordCell = [Int32](repeating: 0, count: n)
         var cellRecord: [Int] = []  // a representative record of each cell
+        var knownCellLevels: [[Int32]]? = nil  // each margin's level of each cell, when found on the way
+        var knownCellSums: (weight: [Double], respondents: [Int])? = nil  // Σ d and records per cell, likewise
         var radix: [Int] = []
         var product = 1
         var small = true
@@ -217,7 +219,57 @@ extension AuxiliaryDesign {
             if o || pr > 1 << 24 { small = false }
             product = o ? Int.max : pr
         }
-        if small {
+        // With a margin of many levels, cells are numbered by that margin's level, then by first record within
+        // a level: the sweeps then read and write its level totals in sequence instead of at random in an array
+        // too large for the cache, and no table of every combination is allocated.
+        let big = recordLevel.indices.max(by: { margins.categorical[$0].levels.count < margins.categorical[$1].levels.count })
+        if let big, margins.categorical[big].levels.count >= AuxiliaryDesign.cellOrderThreshold,
+           case let others = product / max(1, margins.categorical[big].levels.count), others <= 1 << 20 {
+            let levelCount = margins.categorical[big].levels.count
+            let byLevel = recordLevel[big]
+            var start = [Int](repeating: 0, count: levelCount + 1)
+            for i in 0..<n { start[Int(byLevel[i]) + 1] += 1 }
+            for k in 0..<levelCount { start[k + 1] += start[k] }
+            var otherRadix: [Int] = [], r = 1
+            for mi in recordLevel.indices { otherRadix.append(mi == big ? 0 : r); if mi != big { r *= max(1, margins.categorical[mi].levels.count) } }
+            // The records grouped by level (a stable counting sort), each with the key of its other margins' levels,
+            // both read in record order so that the loop below reads them in sequence.
+            var order = [UInt64](repeating: 0, count: n)  // record << 32 | key, one write per record
+            var next = start
+            for i in 0..<n {
+                var key = 0
+                for mi in 0..<recordLevel.count where mi != big { key += Int(recordLevel[mi][i]) * otherRadix[mi] }
+                let k = Int(byLevel[i])
+                order[next[k]] = UInt64(i) << 32 | UInt64(key)
+                next[k] += 1
+            }
+            var weightOfCells: [Double] = [], respondentsOfCells: [Int] = []
+            var lookup = [Int32](repeating: -1, count: max(1, others))
+            var touched: [Int] = []
+            var cellLevelsFlat: [Int32] = []  // margin mi's level of cell c at c × margins + mi
+            let marginCount = recordLevel.count
+            for k in 0..<levelCount {
+                for idx in start[k]..<start[k + 1] {
+                    let i = Int(order[idx] >> 32), key = Int(order[idx] & 0xFFFF_FFFF)
+                    var c = lookup[key]
+                    if c < 0 {
+                        c = Int32(cellRecord.count); lookup[key] = c; cellRecord.append(i); touched.append(key)
+                        weightOfCells.append(0); respondentsOfCells.append(0)
+                        for mi in 0..<marginCount {
+                            cellLevelsFlat.append(mi == big ? Int32(k) : Int32((key / otherRadix[mi]) % max(1, margins.categorical[mi].levels.count)))
+                        }
+                    }
+                    recordCell[i] = c
+                    weightOfCells[Int(c)] += d[i]
+                    respondentsOfCells[Int(c)] += 1
+                }
+                for key in touched { lookup[key] = -1 }
+                touched.removeAll(keepingCapacity: true)
+            }
+            let cellTotal = cellRecord.count
+            knownCellSums = (weightOfCells, respondentsOfCells)
+            knownCellLevels = (0..<marginCount).map { mi in (0..<cellTotal).map { cellLevelsFlat[$0 * marginCount + mi] } }
+        } else if small {
             var lookup = [Int32](repeating: -1, count: max(1, product))
             for i in 0..<n {
                 var key = 0
@@ -239,12 +291,14 @@ extension AuxiliaryDesign {
             }
         }
         let cells = cellRecord.count
-        var cellWeight = [Double](repeating: 0, count: cells)
-        var cellRespondents = [Int](repeating: 0, count: cells)
-        for i in 0..<n {
-            let c = Int(recordCell[i])
-            cellWeight[c] += d[i]
-            cellRespondents[c] += 1
+        var cellWeight = knownCellSums?.weight ?? [Double](repeating: 0, count: cells)
+        var cellRespondents = knownCellSums?.respondents ?? [Int](repeating: 0, count: cells)
+        if knownCellSums == nil {
+            for i in 0..<n {
+                let c = Int(recordCell[i])
+                cellWeight[c] += d[i]
+                cellRespondents[c] += 1
+            }
         }
         // Indicators z_c of the categorical levels, per cell: one column (or -1) per margin, never cells x levels.
         let firstNumeric = p - numericValues.count
@@ -252,12 +306,9 @@ extension AuxiliaryDesign {
         var cellColumns = [Int32](repeating: -1, count: cells * slots)
         var cellLevel: [[Int32]] = []
         for (mi, levels) in recordLevel.enumerated() {
-            var cl = [Int32](repeating: 0, count: cells)
-            for c in 0..<cells {
-                let k = levels[cellRecord[c]]
-                cl[c] = k
-                cellColumns[c * slots + mi] = Int32(marginColumns[mi][Int(k)])
-            }
+            var cl = knownCellLevels?[mi] ?? [Int32](repeating: 0, count: cells)
+            if knownCellLevels == nil { for c in 0..<cells { cl[c] = levels[cellRecord[c]] } }
+            for c in 0..<cells { cellColumns[c * slots + mi] = Int32(marginColumns[mi][Int(cl[c])]) }
             cellLevel.append(cl)
         }
         // Numeric auxiliaries v_i, per record (the units are then the records).
@@ -272,6 +323,11 @@ extension AuxiliaryDesign {
                                auxiliaries: auxiliaries, unitWeight: perRecord ? d : cellWeight, cellLevel: cellLevel,
                                marginColumns: marginColumns, baseWeights: d)
     }
+}
+
+extension AuxiliaryDesign {
+    /// Levels from which a margin's level orders the cells (see ``build(table:margins:baseWeights:perRecord:method:)``).
+    static let cellOrderThreshold = 4096
 }
 
 extension AuxiliaryDesign {

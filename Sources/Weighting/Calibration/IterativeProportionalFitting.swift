@@ -37,20 +37,42 @@ struct IterativeProportionalFitting {
         var trace: [Double] = []
         var iterations = 0
         let margins = design.cellLevel.count
+        // Weighted totals per margin level, Σ_{c∈l} s_c f_c. Passes over the cells are fused: scaling to margin m
+        // accumulates the totals of margin m + 1, and the last scaling of a sweep accumulates every margin's
+        // totals (for the deviation, and the first margin of the next sweep) and the step. Each total still sums
+        // its cells in the same order, so the results are those of separate passes, bit for bit.
+        var totals = (0..<margins).map { [Double](repeating: 0, count: design.marginColumns[$0].count) }
+        func accumulateAll() {
+            for m in 0..<margins {
+                let lv = design.cellLevel[m]
+                totals[m].withUnsafeMutableBufferPointer { tot in
+                    for k in tot.indices { tot[k] = 0 }
+                    for c in 0..<cells { tot[Int(lv[c])] += s[c] * f[c] }
+                }
+            }
+        }
         func deviation() -> Double {
             var dev = 0.0
             for m in 0..<margins {
-                let cols = design.marginColumns[m]
-                var tot = [Double](repeating: 0, count: cols.count)
-                let lv = design.cellLevel[m]
-                for c in 0..<cells { tot[Int(lv[c])] += s[c] * f[c] }
-                for (k, col) in cols.enumerated() where col >= 0 {
-                    let rel = abs(t[col] - tot[k]) / (1 + abs(t[col]))
+                for (k, col) in design.marginColumns[m].enumerated() where col >= 0 {
+                    let rel = abs(t[col] - totals[m][k]) / (1 + abs(t[col]))
                     if !(rel <= dev) { dev = rel.isNaN ? .infinity : rel }
                 }
             }
             return dev
         }
+        // The levels of each cell, cell by cell (cell c's level in margin m at c × margins + m), and where each
+        // margin's totals start in a flat array, for the fused last pass of a sweep.
+        var offset: [Int] = [], width = 0
+        for m in 0..<margins { offset.append(width); width += design.marginColumns[m].count }
+        var flat = [Double](repeating: 0, count: width)
+        var cellLevels = [Int32](repeating: 0, count: margins > 1 ? cells * margins : 0)
+        if margins > 1 {
+            for m in 0..<margins { let lv = design.cellLevel[m]; for c in 0..<cells { cellLevels[c * margins + m] = lv[c] } }
+        } else if margins == 1 {
+            cellLevels = design.cellLevel[0]
+        }
+        accumulateAll()
         var dev = deviation()
         trace.append(dev)
         var step = Double.infinity, previousStep = Double.infinity
@@ -59,31 +81,63 @@ struct IterativeProportionalFitting {
         while (dev >= tolerance || weightError >= tolerance) && iterations < maxIterations {
             iterations += 1
             previousF = f
+            step = 0
             for m in 0..<margins {
                 let cols = design.marginColumns[m]
                 let lv = design.cellLevel[m]
-                var tot = [Double](repeating: 0, count: cols.count)
-                for c in 0..<cells { tot[Int(lv[c])] += s[c] * f[c] }
                 var ratio = [Double](repeating: 1, count: cols.count)
                 for (k, col) in cols.enumerated() where col >= 0 {
-                    if tot[k] > 0 { ratio[k] = t[col] / tot[k] } else if t[col] != 0 { ratio[k] = .nan }
+                    let tot = totals[m][k]
+                    if tot > 0 { ratio[k] = t[col] / tot } else if t[col] != 0 { ratio[k] = .nan }
                 }
-                for c in 0..<cells { f[c] *= ratio[Int(lv[c])] }
+                if m < margins - 1 {
+                    let next = design.cellLevel[m + 1]
+                    f.withUnsafeMutableBufferPointer { f in
+                        s.withUnsafeBufferPointer { s in
+                            lv.withUnsafeBufferPointer { lv in
+                                next.withUnsafeBufferPointer { next in
+                                    ratio.withUnsafeBufferPointer { ratio in
+                                        totals[m + 1].withUnsafeMutableBufferPointer { tot in
+                                            Self.scale(f, s, lv, ratio, accumulatingInto: tot, by: next)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } else {
+                    // Every margin's totals at once, into one flat array (margin mm's levels from offset[mm]).
+                    for k in flat.indices { flat[k] = 0 }
+                    f.withUnsafeMutableBufferPointer { f in
+                        s.withUnsafeBufferPointer { s in
+                            lv.withUnsafeBufferPointer { lv in
+                                ratio.withUnsafeBufferPointer { ratio in
+                                    flat.withUnsafeMutableBufferPointer { tot in
+                                        cellLevels.withUnsafeBufferPointer { levels in
+                                            previousF.withUnsafeBufferPointer { previousF in
+                                                offset.withUnsafeBufferPointer { offset in
+                                                    step = Self.lastScale(f, s, lv, ratio, previousF, accumulatingInto: tot,
+                                                                          levels: levels, offset: offset, margins: margins)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for mm in 0..<margins {
+                        for k in totals[mm].indices { totals[mm][k] = flat[offset[mm] + k] }
+                    }
+                }
             }
             dev = deviation()
             trace.append(dev)
             if !dev.isFinite { break }
-            previousStep = step
-            step = 0
-            for c in 0..<cells where s[c] != 0 {
-                // max(x − 1, 1/x − 1) ≥ |log x|: a bound on the change of log f without a logarithm per cell.
-                let x = f[c] / previousF[c]
-                let change = max(x - 1, 1 / x - 1)
-                if !(change <= step) { step = change.isNaN ? .infinity : change }
-            }
             let rate = previousStep.isFinite && previousStep > 0 ? step / previousStep : 1
             // One margin converges in one sweep (rate 0); otherwise the geometric tail of the remaining steps.
             weightError = step == 0 ? 0 : (rate < 1 ? step * rate / (1 - rate) : .infinity)
+            previousStep = step
             if margins == 1 && dev < tolerance { weightError = 0 }
             if let slowRate, iterations >= minimumSweeps, rate > slowRate, dev >= tolerance || weightError >= tolerance {
                 slow = true
@@ -92,5 +146,38 @@ struct IterativeProportionalFitting {
         }
         return Result(g: f, iterations: iterations, converged: dev < tolerance && weightError < tolerance,
                       trace: trace, slow: slow)
+    }
+
+    /// `f_c ← f_c · ratio[lv_c]`, accumulating `s_c f_c` into `tot[next_c]` (the next margin's totals).
+    static func scale(_ f: UnsafeMutableBufferPointer<Double>, _ s: UnsafeBufferPointer<Double>,
+                      _ lv: UnsafeBufferPointer<Int32>, _ ratio: UnsafeBufferPointer<Double>,
+                      accumulatingInto tot: UnsafeMutableBufferPointer<Double>, by next: UnsafeBufferPointer<Int32>) {
+        for k in tot.indices { tot[k] = 0 }
+        for c in 0..<f.count {
+            f[c] *= ratio[Int(lv[c])]
+            tot[Int(next[c])] += s[c] * f[c]
+        }
+    }
+
+    /// The last scaling of a sweep: `f_c ← f_c · ratio[lv_c]`, accumulating every margin's totals (margin `m`'s
+    /// level of cell `c` at `levels[c × margins + m]`, its totals from `offset[m]`); returns the sweep's step
+    /// `max_c max(x − 1, 1/x − 1)` with `x = f_c / previousF_c` (a bound on `|log x|` without a logarithm).
+    static func lastScale(_ f: UnsafeMutableBufferPointer<Double>, _ s: UnsafeBufferPointer<Double>,
+                          _ lv: UnsafeBufferPointer<Int32>, _ ratio: UnsafeBufferPointer<Double>,
+                          _ previousF: UnsafeBufferPointer<Double>, accumulatingInto tot: UnsafeMutableBufferPointer<Double>,
+                          levels: UnsafeBufferPointer<Int32>, offset: UnsafeBufferPointer<Int>, margins: Int) -> Double {
+        var step = 0.0
+        for c in 0..<f.count {
+            f[c] *= ratio[Int(lv[c])]
+            let sf = s[c] * f[c]
+            let base = c &* margins
+            for mm in 0..<margins { tot[offset[mm] &+ Int(levels[base &+ mm])] += sf }
+            if s[c] != 0 {
+                let x = f[c] / previousF[c]
+                let change = max(x - 1, 1 / x - 1)
+                if !(change <= step) { step = change.isNaN ? .infinity : change }
+            }
+        }
+        return step
     }
 }

@@ -5,6 +5,13 @@ import Darwin
 #endif
 
 extension CSVBuffer {
+    /// The slot of a 64-bit hash in an open-addressing table of `size` (a power of two) slots: the high bits of
+    /// the hash times a Fibonacci constant, so that levels differing only in their last characters spread out.
+    @inline(__always)
+    static func slot(_ h: UInt64, _ size: Int) -> Int {
+        Int(truncatingIfNeeded: (h &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - size.trailingZeroBitCount))
+    }
+
     /// Dictionary-encodes a column: levels in order of first appearance, missing for empty fields and
     /// the missing tokens (`NA`, `NaN`, …). Leading and trailing spaces are not part of a level.
     ///
@@ -18,6 +25,8 @@ extension CSVBuffer {
         var tableSize = 1024
         var table = [Int32](repeating: -1, count: tableSize)
         var missingLevel: [Bool] = []
+        var levelHash: [UInt64] = []
+        var anyQuoted = false, anyMissing = false
         bytes.withUnsafeBufferPointer { buf in
             for r in 0..<n {
                 var (s, e) = rawRange(row: r, column: column)
@@ -26,12 +35,12 @@ extension CSVBuffer {
                 if s == e { continue }
                 var h: UInt64 = 0xcbf29ce484222325
                 for k in s..<e { h = (h ^ UInt64(buf[k])) &* 0x100000001b3 }
-                var slot = Int(h & UInt64(tableSize - 1))
+                var slot = CSVBuffer.slot(h, tableSize)
                 var code: Int32 = -1
                 while table[slot] >= 0 {
                     let c = Int(table[slot])
                     let (ls, le) = levelRanges[c]
-                    if le - ls == e - s && memcmp(buf.baseAddress! + ls, buf.baseAddress! + s, e - s) == 0 {
+                    if levelHash[c] == h && le - ls == e - s && memcmp(buf.baseAddress! + ls, buf.baseAddress! + s, e - s) == 0 {
                         code = Int32(c)
                         break
                     }
@@ -42,16 +51,20 @@ extension CSVBuffer {
                     let text = CSVBuffer.unquote(buf, s, e)
                     levels.append(text)
                     levelRanges.append((s, e))
-                    levelQuoted.append(buf[s] == 0x22)
-                    missingLevel.append(text.isEmpty || CSVDialect.missingTokens.contains(text))
+                    levelHash.append(h)
+                    let quoted = buf[s] == 0x22
+                    levelQuoted.append(quoted)
+                    anyQuoted = anyQuoted || quoted
+                    // Missing tokens are at most 4 bytes long: longer levels skip the set lookup.
+                    let missing = text.isEmpty || (text.utf8.count <= CSVDialect.longestMissingToken && CSVDialect.missingTokens.contains(text))
+                    missingLevel.append(missing)
+                    anyMissing = anyMissing || missing
                     table[slot] = code
                     if levels.count * 2 > tableSize {
                         tableSize *= 2
                         table = [Int32](repeating: -1, count: tableSize)
-                        for (c, (ls, le)) in levelRanges.enumerated() {
-                            var h2: UInt64 = 0xcbf29ce484222325
-                            for k in ls..<le { h2 = (h2 ^ UInt64(buf[k])) &* 0x100000001b3 }
-                            var sl = Int(h2 & UInt64(tableSize - 1))
+                        for (c, h2) in levelHash.enumerated() {
+                            var sl = CSVBuffer.slot(h2, tableSize)
                             while table[sl] >= 0 { sl = (sl + 1) & (tableSize - 1) }
                             table[sl] = Int32(c)
                         }
@@ -60,6 +73,8 @@ extension CSVBuffer {
                 codes[r] = UInt32(code)
             }
         }
+        // Distinct unquoted spellings are distinct levels: nothing to merge.
+        if !anyQuoted && !anyMissing { return CategoricalColumn(codes: codes, levels: levels) }
         // Quoted and unquoted spellings of one level ("a" and a) and missing tokens: merge.
         var finalIndex: [String: UInt32] = [:]
         var remap = [UInt32](repeating: CategoricalColumn.missing, count: levels.count)

@@ -374,6 +374,10 @@ public final class CSVBuffer: Sendable {
 extension String {
     /// The string without leading and trailing spaces and tabs.
     func trimmingSpaces() -> String {
+        // Most fields have nothing to trim: check the first and last bytes before building a substring.
+        let u = utf8
+        guard let first = u.first, let last = u.last else { return self }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return self }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" { s.removeLast() }

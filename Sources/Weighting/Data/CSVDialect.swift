@@ -14,6 +14,9 @@ public struct CSVDialect: Sendable, Equatable {
     /// Tokens read as a missing value (besides the empty field).
     public static let missingTokens: Set<String> = ["NA", "N/A", "NaN", "nan", "null", "NULL"]
 
+    /// The length in bytes of the longest of ``missingTokens``.
+    static let longestMissingToken = missingTokens.map(\.utf8.count).max() ?? 0
+
     /// The delimiter most frequent outside quotes in the first line: `,`, `;` or tab; `,` when none occurs.
     static func detectDelimiter(in firstLine: UnsafeBufferPointer<UInt8>) -> UInt8 {
         var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]

@@ -43,7 +43,7 @@ public enum MarginsFile {
         var categorical: [CategoricalMargin] = []
         var marginIndex: [String: Int] = [:]
         var numeric: [NumericTotal] = []
-        var seenRows: [String: Int] = [:]
+        var seenRows: [MarginRowKey: Int] = [:]
         for r in 0..<buffer.rowCount {
             let line = Int(buffer.lines[r])
             let variable = buffer.text(row: r, column: columns[0]).trimmingSpaces()
@@ -54,23 +54,26 @@ public enum MarginsFile {
                 throw DataError.notANumber(buffer.location(row: r, column: columns[2]), value: buffer.text(row: r, column: columns[2]))
             }
             if target < 0 { throw MarginsError.negativeTarget(buffer.location(row: r, column: columns[2]), value: target) }
-            let key = "\(variable)=\(level)"
-            if let first = seenRows[key] {
-                throw MarginsError.duplicateRow(SourceLocation(file: buffer.file, line: line), firstLine: first, label: key)
+            let key = MarginRowKey(variable: variable, level: level)
+            if let first = seenRows.updateValue(line, forKey: key) {
+                throw MarginsError.duplicateRow(SourceLocation(file: buffer.file, line: line), firstLine: first, label: "\(variable)=\(level)")
             }
-            seenRows[key] = line
             if level.isEmpty {
                 numeric.append(NumericTotal(variable, total: target))
                 continue
             }
-            let variables = variable.split(separator: "*", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
-            let parts = level.split(separator: "*", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+            // One variable (no '*' in either field) needs no splitting: the common case, and every row of a margin
+            // with many levels.
+            let star = UInt8(ascii: "*")
+            let single = !variable.utf8.contains(star) && !level.utf8.contains(star)
+            let variables = single ? [variable] : variable.split(separator: "*", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+            let parts = single ? [level] : level.split(separator: "*", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
             if variables.contains(where: \.isEmpty) { throw MarginsError.emptyVariable(buffer.location(row: r, column: columns[0])) }
             if parts.count != variables.count {
                 throw MarginsError.levelArity(buffer.location(row: r, column: columns[1]), variable: variable,
                                               level: level, expected: variables.count)
             }
-            let name = variables.joined(separator: "*")
+            let name = single ? variable : variables.joined(separator: "*")
             if let m = marginIndex[name] {
                 categorical[m].levels.append(parts)
                 categorical[m].targets.append(target)
@@ -92,4 +95,10 @@ public enum MarginsFile {
         }
         return Margins(categorical: categorical, numeric: numeric)
     }
+}
+
+/// A row of a margins file, for finding repeated rows (a variable and a level, compared as written).
+struct MarginRowKey: Hashable {
+    let variable: String
+    let level: String
 }
