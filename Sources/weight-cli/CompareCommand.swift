@@ -45,7 +45,9 @@ struct CompareCommand: ParsableCommand {
             let margins = try marginsOptions.read(dialect: dialect)
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
-            let result = try Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
+            let method = try methodOptions.calibrationMethod(table: table, margins: margins,
+                                                              baseWeights: try AutoBounds.baseWeights(table, weight: weight))
+            let result = try Calibrator(margins: margins, method: method, options: options)
                 .calibrate(table, weightColumn: weight)
             let design = try SurveyDesign(table: table, weight: weight).calibrated(result)
             let vars = commaList(variables)

@@ -272,7 +272,8 @@ struct DesignOptions: ParsableArguments {
         }
         if let margins {
             let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
-            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect)
+            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
+                                                table: table, baseWeights: design.weights)
             let result = try calibrator.calibrate(table, baseWeights: design.weights, weightColumn: weight)
             design = design.calibrated(result)
             if let r = reps {

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// The weighting-choice options end to end: `--bounds auto`, `--group-by`, `--cost`, `--cap`, `--scale`, and the
+/// `explore` page rendered in headless Chromium.
+@Suite("Choosing the weighting (CLI)")
+struct ChoicesCommandTests {
+    static let root = CLI.repositoryRoot
+    static let fixtures = root.appendingPathComponent("Tests/WeightingTests/Fixtures/choices")
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// The weights written: the last column of a CSV output (calibrate appends it).
+    static func weights(_ text: String) -> [Double] {
+        let lines = text.split(separator: "\n").map(String.init)
+        precondition(lines[0].hasSuffix(",weight"), "the weight column is the last one")
+        return lines.dropFirst().map { Double($0.split(separator: ",", omittingEmptySubsequences: false).last!)! }
+    }
+
+    @Test("--bounds auto calibrates within the tightest feasible bounds widened by the slack and says them")
+    func autoBounds() throws {
+        let dir = try scratchDirectory()
+        let r = try CLI.run(["calibrate", Self.fixtures.appendingPathComponent("wave2.csv").path, "--weight", "d",
+                             "--margins", Self.fixtures.appendingPathComponent("margins_region_taille.csv").path,
+                             "--method", "logit", "--bounds", "auto:0.05", "-o", "w.csv"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("tightest feasible bounds on w/d L = 0.1477, U = 3.324"), "\(r.stderr)")
+        let w = Self.weights(try dir.read("w.csv"))
+        let d = 34875.0 / 644
+        #expect(w.count == 644)
+        #expect(w.max()! / d <= 3.32387096774 * 1.05 + 1e-9 && w.min()! / d >= 0.147727598463 * 0.95 - 1e-9)
+    }
+
+    @Test("--group-by calibrates each group to its own margins and reports each group")
+    func groups() throws {
+        let dir = try scratchDirectory()
+        let r = try CLI.run(["calibrate", Self.fixtures.appendingPathComponent("wave1_groups.csv").path, "--weight", "d",
+                             "--margins", Self.fixtures.appendingPathComponent("margins_grouped.csv").path, "--group-by", "groupe",
+                             "-o", "w.csv", "--report", "r.md"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try dir.read("r.md")
+        #expect(report.contains("group petite: 1713 respondents, weights sum to 24844"), "\(report)")
+        #expect(report.contains("group grande: 1061 respondents, weights sum to 10031"))
+        let w = Self.weights(try dir.read("w.csv"))
+        let golden = try String(contentsOf: Self.fixtures.appendingPathComponent("grouped_weights.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[1])! }
+        #expect(w.count == golden.count)
+        #expect(zip(w, golden).allSatisfy { abs($0 - $1) <= 1e-8 * $1 })
+    }
+
+    @Test("--cap 2xmedian keeps every weight at most twice the median weight, margins met")
+    func medianCap() throws {
+        let dir = try scratchDirectory()
+        let r = try CLI.run(["calibrate", Self.fixtures.appendingPathComponent("wave2.csv").path, "--weight", "d",
+                             "--margins", Self.fixtures.appendingPathComponent("margins_region_taille.csv").path,
+                             "--cap", "2xmedian", "-o", "w.csv", "--report", "r.md"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let w = Self.weights(try dir.read("w.csv")).sorted()
+        let median = (w[321] + w[322]) / 2
+        #expect(w.last! <= 2 * median * (1 + 1e-8), "max \(w.last!) vs 2 x median \(2 * median)")
+        #expect(abs(w.reduce(0, +) - 34875) < 1e-5)
+        #expect(try dir.read("r.md").contains("weights capped at 2 × median"))
+    }
+
+    @Test("--scale n writes weights with mean 1")
+    func scaleToN() throws {
+        let dir = try scratchDirectory()
+        let r = try CLI.run(["calibrate", Self.fixtures.appendingPathComponent("wave2.csv").path,
+                             "--margins", Self.fixtures.appendingPathComponent("margins_region_taille.csv").path,
+                             "--scale", "mean1", "-o", "w.csv"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let w = Self.weights(try dir.read("w.csv"))
+        #expect(abs(w.reduce(0, +) - 644) < 1e-8)
+    }
+
+    @Test("explore writes one page with the chart, the table and the recommendation, clean in Chromium")
+    func explorePage() throws {
+        let dir = try scratchDirectory()
+        let m = Self.path("data/margins/communes_region_taille.csv"), t = Self.path("data/margins/communes_taille.csv")
+        try dir.write("schemes.json", """
+        [{"name": "raking region+taille", "margins": "\(m)", "method": "raking"},
+         {"name": "raking taille", "margins": "\(t)"},
+         {"name": "logit auto bounds", "margins": "\(m)", "method": "logit", "bounds": "auto"},
+         {"name": "raking capped 3x mean", "margins": "\(m)", "cap": "3xmean"},
+         {"name": "linear, soft region", "margins": "\(m)", "method": "linear", "costs": {"region": 0.0005}},
+         {"name": "truncated [0.9, 1.1]", "margins": "\(m)", "method": "truncated", "bounds": "0.9,1.1"}]
+        """)
+        let r = try CLI.run(["explore", Self.path("data/sample/barometre_vague2.csv"), "--schemes", "schemes.json",
+                             "--indicators", "site_web,open_data", "--balance", "population",
+                             "--frame", Self.path("data/frame/communes_extended.csv"), "-o", "explore.html"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("recommended: "), "\(r.stderr)")
+        let html = try dir.read("explore.html")
+        #expect(html.contains("Rule: "))
+        let browser = BrowserRenderingTests()
+        let (dom, console) = try browser.chromium(["--dump-dom", dir.appendingPathComponent("explore.html").absoluteString])
+        #expect(dom.contains("class=\"chart explore\""))
+        #expect(dom.components(separatedBy: "<circle class=\"scheme").count - 1 == 5)  // the five schemes that converge
+        #expect(dom.components(separatedBy: "class=\"scheme recommended\"").count - 1 == 1)
+        #expect(dom.contains("class=\"infeasible\""))
+        #expect(!console.contains("CONSOLE"))
+        let shot = dir.appendingPathComponent("explore.png")
+        _ = try browser.chromium(["--screenshot=\(shot.path)", "--window-size=1100,1400", dir.appendingPathComponent("explore.html").absoluteString])
+        #expect(((try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0) > 10_000)
+        if let keep = ProcessInfo.processInfo.environment["EXPLORE_SCREENSHOT"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(atPath: shot.path, toPath: keep)
+        }
+    }
+}
