@@ -27,7 +27,7 @@ enum AutoBounds {
             throw BoundAdvisorError.unreachableAtAnyBounds
         }
         let w = tight.widened(by: slack)
-        Diagnostics.note("--bounds auto: tightest feasible bounds on w/d \(tight); calibrating within [\(Table.format(w.lower)), \(Table.format(w.upper))] (slack \(Table.format(slack)))")
+        Diagnostics.note("--bounds auto: tightest feasible bounds on w/d \(tight); calibrating within [\(String(format: "%.6g", w.lower)), \(String(format: "%.6g", w.upper))] (slack \(Table.format(slack)))")
         return w
     }
 

@@ -130,7 +130,7 @@ struct ExploreCommand: ParsableCommand {
             let population = try frame.map { try Table(contentsOf: $0, dialect: dialect) }
             let outcomes = try SchemeComparison.run(table: table, baseWeights: d, schemes: list, indicators: commaList(indicators),
                                                     covariates: commaList(balance), population: population)
-            let html = ExploreReport.html(outcomes, title: "Weighting schemes compared: \(data)")
+            let html = ExploreReport.html(outcomes, title: "Weighting schemes compared: \(URL(fileURLWithPath: data).lastPathComponent)")
             try plan.write([OutputPlan.Content(path: output, text: html)])
             let (best, rule) = SchemeComparison.recommend(outcomes)
             for o in outcomes {

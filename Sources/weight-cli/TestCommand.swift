@@ -220,8 +220,10 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "Calibration method with --margins: poststratify | raking | linear | logit | truncated.")
     var method: String = "raking"
 
-    @Option(help: ArgumentHelp("Bounds L,U on w/d for logit or truncated calibration.", valueName: "L,U"))
+    @Option(help: ArgumentHelp("Bounds L,U on w/d for logit or truncated calibration; 'auto' for the tightest feasible ones widened by 10%.", valueName: "L,U"))
     var bounds: String?
+
+    @OptionGroup var penaltyOptions: PenaltyOptions
 
     @Option(help: "Variance: linearization | jk1 | jkn | bootstrap | brr | replicates (columns given by --replicate-columns).")
     var variance: String = "linearization"
@@ -272,8 +274,9 @@ struct DesignOptions: ParsableArguments {
         }
         if let margins {
             let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
-            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
+            var calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
                                                 table: table, baseWeights: design.weights)
+            calibrator.options.costs = try penaltyOptions.costs()  // re-applied in every replicate
             let result = try calibrator.calibrate(table, baseWeights: design.weights, weightColumn: weight)
             design = design.calibrated(result)
             if let r = reps {

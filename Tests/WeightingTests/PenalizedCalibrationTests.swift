@@ -86,4 +86,22 @@ struct PenalizedCalibrationTests {
         #expect(throws: CalibrationError.self) { try Self.calibrate(.linear, costs: ["region": -1]) }
         #expect(throws: CalibrationError.self) { try Self.calibrate(.linear, costs: ["regoin": 1]) }
     }
+
+    @Test("replicates are re-calibrated with the same costs: jackknife and linearization SE agree to 5%")
+    func replicatesKeepThePenalty() throws {
+        let (table, d, margins) = try Self.wave2()
+        var options = CalibrationOptions()
+        options.costs = ConstraintCosts(["region": 0.002])
+        let calibrator = Calibrator(margins: margins, method: .linear, options: options)
+        let result = try calibrator.calibrate(table, baseWeights: d)
+        let design = try SurveyDesign(table: table, weight: "d").calibrated(result)
+        let reps = try ReplicateWeights.jk1(try SurveyDesign(table: table, weight: "d")).recalibrated(using: calibrator, result: result)
+        let jk = try SurveyEstimator(table: table, design: design, variance: .replicates(reps)).estimate(variables: ["site_web"], statistic: .total)[0]
+        let lin = try SurveyEstimator(table: table, design: design).estimate(variables: ["site_web"], statistic: .total)[0]
+        #expect(abs(jk.se / lin.se - 1) < 0.05, "jackknife \(jk.se), linearization \(lin.se)")
+        let exact = try ReplicateWeights.jk1(try SurveyDesign(table: table, weight: "d"))
+            .recalibrated(using: Calibrator(margins: margins, method: .linear), result: try Calibrator(margins: margins, method: .linear).calibrate(table, baseWeights: d))
+        #expect(zip(exact.weights[0], reps.weights[0]).contains { abs($0 - $1) > 1e-6 * max(1, abs($0)) }, "the replicate ignored the costs")
+    }
+
 }

@@ -69,12 +69,16 @@ extension Calibrator {
             var trimming = options.trimming ?? TrimmingBounds()
             trimming.maxWeight = min(trimming.maxWeight ?? .infinity, bound)
             capped.options.trimming = trimming
-            result = try capped.calibrate(table, baseWeights: d, weightColumn: weightColumn)
+            do {
+                result = try capped.calibrate(table, baseWeights: d, weightColumn: weightColumn)
+            } catch CalibrationError.infeasible(let unmet, _) {
+                throw CalibrationError.infeasible(unmet, bounds: "every weight at most \(cap) = \(String(format: "%.6g", bound))")
+            }
             let next = cap.bound(for: result.weights)
             if abs(next - bound) <= 1e-9 * bound { break }
             bound = next
         }
-        result.report.notes.append("weights capped at \(cap) = \(Table.format(bound)) (\(rounds) round(s))")
+        result.report.notes.append("weights capped at \(cap) = \(String(format: "%.6g", bound)) (\(rounds) round(s) of the fixed point)")
         return CappedCalibration(result: result, calibrator: capped, cap: bound, rounds: rounds)
     }
 }

@@ -73,7 +73,8 @@ public enum SchemeComparison {
                            covariates: [String] = [], population: Table? = nil) throws -> [SchemeOutcome] {
         let references = try population.map { p in try covariates.map { try CovariateReference(variable: $0, population: p) } } ?? []
         return try schemes.map { scheme in
-            var out = SchemeOutcome(name: scheme.name, method: scheme.calibrator.method.description)
+            let m = scheme.calibrator.method
+            var out = SchemeOutcome(name: scheme.name, method: m.bounds.map { "\(m.name) [\(String(format: "%.4g", $0.lower)), \(String(format: "%.4g", $0.upper))]" } ?? m.name)
             let result: CalibrationResult
             do {
                 if let cap = scheme.cap {

@@ -171,7 +171,7 @@ public struct GroupSummary: Sendable {
 
     /// `group A: 320 respondents, weights sum to 12000, effective n 250.1 (deff 1.28), w/d in [0.52, 2.1]`.
     public var line: String {
-        "group \(group): \(respondents) respondents, weights sum to \(Table.format(weightSum)), effective n \(String(format: "%.1f", kish.effectiveSampleSize)) (Kish deff \(String(format: "%.3f", kish.designEffect))), w/d in [\(Table.format(ratioRange.lowerBound)), \(Table.format(ratioRange.upperBound))]"
+        "group \(group): \(respondents) respondents, weights sum to \(String(format: "%.1f", weightSum)), effective n \(String(format: "%.1f", kish.effectiveSampleSize)) (Kish deff \(String(format: "%.3f", kish.designEffect))), w/d in [\(String(format: "%.4g", ratioRange.lowerBound)), \(String(format: "%.4g", ratioRange.upperBound))]"
     }
 }
 

@@ -27,16 +27,21 @@ public enum ExploreReport {
         for k in 0...4 {
             let vx = xlo + Double(k) / 4 * (xhi - xlo), vy = ylo + Double(k) / 4 * (yhi - ylo)
             s += "<text x=\"\(f(x(vx)))\" y=\"\(f(bottom + 15))\" font-size=\"11\" text-anchor=\"middle\">\(Number.fixed(vx, 2))</text>"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(vy) + 4))\" font-size=\"11\" text-anchor=\"end\">\(Number.fixed(vy, 1))</text>"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(vy) + 4))\" font-size=\"11\" text-anchor=\"end\">\(String(format: "%.3g", vy))</text>"
         }
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" font-size=\"12\" text-anchor=\"middle\">Kish design effect 1 + cv²(w)</text>"
-        s += "<text x=\"14\" y=\"\(f(bottom - plotH / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(bottom - plotH / 2)))\">largest |shift| (points)</text>"
+        s += "<text x=\"14\" y=\"\(f(bottom - plotH / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(bottom - plotH / 2)))\">largest |shift| (points for proportions)</text>"
+        // Labels of points close to an earlier one are moved down a line, so that they do not overlap.
+        var placed: [(Double, Double)] = []
         for (i, vx, vy) in points {
             let best = i == recommended
+            var labelY = y(vy) - 8
+            while placed.contains(where: { abs($0.0 - x(vx)) < 120 && abs($0.1 - labelY) < 12 }) { labelY += 13 }
+            placed.append((x(vx), labelY))
             s += "<circle class=\"scheme\(best ? " recommended" : "")\" cx=\"\(f(x(vx)))\" cy=\"\(f(y(vy)))\" r=\"\(best ? 7 : 5)\" fill=\"\(best ? "#2e7d32" : "#4878a8")\"><title>\(esc(outcomes[i].name)): deff \(Number.fixed(vx, 3)), shift \(Number.fixed(vy, 2))</title></circle>"
             let anchor = x(vx) > left + plotW * 0.7 ? "end" : "start"
             let dx = anchor == "end" ? -9.0 : 9.0
-            s += "<text x=\"\(f(x(vx) + dx))\" y=\"\(f(y(vy) - 8))\" font-size=\"11\" text-anchor=\"\(anchor)\">\(esc(outcomes[i].name))</text>"
+            s += "<text x=\"\(f(x(vx) + dx))\" y=\"\(f(labelY))\" font-size=\"11\" text-anchor=\"\(anchor)\">\(esc(outcomes[i].name))</text>"
         }
         return s + "</svg>"
     }
@@ -54,15 +59,20 @@ public enum ExploreReport {
         for (i, o) in outcomes.enumerated() {
             h += "<tr class=\"\(i == recommended ? "recommended" : o.feasible ? "feasible" : "infeasible")\"><td>\(esc(o.name))\(i == recommended ? " ★" : "")</td><td>\(esc(o.method))</td>"
             guard o.feasible, let k = o.kish, let r = o.ratioRange else {
-                h += "<td colspan=\"\(5 + indicators.count + covariates.count)\" class=\"failure\">no: \(esc(o.failure ?? ""))</td></tr>"
+                let reason = o.failure ?? ""
+                let short = reason.count > 320 ? String(reason.prefix(320)) + " …" : reason
+                h += "<td colspan=\"\(5 + indicators.count + covariates.count)\" class=\"failure\" style=\"text-align:left\">no: \(esc(short))</td></tr>"
                 continue
             }
             h += "<td>yes</td><td>\(o.iterations)</td><td>[\(Number.fixed(r.lowerBound, 3)), \(Number.fixed(r.upperBound, 3))]</td><td>\(Number.fixed(k.designEffect, 3))</td><td>\(Number.fixed(k.effectiveSampleSize, 1))</td>"
             for (v, l) in indicators {
                 guard let row = o.indicators.first(where: { $0.variable == v && $0.level == l }) else { h += "<td></td>"; continue }
-                let pct = row.statistic == "proportion" ? 100.0 : 1.0
-                let ci = row.ciLow.flatMap { lo in row.ciHigh.map { "[\(Number.fixed(lo * pct, 1)), \(Number.fixed($0 * pct, 1))]" } } ?? ""
-                h += "<td>\(Number.fixed(row.weighted * pct, 1)) \(ci) (\(row.shift >= 0 ? "+" : "")\(Number.fixed(row.shift, 1)))</td>"
+                // Proportions in percent with one decimal; means with three significant digits.
+                let isShare = row.statistic == "proportion"
+                func num(_ v: Double) -> String { isShare ? Number.fixed(v * 100, 1) : String(format: "%.3g", v) }
+                let ci = row.ciLow.flatMap { lo in row.ciHigh.map { "[\(num(lo)), \(num($0))]" } } ?? ""
+                let shift = isShare ? Number.fixed(row.shift, 1) : String(format: "%.3g", row.shift)
+                h += "<td>\(num(row.weighted)) \(ci) (\(row.shift >= 0 ? "+" : "")\(shift))</td>"
             }
             for c in covariates { h += "<td>\(o.balance.first { $0.variable == c }.map { Number.fixed($0.asmd, 3) } ?? "")</td>" }
             h += "</tr>"
