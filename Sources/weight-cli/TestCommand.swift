@@ -225,6 +225,9 @@ struct DesignOptions: ParsableArguments {
 
     @OptionGroup var penaltyOptions: PenaltyOptions
 
+    @Option(help: ArgumentHelp("With --margins: calibrate each group (levels of VARIABLE) to its own margins (a 'group' column in the margins file).", valueName: "variable"))
+    var groupBy: String?
+
     @Option(help: "Variance: linearization | jk1 | jkn | bootstrap | brr | replicates (columns given by --replicate-columns).")
     var variance: String = "linearization"
 
@@ -274,10 +277,20 @@ struct DesignOptions: ParsableArguments {
         }
         if let margins {
             let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
-            var calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
+            var calibrationTable = table  // gains the per-group numeric auxiliaries with --group-by
+            var calibrator: Calibrator
+            if let groupBy {
+                guard targets == "counts" else { throw OptionProblem("--group-by needs targets as counts (each group has its own population size)") }
+                let crossed = try GroupedMargins.read(margins, groupVariable: groupBy, dialect: dialect).crossed(for: &calibrationTable)
+                let options = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
+                calibrator = Calibrator(margins: crossed, method: try options.calibrationMethod(table: calibrationTable, margins: crossed,
+                                                                                                baseWeights: design.weights))
+            } else {
+                calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
                                                 table: table, baseWeights: design.weights)
+            }
             calibrator.options.costs = try penaltyOptions.costs()  // re-applied in every replicate
-            let result = try calibrator.calibrate(table, baseWeights: design.weights, weightColumn: weight)
+            let result = try calibrator.calibrate(calibrationTable, baseWeights: design.weights, weightColumn: weight)
             design = design.calibrated(result)
             if let r = reps {
                 let progress = Progress(label: "re-calibrating \(r.weights.count) replicates")

@@ -47,6 +47,18 @@ struct ChoicesCommandTests {
         #expect(zip(w, golden).allSatisfy { abs($0 - $1) <= 1e-8 * $1 })
     }
 
+    @Test("estimate --group-by gives the SE of R survey's calibration within groups")
+    func estimateWithinGroups() throws {
+        let r = try CLI.run(["estimate", Self.fixtures.appendingPathComponent("wave1_groups.csv").path, "--variables", "site_web",
+                             "--statistic", "total", "--weight", "d", "--margins", Self.fixtures.appendingPathComponent("margins_grouped.csv").path,
+                             "--group-by", "groupe", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let row = r.stdout.split(whereSeparator: \.isNewline)[1].split(separator: ",", omittingEmptySubsequences: false)
+        let estimate = try #require(Double(row[3])), se = try #require(Double(row[4]))
+        #expect(abs(estimate - 20857.7547827969) <= 1e-8 * 20857.7547827969)
+        #expect(abs(se - 384.616478607048) <= 1e-6 * 384.616478607048, "se \(se)")
+    }
+
     @Test("--cap 5xmedian keeps every weight at most five times the median weight, margins met")
     func medianCap() throws {
         let dir = try scratchDirectory()
