@@ -32,11 +32,6 @@ public struct TightestBounds: Sendable, Equatable, CustomStringConvertible {
         (max(0, lower * (1 - slack)), upper * (1 + slack))
     }
 
-    /// Whether bounds `[l, u]` contain these (the targets are reachable within `[l, u]`).
-    public func fit(within l: Double, _ u: Double) -> Bool {
-        l <= lower * (1 + 1e-9) + 1e-12 && u >= upper * (1 - 1e-9)
-    }
-
     /// `L = 0.61, U = 1.9` (four significant digits, as users copy them into `--bounds`).
     public var description: String {
         "L = \(Self.rounded(lower, up: false)), U = \(Self.rounded(upper, up: true))"
@@ -65,16 +60,21 @@ public enum BoundAdvisor {
         return try tightestBounds(design)
     }
 
-    /// The LP on an already aggregated design (see ``TightestBounds``).
-    static func tightestBounds(_ design: AuxiliaryDesign) throws -> TightestBounds? {
+    /// Whether some `g` with `lower ≤ g ≤ upper` meets every equation `Σ_u s_u g_u x_u = t` (an LP with a zero
+    /// objective, i.e. a phase-1 simplex).
+    static func isFeasible(_ design: AuxiliaryDesign, lower: Double, upper: Double) -> Bool {
+        var lp = equations(design)
+        for c in 0..<design.unitCount { lp.lower[c] = lower; lp.upper[c] = upper }
+        if case .optimal = lp.solve() { return true }
+        return false
+    }
+
+    /// The calibration equations `Σ_u s_u x_uk g_u = t_k` as rows of an LP over `g` (units), each divided by
+    /// `max(1, |t_k|)`, plus `extra` more variables.
+    static func equations(_ design: AuxiliaryDesign, extra: Int = 0) -> LinearProgram {
         let x = design.auxiliaries, s = design.unitWeight, t = design.targets
         let units = x.unitCount, p = x.columns
-        let lIndex = units, uIndex = units + 1
-        var lp = LinearProgram(variables: units + 2)
-        for c in 0..<units { lp.lower[c] = 0 }
-        lp.lower[lIndex] = 0; lp.upper[lIndex] = 1
-        lp.lower[uIndex] = 1
-        // Equations, column by column of X: Σ_u s_u x_uk g_u = t_k.
+        var lp = LinearProgram(variables: units + extra)
         var rows = [[(column: Int, value: Double)]](repeating: [], count: p)
         for u in 0..<units where s[u] != 0 {
             for k in x.indicatorColumns(ofCell: x.cell(ofUnit: u)) { rows[k].append((u, s[u])) }
@@ -86,6 +86,18 @@ public enum BoundAdvisor {
             let scale = max(1, abs(t[k]))
             lp.addRow(rows[k].map { ($0.column, $0.value / scale) }, lower: t[k] / scale, upper: t[k] / scale)
         }
+        return lp
+    }
+
+    /// The LP on an already aggregated design (see ``TightestBounds``).
+    static func tightestBounds(_ design: AuxiliaryDesign) throws -> TightestBounds? {
+        let s = design.unitWeight
+        let units = design.unitCount
+        let lIndex = units, uIndex = units + 1
+        var lp = equations(design, extra: 2)
+        for c in 0..<units { lp.lower[c] = 0 }
+        lp.lower[lIndex] = 0; lp.upper[lIndex] = 1
+        lp.lower[uIndex] = 1
         // L ≤ g_u ≤ U for the units with a base weight.
         for u in 0..<units where s[u] != 0 {
             lp.addRow([(u, 1), (lIndex, -1)], lower: 0, upper: .infinity)
@@ -105,12 +117,12 @@ public enum BoundAdvisor {
 }
 
 extension BoundAdvisor {
-    /// Throws ``CalibrationError/infeasible(_:bounds:)`` naming the tightest feasible bounds when `[lower, upper]`
-    /// does not contain them (the bounded solve failed because no solution exists, not for lack of iterations);
-    /// returns when they fit or no bounds at all can meet the targets.
+    /// Throws ``CalibrationError/infeasible(_:bounds:)`` naming the tightest feasible bounds when no `g` in
+    /// `[lower, upper]` meets the targets (the bounded solve failed because no solution exists, not for lack of
+    /// iterations); returns when such a `g` exists or no bounds at all can meet the targets.
     static func explainInfeasibility(_ design: AuxiliaryDesign, lower: Double, upper: Double,
                                      deviations: [ConstraintDiagnostic]) throws {
-        guard let tight = try tightestBounds(design), !tight.fit(within: lower, upper) else { return }
+        guard !isFeasible(design, lower: lower, upper: upper), let tight = try tightestBounds(design) else { return }
         let worst = deviations.sorted { $0.deviation > $1.deviation }.prefix(5)
             .map { UnmetConstraint(label: $0.label, target: $0.target, achieved: $0.after, reachable: nil) }
         throw CalibrationError.infeasible(Array(worst),
