@@ -87,7 +87,7 @@ struct CalibrateCommand: ParsableCommand {
             }
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
-            options.costs = try penaltyOptions.costs()
+            options.costs = try penaltyOptions.costs(marginsFile: grouped == nil ? marginsOptions.margins : nil, dialect: dialect)
             let d = try AutoBounds.baseWeights(table, weight: weight)
             let method = try methodOptions.calibrationMethod(table: table, margins: margins, baseWeights: d)
             let calibrator = Calibrator(margins: margins, method: method, options: options)

@@ -7,13 +7,20 @@ struct PenaltyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("""
         Meet a margin (or one level) approximately: minimise Σ d G(w/d) + Σ c (achieved − target)², with cost C \
         for MARGIN (e.g. region) or MARGIN=LEVEL (e.g. region=Corse); 0 drops it, inf meets it exactly \
-        (repeatable; margins without a cost are met exactly).
+        (repeatable; margins without a cost are met exactly). A 'cost' column in the margins file does the same per row.
         """, valueName: "MARGIN:C"))
     var cost: [String] = []
 
     func validate() throws { _ = try costs() }
 
-    /// The costs, or `nil` without `--cost`.
+    /// The costs of the margins file's `cost` column (if any) and of `--cost` (which wins), or `nil` for none.
+    func costs(marginsFile: String?, dialect: CSVDialect) throws -> ConstraintCosts? {
+        let fromFile = try marginsFile.flatMap { try MarginCostsFile.read($0, dialect: dialect) }
+        guard let fromOption = try costs() else { return fromFile }
+        return ConstraintCosts((fromFile?.costs ?? [:]).merging(fromOption.costs) { $1 })
+    }
+
+    /// The costs of `--cost`, or `nil` without it.
     func costs() throws -> ConstraintCosts? {
         guard !cost.isEmpty else { return nil }
         var out: [String: Double] = [:]

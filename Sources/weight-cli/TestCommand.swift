@@ -289,7 +289,8 @@ struct DesignOptions: ParsableArguments {
                 calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
                                                 table: table, baseWeights: design.weights)
             }
-            calibrator.options.costs = try penaltyOptions.costs()  // re-applied in every replicate
+            // Re-applied in every replicate.
+            calibrator.options.costs = try penaltyOptions.costs(marginsFile: groupBy == nil ? margins : nil, dialect: dialect)
             let result = try calibrator.calibrate(calibrationTable, baseWeights: design.weights, weightColumn: weight)
             design = design.calibrated(result)
             if let r = reps {
