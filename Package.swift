@@ -19,11 +19,16 @@ let package = Package(
             pkgConfig: "lapack",
             providers: [.apt(["liblapack-dev", "libblas-dev"])]
         ),
+        // GLPK (no pkg-config file in Debian): the linear programs of the bound advisor.
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
         // No unsafe flags: the library ships with its checks (bounds, overflow, preconditions) in every
         // configuration, the fuzzers test the same program, and other packages can depend on it.
         .target(
             name: "Weighting",
-            dependencies: ["CLapack"]
+            dependencies: ["CLapack", "CGLPK"]
         ),
         .executableTarget(
             name: "weight-cli",

@@ -82,7 +82,8 @@ struct AttritionCommand: ParsableCommand {
                 }
             }
             let panel = try Panel(waves: tables, idColumn: id)
-            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, dialect: dialect)
+            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, dialect: dialect, table: tables[0],
+                                                baseWeights: try AutoBounds.baseWeights(tables[0], weight: weight))
             let m = calibrator.margins, calibrationMethod = calibrator.method
             let first = try calibrator.calibrate(tables[0], weightColumn: weight)
             let adjustmentKind: NonresponseAdjustment = adjustment == "classes" ? .propensityClasses(classes) : .inversePropensity

@@ -22,6 +22,9 @@ struct CalibrateCommand: ParsableCommand {
 
     @OptionGroup var marginsOptions: MarginsOptions
     @OptionGroup var methodOptions: MethodOptions
+    @OptionGroup var penaltyOptions: PenaltyOptions
+    @OptionGroup var shapeOptions: WeightShapeOptions
+    @OptionGroup var groupOptions: GroupOptions
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var verbosity: VerbosityOptions
 
@@ -57,13 +60,14 @@ struct CalibrateCommand: ParsableCommand {
             // Every output is checked before anything is read or written: distinct files, none an input.
             let plan = try outputPlan(standardOutput: output == nil)
             let dialect = inputOptions.dialect
-            let margins = try marginsOptions.read(dialect: dialect)
+            let grouped = try groupOptions.read(marginsOptions, dialect: dialect)
+            var margins = try grouped.map { _ in Margins() } ?? marginsOptions.read(dialect: dialect)
             // A regular file is read twice in chunks: only the auxiliary and weight columns, to calibrate, then
             // the rows, copied with their weights; memory holds those columns, never the whole file. A pipe
             // (e.g. /dev/stdin) can be read only once: it is read whole.
-            let categorical = margins.categorical.flatMap(\.variables)
-            let numeric = margins.numeric.map(\.variable) + (weight.map { [$0] } ?? [])
-            let table: Table
+            let categorical = grouped?.categoricalVariables ?? margins.categorical.flatMap(\.variables)
+            let numeric = (grouped?.numericVariables ?? margins.numeric.map(\.variable)) + (weight.map { [$0] } ?? [])
+            var table: Table
             let writer: any WeightedOutput
             if FileIO.isRegularFile(data) {
                 table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric)
@@ -75,6 +79,7 @@ struct CalibrateCommand: ParsableCommand {
                 writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma,
                                             replacesExisting: replaceWeightColumn)
             }
+            if let grouped { margins = try grouped.crossed(for: &table) }
             if !replaceWeightColumn {
                 try WeightColumnName.checkAbsent(weightColumn, from: table.fileColumns, file: data)
             } else if categorical.contains(weightColumn) || margins.numeric.contains(where: { $0.variable == weightColumn }) {
@@ -82,8 +87,19 @@ struct CalibrateCommand: ParsableCommand {
             }
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
-            let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
-            let result = try calibrator.calibrate(table, weightColumn: weight)
+            options.costs = try penaltyOptions.costs(marginsFile: grouped == nil ? marginsOptions.margins : nil, dialect: dialect)
+            let d = try AutoBounds.baseWeights(table, weight: weight)
+            let method = try methodOptions.calibrationMethod(table: table, margins: margins, baseWeights: d)
+            let calibrator = Calibrator(margins: margins, method: method, options: options)
+            var result = try shapeOptions.relativeCap().map { try calibrator.calibrate(table, baseWeights: d, cap: $0, weightColumn: weight).result }
+                ?? calibrator.calibrate(table, weightColumn: weight)
+            if let grouped {
+                result.report.notes += try grouped.summaries(table: table, weights: result.weights, baseWeights: d).map(\.line)
+            }
+            if let scaling = try shapeOptions.weightScaling() {
+                result.weights = try scaling.apply(to: result.weights, margins: margins)
+                result.report.notes.append("weights scaled by one factor to sum to \(Table.format(result.weights.reduce(0, +))) (--scale \(shapeOptions.scale!)); the margins are met up to that factor")
+            }
             // Render everything before writing anything, so a failure leaves no output behind.
             var reportText: String?
             if let report {

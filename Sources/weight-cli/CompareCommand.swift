@@ -21,6 +21,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Domains.", valueName: "d1,d2")) var by: String?
     @OptionGroup var marginsOptions: MarginsOptions
     @OptionGroup var methodOptions: MethodOptions
+    @OptionGroup var groupOptions: GroupOptions
     @Option(help: ArgumentHelp("Base weight column.", valueName: "column")) var weight: String?
     @Option(help: "Interval for proportions: wald | logit | wilson | beta.") var ci: String = "logit"
     @Option(help: "Confidence level.") var level: Double = 0.95
@@ -41,11 +42,14 @@ struct CompareCommand: ParsableCommand {
             FileIO.installInterruptCleanup()
             let plan = try outputPlan(standardOutput: output == nil)
             let dialect = inputOptions.dialect
-            let table = try Table(contentsOf: data, dialect: dialect)
-            let margins = try marginsOptions.read(dialect: dialect)
+            var table = try Table(contentsOf: data, dialect: dialect)
+            let grouped = try groupOptions.read(marginsOptions, dialect: dialect)
+            let margins = try grouped.map { try $0.crossed(for: &table) } ?? marginsOptions.read(dialect: dialect)
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
-            let result = try Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
+            let method = try methodOptions.calibrationMethod(table: table, margins: margins,
+                                                              baseWeights: try AutoBounds.baseWeights(table, weight: weight))
+            let result = try Calibrator(margins: margins, method: method, options: options)
                 .calibrate(table, weightColumn: weight)
             let design = try SurveyDesign(table: table, weight: weight).calibrated(result)
             let vars = commaList(variables)

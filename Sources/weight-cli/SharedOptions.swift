@@ -65,7 +65,7 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "poststratify | raking | linear | logit | truncated.")
     var method: String = "raking"
 
-    @Option(help: ArgumentHelp("Bounds L,U on the ratio w/d (logit, truncated), with L < 1 < U.", valueName: "L,U"))
+    @Option(help: ArgumentHelp("Bounds L,U on the ratio w/d (logit, truncated), with L < 1 < U; 'auto' (or auto:SLACK) for the tightest feasible bounds widened by SLACK (default 0.1).", valueName: "L,U"))
     var bounds: String?
 
     @Option(help: "Largest number of iterations (default 100 Newton iterations, 1000 raking sweeps).")
@@ -107,7 +107,7 @@ struct MethodOptions: ParsableArguments {
     }
 
     func parsedBounds() throws -> (Double, Double)? {
-        guard let bounds else { return nil }
+        guard let bounds, try AutoBounds.slack(bounds) == nil else { return nil }
         let parts = bounds.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 2, let l = parts[0], let u = parts[1] else {
             throw ValidationError("--bounds takes two numbers L,U (e.g. 0.5,2), got \(Echo.quoted(bounds))")
@@ -137,14 +137,22 @@ struct MethodOptions: ParsableArguments {
         return t
     }
 
-    func calibrationMethod() throws -> CalibrationMethod {
+    /// The method; with `--bounds auto`, `autoBounds` are the resolved bounds (placeholders `[0.5, 2]` when
+    /// only validating).
+    func calibrationMethod(autoBounds: (Double, Double)? = nil) throws -> CalibrationMethod {
         switch method {
         case "poststratify": return .poststratify
         case "raking": return .raking
         case "linear": return .linear
-        case "logit": let b = try parsedBounds()!; return .logit(lower: b.0, upper: b.1)
-        default: let b = try parsedBounds()!; return .truncated(lower: b.0, upper: b.1)
+        case "logit": let b = try parsedBounds() ?? autoBounds ?? (0.5, 2); return .logit(lower: b.0, upper: b.1)
+        default: let b = try parsedBounds() ?? autoBounds ?? (0.5, 2); return .truncated(lower: b.0, upper: b.1)
         }
+    }
+
+    /// The method with `--bounds auto` resolved on `table` and `margins` (``AutoBounds``).
+    func calibrationMethod(table: Table, margins: Margins, baseWeights d: [Double]) throws -> CalibrationMethod {
+        guard let slack = try AutoBounds.slack(bounds) else { return try calibrationMethod() }
+        return try calibrationMethod(autoBounds: try AutoBounds.resolve(table: table, margins: margins, baseWeights: d, slack: slack))
     }
 
     func calibrationOptions() throws -> CalibrationOptions {
@@ -208,10 +216,15 @@ func commaList(_ s: String?) -> [String] {
 }
 
 /// A calibrator for commands that take `--margins`, `--method` and `--bounds` as plain options.
+/// With `--bounds auto`, the bounds are resolved on `table` and its base weights `baseWeights`.
 func makeCalibrator(margins path: String, method: String, bounds: String?, scale: TargetScale = .counts,
-                dialect: CSVDialect) throws -> Calibrator {
+                dialect: CSVDialect, table: Table? = nil, baseWeights: [Double]? = nil) throws -> Calibrator {
     let margins = try MarginsFile.read(path, scale: scale, dialect: dialect)
     let options = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
+    if let table, try AutoBounds.slack(bounds) != nil {
+        let d = baseWeights ?? [Double](repeating: 1, count: table.rowCount)
+        return Calibrator(margins: margins, method: try options.calibrationMethod(table: table, margins: margins, baseWeights: d))
+    }
     return Calibrator(margins: margins, method: try options.calibrationMethod())
 }
 
@@ -245,6 +258,7 @@ enum ExitStatus {
             default: return (1, e.description)
             }
         case let e as MarginsError: return (1, e.description)
+        case let e as BoundAdvisorError: return (2, e.description)
         case let e as CustomStringConvertible where !(e is NSError): return (1, e.description)
         default:
             // Foundation's file-system errors (e.g. creating a folder where a file stands) are said in plain

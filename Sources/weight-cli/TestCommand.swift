@@ -220,8 +220,13 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "Calibration method with --margins: poststratify | raking | linear | logit | truncated.")
     var method: String = "raking"
 
-    @Option(help: ArgumentHelp("Bounds L,U on w/d for logit or truncated calibration.", valueName: "L,U"))
+    @Option(help: ArgumentHelp("Bounds L,U on w/d for logit or truncated calibration; 'auto' for the tightest feasible ones widened by 10%.", valueName: "L,U"))
     var bounds: String?
+
+    @OptionGroup var penaltyOptions: PenaltyOptions
+
+    @Option(help: ArgumentHelp("With --margins: calibrate each group (levels of VARIABLE) to its own margins (a 'group' column in the margins file).", valueName: "variable"))
+    var groupBy: String?
 
     @Option(help: "Variance: linearization | jk1 | jkn | bootstrap | brr | replicates (columns given by --replicate-columns).")
     var variance: String = "linearization"
@@ -272,8 +277,21 @@ struct DesignOptions: ParsableArguments {
         }
         if let margins {
             let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
-            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect)
-            let result = try calibrator.calibrate(table, baseWeights: design.weights, weightColumn: weight)
+            var calibrationTable = table  // gains the per-group numeric auxiliaries with --group-by
+            var calibrator: Calibrator
+            if let groupBy {
+                guard targets == "counts" else { throw OptionProblem("--group-by needs targets as counts (each group has its own population size)") }
+                let crossed = try GroupedMargins.read(margins, groupVariable: groupBy, dialect: dialect).crossed(for: &calibrationTable)
+                let options = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
+                calibrator = Calibrator(margins: crossed, method: try options.calibrationMethod(table: calibrationTable, margins: crossed,
+                                                                                                baseWeights: design.weights))
+            } else {
+                calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
+                                                table: table, baseWeights: design.weights)
+            }
+            // Re-applied in every replicate.
+            calibrator.options.costs = try penaltyOptions.costs(marginsFile: groupBy == nil ? margins : nil, dialect: dialect)
+            let result = try calibrator.calibrate(calibrationTable, baseWeights: design.weights, weightColumn: weight)
             design = design.calibrated(result)
             if let r = reps {
                 let progress = Progress(label: "re-calibrating \(r.weights.count) replicates")

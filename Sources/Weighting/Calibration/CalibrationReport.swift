@@ -133,6 +133,9 @@ public struct CalibrationResult: Sendable {
     public var margins: Margins
     /// The aggregated auxiliary design (cells, units, split X), kept for variance estimation.
     var design: AuxiliaryDesign
+    /// Penalized calibration: `Λ_kk = 1/(2 c_k)` per constraint (0 hard, +∞ dropped), the ridge the
+    /// linearization adds to `X'DX` (``PenalizedCalibration``); `nil` for exact calibration.
+    var penalty: [Double]? = nil
 
     /// Ratios `g = w/d`.
     public var ratios: [Double] { zip(weights, baseWeights).map { $0 / $1 } }

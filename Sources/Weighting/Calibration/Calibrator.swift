@@ -63,6 +63,7 @@ public struct Calibrator: Sendable {
         }
         let design = try AuxiliaryDesign.build(table: table, margins: margins, baseWeights: d,
                                                perRecord: options.trimming != nil, method: method.name)
+        try options.costs?.check(against: design.constraints, margins: margins)
         let solved = try solve(design)
         // Final weights and checks over every constraint, redundant ones included.
         let n = table.rowCount
@@ -93,6 +94,10 @@ public struct Calibrator: Sendable {
                                                     respondents: respondents, before: before[k], after: after[k],
                                                     deviation: dev, redundant: isRedundant))
         }
+        if !solved.converged, let b = method.bounds, options.trimming == nil, options.costs == nil {
+            // Bounded methods: say which bounds the targets need when the given ones are too tight.
+            try BoundAdvisor.explainInfeasibility(design, lower: b.lower, upper: b.upper, deviations: diagnostics)
+        }
         if !solved.converged || !maxDev.isFinite {
             let worst = diagnostics.sorted { $0.deviation > $1.deviation }.prefix(5)
                 .map { UnmetConstraint(label: $0.label, target: $0.target, achieved: $0.after, reachable: nil) }
@@ -112,7 +117,13 @@ public struct Calibrator: Sendable {
             weights: WeightSummary(w), ratios: WeightSummary(g), kishBefore: KishDiagnostics(weights: d),
             kishAfter: KishDiagnostics(weights: w), collapsed: collapsed, trimmed: options.trimming != nil,
             trimmedCount: solved.atTrimmingBound, notes: notes)
-        return CalibrationResult(weights: w, baseWeights: d, report: report, method: method, margins: margins, design: design)
+        var result = CalibrationResult(weights: w, baseWeights: d, report: report, method: method, margins: margins, design: design)
+        if let costs = options.costs {
+            result.penalty = PenalizedCalibration(design: design, distance: CalibrationDistance(method), costs: costs).ridge
+            let soft = design.constraints.filter { costs.cost(of: $0) < .infinity }.map(\.label)
+            result.report.notes.append("penalized calibration: met approximately (finite cost): " + soft.joined(separator: ", "))
+        }
+        return result
     }
 
     func validateOptions() throws {
@@ -126,6 +137,10 @@ public struct Calibrator: Sendable {
             throw CalibrationError.invalidOption("the tolerance must be a positive number")
         }
         if let m = options.maxIterations, m < 1 { throw CalibrationError.invalidOption("--max-iterations must be at least 1") }
+        if options.costs != nil {
+            if options.trimming != nil { throw CalibrationError.invalidOption("penalized calibration (costs) cannot be combined with trimming yet; use a bounded method (logit) instead") }
+            if method == .poststratify { throw CalibrationError.invalidOption("penalized calibration (costs) applies to raking, linear, logit and truncated, not to post-stratification") }
+        }
         if let t = options.trimming {
             if let lo = t.minWeight, let hi = t.maxWeight, lo > hi {
                 throw CalibrationError.invalidOption("trimming: the minimum weight \(lo) exceeds the maximum \(hi)")
@@ -155,7 +170,7 @@ public struct Calibrator: Sendable {
 
     /// Whether raking runs as IPF (categorical margins only, no trimming) or Newton.
     var usesIPF: Bool {
-        (method == .raking || method == .poststratify) && margins.numeric.isEmpty && options.trimming == nil
+        (method == .raking || method == .poststratify) && margins.numeric.isEmpty && options.trimming == nil && options.costs == nil
     }
 
     /// Solves the calibration equations on the units (categorical cells, or records with numeric totals or trimming).
@@ -190,6 +205,10 @@ public struct Calibrator: Sendable {
                           algorithm: method == .poststratify ? "poststratification" : "ipf", atTrimmingBound: 0)
         }
         let distance = CalibrationDistance(method == .poststratify ? .raking : method)
+        if let costs = options.costs {
+            return try PenalizedCalibration(design: design, distance: distance, costs: costs)
+                .solve(maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
+        }
         var unitBounds: (lower: [Double], upper: [Double])?
         let units = design.unitCount
         let methodLower = method.bounds?.lower ?? -Double.infinity
@@ -224,6 +243,9 @@ public struct Calibrator: Sendable {
                 if let n = margins.populationSize, method.bounds != nil || options.trimming?.minRatio != nil || options.trimming?.maxRatio != nil,
                    sumD < n / 3 || sumD > 3 * n {
                     text += "; note: the base weights sum to \(Table.format(sumD)) but the margins to \(Table.format(n)); bounds on w/d are relative to the base weights, so scale them to the population or centre the bounds on \(Table.format((n / sumD * 100).rounded() / 100))"
+                }
+                if options.trimming == nil, let tight = try? BoundAdvisor.tightestBounds(design) {
+                    text += "; feasible from \(tight)"
                 }
                 throw CalibrationError.infeasible(bad, bounds: text)
             }

@@ -216,6 +216,16 @@ struct CalibrationResiduals {
         self.result = result
         self.weights = weights
         let design = result.design
+        if let ridge = result.penalty {
+            // Penalized calibration: B = (X'DX + Λ)⁻¹ X'D u on the constraints the solve kept.
+            columns = PenalizedCalibration.keptColumns(design, ridge: ridge)
+            xk = design.auxiliaries.selecting(columns: columns)
+            var t = xk.crossProduct(weights: design.unitWeight)
+            for (k, j) in columns.enumerated() { t[k, k] += ridge[j] }
+            system = nil
+            xdx = t
+            return
+        }
         columns = design.independentColumns()
         xk = design.auxiliaries.selecting(columns: columns)
         if let slot = MarginBlockSystem.eliminatedSlot(xk, minimumLevels: MarginBlockSystem.defaultThreshold) {
