@@ -23,6 +23,7 @@ struct CalibrateCommand: ParsableCommand {
     @OptionGroup var marginsOptions: MarginsOptions
     @OptionGroup var methodOptions: MethodOptions
     @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var missingOptions: MissingValueOptions
     @OptionGroup var verbosity: VerbosityOptions
 
     @Option(help: ArgumentHelp("Column holding the base (design) weights; default: all 1.", valueName: "column"))
@@ -82,8 +83,10 @@ struct CalibrateCommand: ParsableCommand {
             }
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
-            let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
-            let result = try calibrator.calibrate(table, weightColumn: weight)
+            let prepared = try missingOptions.prepare(
+                table: table, calibrator: Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options))
+            var result = try prepared.calibrator.calibrate(prepared.table, weightColumn: weight)
+            result.report.notes += prepared.notes
             // Render everything before writing anything, so a failure leaves no output behind.
             var reportText: String?
             if let report {

@@ -22,11 +22,13 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var marginsOptions: MarginsOptions
     @OptionGroup var methodOptions: MethodOptions
     @Option(help: ArgumentHelp("Base weight column.", valueName: "column")) var weight: String?
-    @Option(help: "Interval for proportions: wald | logit | wilson | beta.") var ci: String = "logit"
+    @Option(help: "Interval for proportions: logit (default; Korn-Graubard at 0 and 1) | beta (Korn-Graubard) | wilson | wald.") var ci: String = "logit"
+    @OptionGroup var flagsOptions: FlagsOptions
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Option(help: "Output format: csv | json | md | html | svg (the chart alone).") var format: String = "md"
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
     @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var missingOptions: MissingValueOptions
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
@@ -40,18 +42,21 @@ struct CompareCommand: ParsableCommand {
             verbosity.apply()
             FileIO.installInterruptCleanup()
             let plan = try outputPlan(standardOutput: output == nil)
+            let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
             let table = try Table(contentsOf: data, dialect: dialect)
             let margins = try marginsOptions.read(dialect: dialect)
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
-            let result = try Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
-                .calibrate(table, weightColumn: weight)
+            let prepared = try missingOptions.prepare(
+                table: table, calibrator: Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options))
+            var result = try prepared.calibrator.calibrate(prepared.table, weightColumn: weight)
+            result.report.notes += prepared.notes
             let design = try SurveyDesign(table: table, weight: weight).calibrated(result)
             let vars = commaList(variables)
             let domains = commaList(by)
             let rows = try Comparison.compare(table: table, weighted: design, variables: vars, by: domains,
-                                              interval: IntervalMethod(rawValue: ci)!, level: level)
+                                              interval: IntervalMethod(rawValue: ci)!, level: level, rules: rules)
             let text: String
             switch format {
             case "csv": text = ComparisonTable.csv(rows)
