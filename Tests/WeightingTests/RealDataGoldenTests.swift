@@ -78,7 +78,7 @@ struct RealDataGoldenTests {
         let margins = try MarginsFile.read(folder.appendingPathComponent(file).path)
         let prepared = try MissingCalibrationValues(table: t, margins: margins, policy: policy)
         let result = try Calibrator(margins: prepared.margins, method: method,
-                                    options: CalibrationOptions(maxIterations: 1000, tolerance: 1e-13))
+                                    options: CalibrationOptions(maxIterations: 1000, tolerance: 1e-11))
             .calibrate(prepared.table, weightColumn: "pw")
         return (t, result, prepared.notes)
     }
@@ -89,7 +89,7 @@ struct RealDataGoldenTests {
         let (t, result, notes) = try Self.calibrated(.level, method: .raking, margins: "margins_missing_level.csv")
         let r = try Self.weights("weights_missing_level_raking.csv")
         #expect(zip(result.weights, r).allSatisfy { relativeError($0, $1) < 1e-8 })
-        #expect(notes == ["stype_m: 16 missing value(s) calibrated as the level NA"])
+        #expect(notes == ["stype_m: 15 missing value(s) calibrated as the level NA"])
         let design = try SurveyDesign(table: t, weight: "pw").calibrated(result)
         let es = try SurveyEstimator(table: t, design: design).estimate(variables: ["api00", "api99_m"], statistic: .mean)
         #expect(relativeError(es[0].estimate, g["missing_level_raking/api00_mean"]!) < 1e-8)
@@ -107,7 +107,7 @@ struct RealDataGoldenTests {
                                                      margins: "margins_stype_schwide.csv")
         let r = try Self.weights("weights_missing_exclude_\(method).csv")
         #expect(zip(result.weights, r).allSatisfy { relativeError($0, $1) < 1e-8 })
-        #expect(notes.first?.hasPrefix("stype_m: 16 record(s) with a missing value left out") == true)
+        #expect(notes.first?.hasPrefix("stype_m: 15 record(s) with a missing value left out") == true)
         // The shares of stype among the schools where it is known equal the population's.
         let stype = try t.categorical("stype_m")
         var known = 0.0, e = 0.0
@@ -136,7 +136,7 @@ struct RealDataGoldenTests {
         let t = try Self.data()
         let margins = try MarginsFile.read(Self.folder.appendingPathComponent("margins_stype_schwide.csv").path)
         let message = errorText { _ = try Calibrator(margins: margins, method: .raking).calibrate(t, weightColumn: "pw") }
-        #expect(message.contains("'stype_m' is missing for 16 record(s), first at"))
+        #expect(message.contains("'stype_m' is missing for 15 record(s), first at"))
         #expect(message.contains(":14:"))
     }
 }

@@ -60,7 +60,7 @@ stopifnot(sum(targets_l) == N)
 cal_l <- calibrate(base_l, ~stype_l + schwide,
                    population = c(`(Intercept)` = N, stype_lH = targets_l[["H"]], stype_lM = targets_l[["M"]],
                                   stype_lNA = targets_l[["NA"]], schwideYes = pop_schwide[["Yes"]]),
-                   calfun = "raking")
+                   calfun = "raking", epsilon = 1e-12, maxit = 500)
 m <- svymean(~api00, cal_l)
 add("missing_level_raking", "api00_mean", coef(m)); add("missing_level_raking", "api00_se", SE(m))
 m <- svymean(~api99_m, cal_l, na.rm = TRUE)
@@ -79,7 +79,7 @@ base_x <- svydesign(id = ~1, weights = ~pw, data = d)
 for (fun in c("linear", "raking")) {
   cal_x <- calibrate(base_x, ~zE + zH + schwide,
                      population = c(`(Intercept)` = N, zE = 0, zH = 0, schwideYes = pop_schwide[["Yes"]]),
-                     calfun = fun)
+                     calfun = fun, epsilon = 1e-12, maxit = 500)
   m <- svymean(~api00, cal_x)
   add(paste0("missing_exclude_", fun), "api00_mean", coef(m)); add(paste0("missing_exclude_", fun), "api00_se", SE(m))
   write.csv(data.frame(snum = d$snum, weight = sprintf("%.17g", weights(cal_x))), paste0("weights_missing_exclude_", fun, ".csv"), row.names = FALSE, quote = FALSE)
