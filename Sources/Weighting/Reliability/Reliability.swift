@@ -61,7 +61,7 @@ public struct ReliabilityRule: Sendable, Equatable {
         /// Any estimate: design degrees of freedom below the threshold (NCHS: 8).
         case minDF = "min_df"
         /// Means, totals, ratios, quantiles (not proportions): coefficient of variation above the threshold
-        /// (NCHS's relative standard error rule: 0.30).
+        /// (NCHS's relative standard error rule: 0.30), or no standard error at all.
         case maxCV = "max_cv"
         /// Proportions: an estimate of exactly 0 or 1 (no threshold).
         case extremeProportion = "extreme_proportion"
@@ -174,6 +174,7 @@ public struct ReliabilityRuleSet: Sendable, Equatable {
             case .maxCV:
                 guard !proportion else { continue }
                 if let cv, cv > t { fire(rule, "CV \(ReasonNumber.fixed(100 * cv, 1)) % > \(ReasonNumber.shortest(100 * t)) %") }
+                if !se.isFinite { fire(rule, "no standard error") }
             case .extremeProportion:
                 if proportion && (estimate == 0 || estimate == 1) { fire(rule, "estimate of \(estimate == 0 ? "0" : "100") %") }
             }
