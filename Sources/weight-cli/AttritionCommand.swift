@@ -101,6 +101,7 @@ struct AttritionCommand: ParsableCommand {
             var waveWeights: [[Double]] = [first.weights]
             var waveInPanel: [[Double]] = [[Double](repeating: 1, count: tables[0].rowCount)]
             var longitudinal: (rows: [Int], weights: [Double])?
+            var combinations: [String] = []  // one line per wave whose newcomers were combined, for the report
             func makeAdjustment(_ retained: [Bool], wave k: Int) -> AttritionAdjustment {
                 AttritionAdjustment(wave1: modelCovariates.table, retained: retained, covariates: modelCovariates.covariates, adjustment: adjustmentKind,
                                     maxFactor: maxFactor, margins: m, calibrateToWave1: commaList(calibrateToWave1),
@@ -126,6 +127,7 @@ struct AttritionCommand: ParsableCommand {
                         composite: try waveOptions.compositeFactor(), calibrator: calibrator)
                     let (combined, summary) = try combination.run()
                     ww = combined
+                    combinations.append("| \(k) | \(summary.panel) | \(summary.newcomers) | \(String(format: "%.4f", summary.lambda)) | \(String(format: "%.1f", summary.panelEffectiveSize)) | \(String(format: "%.1f", summary.newcomerEffectiveSize)) | \(String(format: "%.2e", summary.calibration.maxDeviation)) |")
                     Diagnostics.note("wave \(k): \(summary.newcomers) respondent(s) without a wave-1 record combined with \(summary.panel) panel member(s) (composite factor \(String(format: "%.3f", summary.lambda)) for the panel), then calibrated to the margins")
                 }
                 waveWeights.append(ww)
@@ -195,7 +197,11 @@ struct AttritionCommand: ParsableCommand {
             }
             let summary = try AttritionSummary(panel: panel, groupBy: commaList(groupBy))
             if let report {
-                let markdown = AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
+                var markdown = AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
+                if !combinations.isEmpty {
+                    markdown += "\n## Newcomers combined with the panel\n\n| wave | panel | newcomers | composite factor λ | panel n* | newcomers n* | max deviation |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+                        + combinations.joined(separator: "\n") + "\n"
+                }
                 var text = markdown
                 if report.hasSuffix(".json") {
                     text = try AttritionReportWriter.json(summary: summary, wave1: first.report, waves: reports)

@@ -43,9 +43,10 @@ struct RealDataCommandTests {
         let dir = try setUp()
         let r = try CLI.run(["attrition", "--wave1", "v1.csv", "--wave", "v2.csv", "--wave", "v3.csv", "--id", "id",
                              "--covariates", "region,taille,maturite", "--missing-covariates", "indicator", "--margins", "m.csv",
-                             "--classes", "3", "--output-dir", "out"], in: dir)
+                             "--classes", "3", "--output-dir", "out", "--report", "out/r.md"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("wave 3: 6 respondent(s) without a wave-1 record combined with"))
+        #expect(try dir.appendingPathComponent("out").read("r.md").contains("## Newcomers combined with the panel"))
         #expect(r.stderr.contains("covariate maturite: 6 missing value(s) replaced by the weighted mean"))
         let w3 = weights(try dir.appendingPathComponent("out").read("wave3_weighted.csv"), column: 4)
         #expect(w3.count == Self.waves().2.split(separator: "\n").count - 1)
