@@ -40,6 +40,7 @@ struct AttritionCommand: ParsableCommand {
     @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir")) var outputDir: String = "."
     @Option(help: ArgumentHelp("Report file (.json, .md or .html).", valueName: "file")) var report: String?
+    @OptionGroup var waveOptions: NonNestedWaveOptions
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var verbosity: VerbosityOptions
 
@@ -59,6 +60,10 @@ struct AttritionCommand: ParsableCommand {
         }
         if replicates == 1 || replicates < 0 { throw ValidationError("--replicates must be 0 or at least 2") }
         _ = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
+        let longWaves = try waveOptions.longitudinalWaves(count: (long != nil ? nil : waves.count + 1))
+        if let longWaves, !longWaves.contains(1), replicates >= 2 {
+            throw ValidationError("--replicates needs wave 1 in --longitudinal (the replicates start from wave 1's calibration)")
+        }
     }
 
     func run() throws {
@@ -86,6 +91,10 @@ struct AttritionCommand: ParsableCommand {
                                                 baseWeights: try AutoBounds.baseWeights(tables[0], weight: weight))
             let m = calibrator.margins, calibrationMethod = calibrator.method
             let first = try calibrator.calibrate(tables[0], weightColumn: weight)
+            let modelCovariates = try ResponseModelCovariates(table: tables[0], covariates: commaList(covariates), weights: first.weights,
+                                                              policy: waveOptions.missingCovariates.policy)
+            for note in modelCovariates.notes { Diagnostics.note(note) }
+            let longWaves = try waveOptions.longitudinalWaves(count: tables.count) ?? Array(1...tables.count)
             let adjustmentKind: NonresponseAdjustment = adjustment == "classes" ? .propensityClasses(classes) : .inversePropensity
             var reports: [AttritionReport] = []
             var outputs: [(path: String, buffer: CSVBuffer, columns: [(name: String, values: [Double])])] = []
@@ -93,8 +102,9 @@ struct AttritionCommand: ParsableCommand {
             var waveWeights: [[Double]] = [first.weights]
             var waveInPanel: [[Double]] = [[Double](repeating: 1, count: tables[0].rowCount)]
             var longitudinal: (rows: [Int], weights: [Double])?
+            var combinations: [String] = []  // one line per wave whose newcomers were combined, for the report
             func makeAdjustment(_ retained: [Bool], wave k: Int) -> AttritionAdjustment {
-                AttritionAdjustment(wave1: tables[0], retained: retained, covariates: commaList(covariates), adjustment: adjustmentKind,
+                AttritionAdjustment(wave1: modelCovariates.table, retained: retained, covariates: modelCovariates.covariates, adjustment: adjustmentKind,
                                     maxFactor: maxFactor, margins: m, calibrateToWave1: commaList(calibrateToWave1),
                                     method: calibrationMethod, wave: k)
             }
@@ -106,14 +116,41 @@ struct AttritionCommand: ParsableCommand {
                 var ww = [Double](repeating: 0, count: tables[k - 1].rowCount)
                 var inPanel = [Double](repeating: 0, count: tables[k - 1].rowCount)
                 for (j, r) in rows.enumerated() { let row = panel.rowInWave[r][k - 1]!; ww[row] = w[j]; inPanel[row] = 1 }
+                if waveOptions.newcomers == .combine, inPanel.contains(0) {
+                    // Newcomers (no wave-1 record) join the panel part with a composite factor; the wave is then
+                    // calibrated to the margins on its own calibration variables.
+                    let file = long ?? waves[k - 2]
+                    if let absent = m.variables.first(where: { !tables[k - 1].has($0) }) {
+                        throw OptionProblem("\(file): wave \(k) has \(inPanel.filter { $0 == 0 }.count) respondent(s) without a wave-1 record, and no column \(Echo.quoted(absent)) to calibrate them to the margins; add the calibration variables to the wave's file, or give them weight 0 with --newcomers exclude")
+                    }
+                    let combination = CrossSectionalCombination(
+                        wave: tables[k - 1], panelWeights: inPanel.indices.map { inPanel[$0] == 1 ? ww[$0] : nil },
+                        composite: try waveOptions.compositeFactor(), calibrator: calibrator)
+                    let (combined, summary) = try combination.run()
+                    ww = combined
+                    combinations.append("| \(k) | \(summary.panel) | \(summary.newcomers) | \(String(format: "%.4f", summary.lambda)) | \(String(format: "%.1f", summary.panelEffectiveSize)) | \(String(format: "%.1f", summary.newcomerEffectiveSize)) | \(String(format: "%.2e", summary.calibration.maxDeviation)) |")
+                    Diagnostics.note("wave \(k): \(summary.newcomers) respondent(s) without a wave-1 record combined with \(summary.panel) panel member(s) (composite factor \(String(format: "%.3f", summary.lambda)) for the panel), then calibrated to the margins")
+                }
                 waveWeights.append(ww)
                 waveInPanel.append(inPanel)
             }
-            // Longitudinal: present in every wave.
-            let through = panel.retained(through: tables.count)
-            let lastAdjustment: AttritionAdjustment? = makeAdjustment(through, wave: tables.count)
-            if let adj = lastAdjustment {
+            // Longitudinal: present in every wave of --longitudinal (default: every wave).
+            var lastAdjustment: AttritionAdjustment?
+            var longitudinalBase = 0  // index of the wave whose rows the longitudinal file holds
+            if longWaves.contains(1) {
+                let through = panel.rowInWave.map { rows in longWaves.allSatisfy { rows[$0 - 1] != nil } }
+                let adj = makeAdjustment(through, wave: longWaves.last!)
                 let (w, rows, _, _) = try adj.run(wave1Weights: first.weights)
+                longitudinal = (rows, w)
+                lastAdjustment = adj
+            } else {
+                // From the first chosen wave: its respondents with their cross-sectional weights, adjusted for
+                // not answering the other chosen waves, with the response model on that wave's covariates.
+                longitudinalBase = longWaves[0] - 1
+                let (w, rows) = try LongitudinalFromLaterWave(panel: panel, waves: longWaves, covariates: commaList(covariates),
+                                                              adjustment: adjustmentKind, maxFactor: maxFactor, margins: m,
+                                                              method: calibrationMethod, policy: waveOptions.missingCovariates.policy)
+                    .run(baseWeights: waveWeights[longitudinalBase])
                 longitudinal = (rows, w)
             }
             if long != nil {
@@ -132,11 +169,13 @@ struct AttritionCommand: ParsableCommand {
             }
             // Longitudinal file: wave-1 rows of those present throughout.
             var longColumns: [(name: String, values: [Double])] = []
-            if let longitudinal, let adj = lastAdjustment {
-                let sourceRows = longitudinal.rows.map { tables[0].sourceRows?[$0] ?? $0 }
-                let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(tables[0].sourceBuffer!, rows: sourceRows), file: wave1, dialect: dialect)
+            if let longitudinal {
+                let base = tables[longitudinalBase]
+                let sourceRows = longitudinal.rows.map { base.sourceRows?[$0] ?? $0 }
+                let baseFile = long ?? (longitudinalBase == 0 ? wave1 : waves[longitudinalBase - 1])
+                let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(base.sourceBuffer!, rows: sourceRows), file: baseFile, dialect: dialect)
                 longColumns.append(("weight", longitudinal.weights))
-                if replicates >= 2 {
+                if replicates >= 2, let adj = lastAdjustment {
                     let reps: AttritionBootstrap.Result
                     do {
                         reps = try AttritionBootstrap(replicates: replicates, seed: seed).run(calibrator: calibrator, wave1: first, adjustments: [adj])
@@ -159,7 +198,11 @@ struct AttritionCommand: ParsableCommand {
             }
             let summary = try AttritionSummary(panel: panel, groupBy: commaList(groupBy))
             if let report {
-                let markdown = AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
+                var markdown = AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
+                if !combinations.isEmpty {
+                    markdown += "\n## Newcomers combined with the panel\n\n| wave | panel | newcomers | composite factor λ | panel n* | newcomers n* | max deviation |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+                        + combinations.joined(separator: "\n") + "\n"
+                }
                 var text = markdown
                 if report.hasSuffix(".json") {
                     text = try AttritionReportWriter.json(summary: summary, wave1: first.report, waves: reports)
@@ -173,7 +216,8 @@ struct AttritionCommand: ParsableCommand {
             }
             try plan.write(contents)
             for w in summary.waves {
-                Diagnostics.note("wave \(w.wave): \(w.respondents) respondents, \(w.retainedFromWave1) present since wave 1 (\(String(format: "%.1f", 100 * w.retentionRate))%)\(w.newcomers > 0 ? ", \(w.newcomers) without a wave-1 record (weight 0)" : "")")
+                let fate = waveOptions.newcomers == .combine ? "combined with the panel" : "weight 0"
+                Diagnostics.note("wave \(w.wave): \(w.respondents) respondents, \(w.retainedFromWave1) present since wave 1 (\(String(format: "%.1f", 100 * w.retentionRate))%)\(w.newcomers > 0 ? ", \(w.newcomers) without a wave-1 record (\(fate))" : "")")
             }
         }
     }

@@ -26,6 +26,7 @@ struct CalibrateCommand: ParsableCommand {
     @OptionGroup var shapeOptions: WeightShapeOptions
     @OptionGroup var groupOptions: GroupOptions
     @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var missingOptions: MissingValueOptions
     @OptionGroup var verbosity: VerbosityOptions
 
     @Option(help: ArgumentHelp("Column holding the base (design) weights; default: all 1.", valueName: "column"))
@@ -90,9 +91,11 @@ struct CalibrateCommand: ParsableCommand {
             options.costs = try penaltyOptions.costs(marginsFile: grouped == nil ? marginsOptions.margins : nil, dialect: dialect)
             let d = try AutoBounds.baseWeights(table, weight: weight)
             let method = try methodOptions.calibrationMethod(table: table, margins: margins, baseWeights: d)
-            let calibrator = Calibrator(margins: margins, method: method, options: options)
-            var result = try shapeOptions.relativeCap().map { try calibrator.calibrate(table, baseWeights: d, cap: $0, weightColumn: weight).result }
-                ?? calibrator.calibrate(table, weightColumn: weight)
+            let prepared = try missingOptions.prepare(table: table, calibrator: Calibrator(margins: margins, method: method, options: options))
+            let calibrator = prepared.calibrator
+            var result = try shapeOptions.relativeCap().map { try calibrator.calibrate(prepared.table, baseWeights: d, cap: $0, weightColumn: weight).result }
+                ?? calibrator.calibrate(prepared.table, weightColumn: weight)
+            result.report.notes += prepared.notes
             if let grouped {
                 result.report.notes += try grouped.summaries(table: table, weights: result.weights, baseWeights: d).map(\.line)
             }

@@ -24,12 +24,12 @@ extension CalibrateCommand: CommandFiles {
 }
 
 extension EstimateCommand: CommandFiles {
-    var inputFiles: [String] { [data] + [designOptions.margins].compactMap { $0 } }
+    var inputFiles: [String] { [data] + [designOptions.margins, flagsOptions.flagsFile].compactMap { $0 } }
     var outputFiles: [String] { [output, writeReplicates].compactMap { $0 } }
 }
 
 extension CompareCommand: CommandFiles {
-    var inputFiles: [String] { [data, marginsOptions.margins] }
+    var inputFiles: [String] { [data, marginsOptions.margins] + [flagsOptions.flagsFile].compactMap { $0 } }
     var outputFiles: [String] { [output].compactMap { $0 } }
 }
 

@@ -23,11 +23,13 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var methodOptions: MethodOptions
     @OptionGroup var groupOptions: GroupOptions
     @Option(help: ArgumentHelp("Base weight column.", valueName: "column")) var weight: String?
-    @Option(help: "Interval for proportions: wald | logit | wilson | beta.") var ci: String = "logit"
+    @Option(help: "Interval for proportions: logit (default; Korn-Graubard at 0 and 1) | beta (Korn-Graubard) | wilson | wald.") var ci: String = "logit"
+    @OptionGroup var flagsOptions: FlagsOptions
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Option(help: "Output format: csv | json | md | html | svg (the chart alone).") var format: String = "md"
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
     @OptionGroup var inputOptions: InputFormatOptions
+    @OptionGroup var missingOptions: MissingValueOptions
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
@@ -41,6 +43,7 @@ struct CompareCommand: ParsableCommand {
             verbosity.apply()
             FileIO.installInterruptCleanup()
             let plan = try outputPlan(standardOutput: output == nil)
+            let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
             var table = try Table(contentsOf: data, dialect: dialect)
             let grouped = try groupOptions.read(marginsOptions, dialect: dialect)
@@ -49,13 +52,15 @@ struct CompareCommand: ParsableCommand {
             options.totalsTolerance = marginsOptions.marginTolerance
             let method = try methodOptions.calibrationMethod(table: table, margins: margins,
                                                               baseWeights: try AutoBounds.baseWeights(table, weight: weight))
-            let result = try Calibrator(margins: margins, method: method, options: options)
-                .calibrate(table, weightColumn: weight)
+            let prepared = try missingOptions.prepare(
+                table: table, calibrator: Calibrator(margins: margins, method: method, options: options))
+            var result = try prepared.calibrator.calibrate(prepared.table, weightColumn: weight)
+            result.report.notes += prepared.notes
             let design = try SurveyDesign(table: table, weight: weight).calibrated(result)
             let vars = commaList(variables)
             let domains = commaList(by)
             let rows = try Comparison.compare(table: table, weighted: design, variables: vars, by: domains,
-                                              interval: IntervalMethod(rawValue: ci)!, level: level)
+                                              interval: IntervalMethod(rawValue: ci)!, level: level, rules: rules)
             let text: String
             switch format {
             case "csv": text = ComparisonTable.csv(rows)

@@ -8,7 +8,7 @@ struct EstimateCommand: ParsableCommand {
         abstract: "Weighted means, proportions, totals, ratios and quantiles with standard errors and intervals.",
         discussion: """
         Output columns (CSV): variable,level,domain,estimate,se,ci_low,ci_high,deff,n, then statistic, missing, \
-        df, effective_n, note. Categorical variables give one row per level (a proportion, or a count with \
+        df, effective_n, note, ci_method, cv, ci_width, reliability (--flags: flag or suppress, with the reasons). Categorical variables give one row per level (a proportion, or a count with \
         --statistic total). With --margins the data is calibrated first and the variance accounts for it.
 
         Examples:
@@ -41,8 +41,10 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the data with the (re-calibrated) replicate weights as columns rep_1..rep_R.", valueName: "file"))
     var writeReplicates: String?
 
-    @Option(help: "Interval for proportions: wald | logit | wilson | beta.")
-    var ci: String = "wald"
+    @Option(help: "Interval for proportions: logit (default; Korn-Graubard at 0 and 1) | beta (Korn-Graubard) | wilson | wald.")
+    var ci: String = "logit"
+
+    @OptionGroup var flagsOptions: FlagsOptions
 
     @Option(help: "Confidence level.")
     var level: Double = 0.95
@@ -84,6 +86,7 @@ struct EstimateCommand: ParsableCommand {
             verbosity.apply()
             FileIO.installInterruptCleanup()
             let plan = try outputPlan(standardOutput: output == nil)
+            let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
             let table = try Table(contentsOf: data, dialect: dialect)
             let (design, reps) = try designOptions.design(table: table, dialect: dialect)
@@ -103,7 +106,7 @@ struct EstimateCommand: ParsableCommand {
             }
             let estimator = SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
                                             interval: IntervalMethod(rawValue: ci)!, level: level)
-            let estimates = try estimator.estimate(variables: commaList(variables), statistic: kind, by: commaList(by))
+            let estimates = rules.apply(to: try estimator.estimate(variables: commaList(variables), statistic: kind, by: commaList(by)))
             let text: String
             switch format {
             case "json": text = try EstimateTable.json(estimates)

@@ -79,6 +79,7 @@ struct TestCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
     var output: String?
 
+    @OptionGroup var flagsOptions: FlagsOptions
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var verbosity: VerbosityOptions
 
@@ -112,6 +113,7 @@ struct TestCommand: ParsableCommand {
             verbosity.apply()
             FileIO.installInterruptCleanup()
             let plan = try outputPlan(standardOutput: output == nil)
+            let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
             let table = try Table(contentsOf: data, dialect: dialect)
             let estimator = try designOptions.estimator(table: table, dialect: dialect, level: level)
@@ -122,6 +124,11 @@ struct TestCommand: ParsableCommand {
                 throw RequestError(description: "\(data): \(e)")
             } catch let e as EstimationError {
                 throw RequestError(description: "\(data): \(e)")
+            }
+            rows = rows.map { r in
+                var r = r
+                r.reliability = rules.assessComparison(df: r.ddf ?? r.df)
+                return r
             }
             for r in rows where r.note?.hasPrefix("no test") == true { Diagnostics.note("\(r.comparison): \(r.note!)") }
             let text: String
@@ -186,7 +193,7 @@ struct TestCommand: ParsableCommand {
 }
 
 extension TestCommand: CommandFiles {
-    var inputFiles: [String] { [data] + [designOptions.margins].compactMap { $0 } }
+    var inputFiles: [String] { [data] + [designOptions.margins, flagsOptions.flagsFile].compactMap { $0 } }
     var outputFiles: [String] { [output].compactMap { $0 } }
 }
 
@@ -246,6 +253,8 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "Scheme of replicate weights read back: jk1 | bootstrap | brr | fay.")
     var replicateType: String = "bootstrap"
 
+    @OptionGroup var missingOptions: MissingValueOptions
+
     func validate() throws {
         guard LonelyPSUPolicy(rawValue: lonelyPsu) != nil else {
             throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average; got \(Echo.quoted(lonelyPsu))")
@@ -279,6 +288,7 @@ struct DesignOptions: ParsableArguments {
             let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
             var calibrationTable = table  // gains the per-group numeric auxiliaries with --group-by
             var calibrator: Calibrator
+            var preparedNotes: [String] = []
             if let groupBy {
                 guard targets == "counts" else { throw OptionProblem("--group-by needs targets as counts (each group has its own population size)") }
                 let crossed = try GroupedMargins.read(margins, groupVariable: groupBy, dialect: dialect).crossed(for: &calibrationTable)
@@ -286,12 +296,17 @@ struct DesignOptions: ParsableArguments {
                 calibrator = Calibrator(margins: crossed, method: try options.calibrationMethod(table: calibrationTable, margins: crossed,
                                                                                                 baseWeights: design.weights))
             } else {
-                calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
-                                                table: table, baseWeights: design.weights)
+                let prepared = try missingOptions.prepare(
+                    table: table, calibrator: try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
+                                                                 table: table, baseWeights: design.weights))
+                calibrator = prepared.calibrator
+                calibrationTable = prepared.table
+                preparedNotes = prepared.notes
             }
             // Re-applied in every replicate.
             calibrator.options.costs = try penaltyOptions.costs(marginsFile: groupBy == nil ? margins : nil, dialect: dialect)
-            let result = try calibrator.calibrate(calibrationTable, baseWeights: design.weights, weightColumn: weight)
+            var result = try calibrator.calibrate(calibrationTable, baseWeights: design.weights, weightColumn: weight)
+            result.report.notes += preparedNotes
             design = design.calibrated(result)
             if let r = reps {
                 let progress = Progress(label: "re-calibrating \(r.weights.count) replicates")

@@ -35,7 +35,7 @@ struct AttritionCommandTests {
         let dir = try setUp()
         let r = try CLI.run(["attrition", "--wave1", "v1.csv", "--wave", "v2.csv", "--wave", "v3.csv", "--id", "id",
                              "--covariates", "region,taille,maturite", "--margins", "m.csv", "--calibrate-to-wave1", "maturite",
-                             "--classes", "3", "--replicates", "20", "--output-dir", "out", "--report", "out/r.json"], in: dir)
+                             "--classes", "3", "--replicates", "20", "--newcomers", "exclude", "--output-dir", "out", "--report", "out/r.json"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("1 without a wave-1 record (weight 0)"))
         let long = try dir.appendingPathComponent("out").read("longitudinal.csv").split(separator: "\n")

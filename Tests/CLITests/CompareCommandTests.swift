@@ -11,7 +11,7 @@ struct CompareCommandTests {
         let r = try CLI.run(["compare", "s.csv", "--variables", "oui,score", "--margins", "m.csv", "--format", "csv"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "variable,level,domain,statistic,raw,weighted,se,ci_low,ci_high,shift,raw_outside_ci,n,note")
+        #expect(lines[0] == "variable,level,domain,statistic,raw,weighted,se,ci_low,ci_high,shift,raw_outside_ci,n,note,missing,ci_method,reliability")
         let shifts = lines.dropFirst().map { abs(Double($0.split(separator: ",", omittingEmptySubsequences: false)[9])!) }
         #expect(shifts == shifts.sorted(by: >))
         #expect(lines.count == 4)

@@ -65,7 +65,7 @@ struct ContrastGoldenTests {
             design = design.calibrated(result)
             if let r = reps { reps = try r.recalibrated(using: calibrator, result: result) }
         }
-        return SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization)
+        return SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization, interval: .wald)
     }
 
     static func joint(_ e: SurveyEstimator, _ r: Row) throws -> JointEstimates {

@@ -147,7 +147,7 @@ struct GoldenTests {
     }
 
     static func compute(_ e: Expected, table: Table, design: SurveyDesign) throws -> Estimate? {
-        var estimator = SurveyEstimator(table: table, design: design)
+        var estimator = SurveyEstimator(table: table, design: design, interval: .wald)  // R rows: Wald unless svyciprop
         // A domain is written `variable=level`.
         let by = e.domain.isEmpty ? [] : [String(e.domain.split(separator: "=", maxSplits: 1)[0])]
         let kind: StatisticKind

@@ -56,14 +56,14 @@ struct ReplicateGoldenTests {
         case "jk1_cal_raking", "boot_cal_raking": marginsFile = "margins_stype_schwide.csv"; method = .raking
         case "jkn_cal_linear": marginsFile = "margins_stype_schwide_api99.csv"; method = .linear
         case "jkn_cal_logit": marginsFile = "margins_stype_schwide_api99.csv"; method = .logit(lower: 0.7, upper: 1.7)
-        default: return SurveyEstimator(table: table, design: design, variance: .replicates(reps))
+        default: return SurveyEstimator(table: table, design: design, variance: .replicates(reps), interval: .wald)
         }
         let margins = try MarginsFile.read(folder.appendingPathComponent(marginsFile).path)
         let calibrator = Calibrator(margins: margins, method: method, options: CalibrationOptions(maxIterations: 1000, tolerance: 1e-13))
         let result = try calibrator.calibrate(table, weightColumn: "pw")
         reps = try reps.recalibrated(using: calibrator, result: result)
         design = design.calibrated(result)
-        return SurveyEstimator(table: table, design: design, variance: .replicates(reps))
+        return SurveyEstimator(table: table, design: design, variance: .replicates(reps), interval: .wald)
     }
 
     @Test("the fixture has 56 rows: 8 for each of JK1, JKn and the bootstrap, calibrated and not")

@@ -20,8 +20,8 @@ struct UndefinedValueTests {
         let text = EstimateTable.csv(Self.rows)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(!text.lowercased().contains("nan") && !text.lowercased().contains("inf"))
-        #expect(lines[2] == "x,,region=B,3,,,,,1,mean,0,4,,no interval; se undefined (left empty)")
-        #expect(lines[3] == "y,oui,,,,,,,4,total,0,3,,estimate overflows (left empty); se overflows (left empty); deff undefined (left empty)")
+        #expect(lines[2] == "x,,region=B,3,,,,,1,mean,0,4,,no interval; se undefined (left empty),,,,")
+        #expect(lines[3] == "y,oui,,,,,,,4,total,0,3,,estimate overflows (left empty); se overflows (left empty); deff undefined (left empty),,,,")
         #expect(lines[1].hasPrefix("x,,region=A,1.5,0.25,1,2,1.1,2,mean,0,4,"))
     }
 

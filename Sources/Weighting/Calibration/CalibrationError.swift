@@ -75,7 +75,7 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidBaseWeight(let loc, let v):
             return "\(loc): base weight \(Echo.quoted(v)) is not a positive finite number (weights must be > 0)"
         case .missingValues(let v, let n, let loc):
-            return "calibration variable \(Echo.quoted(v)) is missing for \(n) record(s), first at \(loc); impute or drop them first"
+            return "calibration variable \(Echo.quoted(v)) is missing for \(n) record(s), first at \(loc); impute or drop them first, or choose a missing-value policy (--missing level with an NA target in the margins, or --missing exclude)"
         case .levelsNotInMargins(let levels):
             let list = levels.map { "\(Echo.quoted($0.level)) of \(Echo.text($0.margin)) (\($0.count) record(s), first at \($0.firstSeen))" }
             return "level(s) present in the sample but missing from the margins: " + capped(list)

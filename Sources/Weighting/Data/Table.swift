@@ -86,7 +86,8 @@ public struct Table: Sendable {
 
     /// Location of a cell for messages.
     public func location(row: Int, column: Int) -> SourceLocation {
-        if let buffer { return buffer.location(row: row, column: column) }
+        // A column added after reading (``setNumeric(_:_:)``, ``setCategorical(_:_:)``) has no place in the file.
+        if let buffer, column < buffer.header.count { return buffer.location(row: row, column: column) }
         if let o = streamOrigin {
             let j = o.header.firstIndex(of: names[column]) ?? column
             return SourceLocation(file: o.file, line: Int(o.lines[row]), column: j + 1, columnName: names[column])

@@ -24,14 +24,21 @@ public struct ComparisonRow: Sendable, Equatable, Codable {
     public var rawOutsideInterval: Bool
     /// Respondents.
     public var n: Int
+    /// Respondents with no value for the indicator (left out of both estimates, as R's `na.rm = TRUE`).
+    public var missing: Int = 0
+    /// How the weighted interval was formed (``Estimate/intervalMethod``).
+    public var intervalMethod: String? = nil
+    /// The reliability verdict of the weighted estimate.
+    public var reliability: Reliability? = nil
 }
 
 /// Raw (unweighted) against weighted estimates, sorted by the size of the shift: what weighting changed.
 public enum Comparison {
     /// Compares each variable (and domain) between equal weights and the design's weights.
     public static func compare(table: Table, weighted: SurveyDesign, variables: [String], by: [String] = [],
-                               interval: IntervalMethod = .wald, level: Double = 0.95,
-                               variance: VarianceMethod = .linearization) throws -> [ComparisonRow] {
+                               interval: IntervalMethod = .logit, level: Double = 0.95,
+                               variance: VarianceMethod = .linearization,
+                               rules: ReliabilityRuleSet = .nchs) throws -> [ComparisonRow] {
         let raw = try SurveyDesign(weights: [Double](repeating: 1, count: table.rowCount))
         let rawEstimates = try SurveyEstimator(table: table, design: raw).estimate(variables: variables, statistic: .mean, by: by)
         let weightedEstimates = try SurveyEstimator(table: table, design: weighted, variance: variance, interval: interval, level: level)
@@ -43,7 +50,8 @@ public enum Comparison {
             let outside = w.ciLow.map { r.estimate < $0 } == true || w.ciHigh.map { r.estimate > $0 } == true
             rows.append(ComparisonRow(variable: w.variable, level: w.level, domain: w.domain, statistic: w.statistic, raw: r.estimate,
                                       weighted: w.estimate, se: w.se, ciLow: w.ciLow, ciHigh: w.ciHigh,
-                                      shift: (w.estimate - r.estimate) * factor, rawOutsideInterval: outside, n: w.n))
+                                      shift: (w.estimate - r.estimate) * factor, rawOutsideInterval: outside, n: w.n,
+                                      missing: w.missing, intervalMethod: w.intervalMethod, reliability: rules.assess(w)))
         }
         return rows.sorted { abs($0.shift) > abs($1.shift) }
     }

@@ -31,10 +31,16 @@ public struct Estimate: Sendable, Equatable, Codable {
     }
     /// A remark (interval method used, why an interval is missing, …).
     public var note: String?
+    /// How the interval was formed: ``IntervalMethod/label`` (`wald`, `logit`, `korn-graubard`, `wilson`) or
+    /// `woodruff` for quantiles; `nil` when there is no interval.
+    public var intervalMethod: String?
+    /// The verdict of the reliability rules (``ReliabilityRuleSet``), once applied.
+    public var reliability: Reliability?
 
     /// Creates an estimate.
     public init(variable: String, level: String?, domain: String?, statistic: String, estimate: Double, se: Double,
-                ciLow: Double?, ciHigh: Double?, deff: Double?, n: Int, missing: Int, df: Double, note: String? = nil) {
+                ciLow: Double?, ciHigh: Double?, deff: Double?, n: Int, missing: Int, df: Double, note: String? = nil,
+                intervalMethod: String? = nil) {
         self.variable = variable
         self.level = level
         self.domain = domain
@@ -48,6 +54,7 @@ public struct Estimate: Sendable, Equatable, Codable {
         self.missing = missing
         self.df = df
         self.note = note
+        self.intervalMethod = intervalMethod
     }
 }
 
@@ -73,4 +80,7 @@ public enum IntervalMethod: String, Sendable, CaseIterable {
     case wilson
     /// For proportions: Korn & Graubard (1998) Clopper–Pearson with effective sample size (R's "beta").
     case beta
+
+    /// The name stated in outputs: `wald`, `logit`, `wilson`, `korn-graubard`.
+    public var label: String { self == .beta ? "korn-graubard" : rawValue }
 }

@@ -26,7 +26,7 @@ public struct SurveyEstimator: Sendable {
 
     /// Creates an estimator.
     public init(table: Table, design: SurveyDesign, variance: VarianceMethod = .linearization,
-                interval: IntervalMethod = .wald, level: Double = 0.95) {
+                interval: IntervalMethod = .logit, level: Double = 0.95) {
         self.table = table
         self.design = design
         self.variance = variance
@@ -140,11 +140,11 @@ public struct SurveyEstimator: Sendable {
                 let statName = isTotal ? "total" : (proportions ? "proportion" : "mean")
                 let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k])
                 let df = degreesOfFreedom(rows: t.rows)
-                let (lo, hi, note) = interval(value: values[k], se: se[k], df: df, n: t.n,
+                let (lo, hi, note, method) = interval(value: values[k], se: se[k], df: df, n: t.n,
                                               proportion: proportions && !isTotal, total: isTotal, populationSize: sizes[k])
                 return Estimate(variable: t.variable, level: t.level, domain: t.domain, statistic: statName,
                                 estimate: values[k], se: se[k], ciLow: lo, ciHigh: hi, deff: deff, n: t.n,
-                                missing: t.missing, df: df, note: note)
+                                missing: t.missing, df: df, note: note, intervalMethod: method)
             }
         case .ratio(let denominatorName):
             guard !proportions else { throw EstimationError.notNumeric(variable: variable, statistic: "ratio") }
@@ -169,11 +169,11 @@ public struct SurveyEstimator: Sendable {
                 let t = targets[k]
                 let n = rowsOf[k].count
                 let df = degreesOfFreedom(rows: rowsOf[k])
-                let (lo, hi, note) = interval(value: values[k], se: se[k], df: df, n: n, proportion: false, total: false,
+                let (lo, hi, note, method) = interval(value: values[k], se: se[k], df: df, n: n, proportion: false, total: false,
                                               populationSize: 0)
                 return Estimate(variable: "\(t.variable)/\(denominatorName)", level: nil, domain: t.domain,
                                 statistic: "ratio", estimate: values[k], se: se[k], ciLow: lo, ciHigh: hi, deff: nil,
-                                n: n, missing: t.missing + (t.n - n), df: df, note: note)
+                                n: n, missing: t.missing + (t.n - n), df: df, note: note, intervalMethod: method)
             }
         case .quantile(let probabilities):
             guard !proportions else { throw EstimationError.notNumeric(variable: variable, statistic: "quantile") }
@@ -235,28 +235,28 @@ public struct SurveyEstimator: Sendable {
     // MARK: - Intervals
 
     func interval(value: Double, se: Double, df: Double, n: Int, proportion: Bool, total: Bool,
-                  populationSize: Double) -> (Double?, Double?, String?) {
-        guard df >= 1 else { return (nil, nil, "no interval: \(Int(df)) degrees of freedom") }
-        guard value.isFinite, se.isFinite else { return (nil, nil, "no interval") }  // the undefined value is noted
+                  populationSize: Double) -> (Double?, Double?, String?, String?) {
+        guard df >= 1 else { return (nil, nil, "no interval: \(Int(df)) degrees of freedom", nil) }
+        guard value.isFinite, se.isFinite else { return (nil, nil, "no interval", nil) }  // the undefined value is noted
         let alpha = 1 - level
         let t = StudentT(degreesOfFreedom: df).quantile(1 - alpha / 2)
         let method = proportion ? interval : .wald
         switch method {
         case .wald:
-            return (value - t * se, value + t * se, nil)
+            return (value - t * se, value + t * se, nil, IntervalMethod.wald.label)
         case .logit:
             guard value > 0, value < 1 else {
                 let (lo, hi) = ProportionIntervals.beta(p: value, se: se, n: n, df: df, level: level)
-                return (lo, hi, "logit undefined at \(Table.format(value)): Korn-Graubard interval")
+                return (lo, hi, "logit undefined at \(Table.format(value)): Korn-Graubard interval", IntervalMethod.beta.label)
             }
             let (lo, hi) = ProportionIntervals.logit(p: value, se: se, df: df, level: level)
-            return (lo, hi, nil)
+            return (lo, hi, nil, IntervalMethod.logit.label)
         case .wilson:
             let (lo, hi) = ProportionIntervals.wilson(p: value, se: se, n: n, df: df, level: level)
-            return (lo, hi, nil)
+            return (lo, hi, nil, IntervalMethod.wilson.label)
         case .beta:
             let (lo, hi) = ProportionIntervals.beta(p: value, se: se, n: n, df: df, level: level)
-            return (lo, hi, nil)
+            return (lo, hi, nil, IntervalMethod.beta.label)
         }
     }
 
@@ -299,7 +299,8 @@ public struct SurveyEstimator: Sendable {
         }
         if se.isNaN { se = 0; note = note ?? "standard error undefined" }
         return Estimate(variable: t.variable, level: nil, domain: t.domain, statistic: stat, estimate: qhat, se: se,
-                        ciLow: lower, ciHigh: upper, deff: nil, n: t.n, missing: t.missing, df: df, note: note)
+                        ciLow: lower, ciHigh: upper, deff: nil, n: t.n, missing: t.missing, df: df, note: note,
+                        intervalMethod: lower != nil || upper != nil ? "woodruff" : nil)
     }
 }
 

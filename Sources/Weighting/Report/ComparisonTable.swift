@@ -2,15 +2,16 @@ import Foundation
 
 /// Renders a raw-versus-weighted comparison as CSV, JSON or Markdown.
 public enum ComparisonTable {
-    /// CSV: `variable,level,domain,statistic,raw,weighted,se,ci_low,ci_high,shift,raw_outside_ci,n,note`;
-    /// an undefined (NaN or infinite) value is an empty field and `note` names it.
+    /// CSV: `variable,level,domain,statistic,raw,weighted,se,ci_low,ci_high,shift,raw_outside_ci,n,note`, then
+    /// `missing,ci_method,reliability`; an undefined (NaN or infinite) value is an empty field and `note` names it.
     public static func csv(_ rows: [ComparisonRow]) -> String {
-        var s = "variable,level,domain,statistic,raw,weighted,se,ci_low,ci_high,shift,raw_outside_ci,n,note\n"
+        var s = "variable,level,domain,statistic,raw,weighted,se,ci_low,ci_high,shift,raw_outside_ci,n,note,missing,ci_method,reliability\n"
         for r in rows {
             let f = [r.variable, r.level ?? "", r.domain ?? "", r.statistic, EstimateTable.number(r.raw), EstimateTable.number(r.weighted),
                      EstimateTable.number(r.se), r.ciLow.map(EstimateTable.number) ?? "", r.ciHigh.map(EstimateTable.number) ?? "",
                      EstimateTable.number(r.shift), r.rawOutsideInterval ? "yes" : "no", String(r.n),
-                     UndefinedValue.note(nil, adding: r.undefinedValues) ?? ""]
+                     UndefinedValue.note(nil, adding: r.undefinedValues) ?? "", String(r.missing), r.intervalMethod ?? "",
+                     r.reliability?.summary ?? ""]
             s += f.map(EstimateTable.quote).joined(separator: ",") + "\n"
         }
         return s
@@ -19,15 +20,24 @@ public enum ComparisonTable {
     /// JSON array; an undefined (NaN or infinite) value is `null`.
     public static func json(_ rows: [ComparisonRow]) throws -> String { try ReportJSON.encode(rows) }
 
-    /// Markdown table; proportions in percent.
+    /// Markdown table; proportions in percent. The interval's method, the respondents with a value and those
+    /// missing, and the reliability verdict of the weighted estimate have their columns; a suppressed weighted
+    /// estimate shows `suppressed` instead of its figures, a flagged one is marked `†`.
     public static func markdown(_ rows: [ComparisonRow], level: Double) -> String {
-        var s = "| indicator | domain | raw | weighted | \(Number.fixed(100 * level, 0))% CI | shift | raw outside CI |\n|---|---|---:|---:|---|---:|:---:|\n"
+        var s = "| indicator | domain | raw | weighted | \(Number.fixed(100 * level, 0))% CI | CI method | shift | raw outside CI | n | missing | reliability |\n|---|---|---:|---:|---|---|---:|:---:|---:|---:|---|\n"
         for r in rows {
             let pct = r.statistic == "proportion"
             func f(_ x: Double) -> String { pct && x.isFinite ? Number.fixed(100 * x, 1) + " %" : Number.fixed(x, 3) }
             let name = r.level.map { "\(r.variable) = \($0)" } ?? r.variable
-            let ci = (r.ciLow.map(f) ?? "–") + " – " + (r.ciHigh.map(f) ?? "–")
-            s += "| \(name) | \(r.domain ?? "") | \(f(r.raw)) | \(f(r.weighted)) | \(ci) | \(Number.fixed(r.shift, pct ? 1 : 3))\(pct ? " pts" : "") | \(r.rawOutsideInterval ? "yes" : "") |\n"
+            var ci = (r.ciLow.map(f) ?? "–") + " – " + (r.ciHigh.map(f) ?? "–")
+            var weighted = f(r.weighted), shift = Number.fixed(r.shift, pct ? 1 : 3) + (pct ? " pts" : "")
+            switch r.reliability?.status {
+            case .suppressed?: weighted = "suppressed"; ci = ""; shift = ""
+            case .flagged?: weighted += " †"
+            default: break
+            }
+            let flag = (r.reliability?.summary ?? "").replacingOccurrences(of: "|", with: "\\|")
+            s += "| \(name) | \(r.domain ?? "") | \(f(r.raw)) | \(weighted) | \(ci) | \(r.intervalMethod ?? "") | \(shift) | \(r.rawOutsideInterval ? "yes" : "") | \(r.n) | \(r.missing) | \(flag) |\n"
         }
         return s + Number.undefinedNotes(rows.flatMap(\.undefinedValues))
     }

@@ -27,6 +27,11 @@ public struct ContrastTableRow: Sendable, Equatable, Codable {
     public var pAdjusted: Double?
     /// A remark (why there is no test, the adjustment).
     public var note: String?
+    /// The reliability verdict (only the degrees-of-freedom and sample-size rules apply to a comparison:
+    /// ``ReliabilityRuleSet/assessComparison(df:)``).
+    public var reliability: Reliability? = nil
+    /// How the interval was formed: `wald` (t on the design degrees of freedom) when there is one.
+    public var intervalMethod: String? = nil
 
     /// A row for a contrast of `variable`.
     public init(variable: String, _ c: ContrastEstimate) {
@@ -41,6 +46,7 @@ public struct ContrastTableRow: Sendable, Equatable, Codable {
         pValue = c.pValue
         pAdjusted = c.adjustedPValue
         note = c.note
+        intervalMethod = c.ciLow == nil && c.ciHigh == nil ? nil : IntervalMethod.wald.label
     }
 
     /// A row for a test.
@@ -57,6 +63,7 @@ public struct ContrastTableRow: Sendable, Equatable, Codable {
         self.ddf = ddf
         self.pValue = pValue
         self.note = note
+        intervalMethod = ciLow == nil && ciHigh == nil ? nil : IntervalMethod.wald.label
     }
 }
 
@@ -64,14 +71,15 @@ public struct ContrastTableRow: Sendable, Equatable, Codable {
 public enum ContrastTable {
     /// Column names of the CSV output.
     public static let csvHeader = ["comparison", "estimate", "se", "ci_low", "ci_high", "statistic", "statistic_name",
-                                   "df", "ddf", "p_value", "p_adjusted", "note"]
+                                   "df", "ddf", "p_value", "p_adjusted", "note", "ci_method", "reliability"]
 
     /// CSV text (numbers with up to 17 significant digits, missing values empty).
     public static func csv(_ rows: [ContrastTableRow]) -> String {
         var s = csvHeader.joined(separator: ",") + "\n"
         for r in rows {
             let fields: [String] = [r.comparison, n(r.estimate), n(r.se), n(r.ciLow), n(r.ciHigh), n(r.statistic),
-                                    r.statisticName ?? "", n(r.df), n(r.ddf), n(r.pValue), n(r.pAdjusted), r.note ?? ""]
+                                    r.statisticName ?? "", n(r.df), n(r.ddf), n(r.pValue), n(r.pAdjusted), r.note ?? "",
+                                    r.intervalMethod ?? "", r.reliability?.summary ?? ""]
             s += fields.map(EstimateTable.quote).joined(separator: ",") + "\n"
         }
         return s
@@ -87,14 +95,15 @@ public enum ContrastTable {
     /// Markdown table with rounded figures.
     public static func markdown(_ rows: [ContrastTableRow], level: Double) -> String {
         let pct = Number.fixed(level * 100, 0)
-        var s = "| comparison | estimate | se | \(pct)% CI | statistic | df | p | p adjusted | note |\n"
-        s += "|---|---:|---:|---|---:|---|---:|---:|---|\n"
+        var s = "| comparison | estimate | se | \(pct)% CI | CI method | statistic | df | p | p adjusted | note | reliability |\n"
+        s += "|---|---:|---:|---|---|---:|---|---:|---:|---|---|\n"
         func f(_ x: Double?, _ d: Int = 4) -> String { x.map { Number.fixed($0, d) } ?? "" }
         for r in rows {
             let ci = r.ciLow == nil ? "" : "\(f(r.ciLow)) – \(f(r.ciHigh))"
             let stat = r.statistic.map { "\(r.statisticName ?? "") = \(Number.fixed($0, 3))" } ?? ""
             let df = r.df.map { d in r.ddf.map { "\(Number.fixed(d, 2)), \(Number.fixed($0, 1))" } ?? Number.fixed(d, 0) } ?? ""
-            s += "| \(r.comparison) | \(f(r.estimate)) | \(f(r.se)) | \(ci) | \(stat) | \(df) | \(p(r.pValue)) | \(p(r.pAdjusted)) | \(r.note ?? "") |\n"
+            let flag = (r.reliability?.summary ?? "").replacingOccurrences(of: "|", with: "\\|")
+            s += "| \(r.comparison) | \(f(r.estimate)) | \(f(r.se)) | \(ci) | \(r.intervalMethod ?? "") | \(stat) | \(df) | \(p(r.pValue)) | \(p(r.pAdjusted)) | \(r.note ?? "") | \(flag) |\n"
         }
         return s
     }

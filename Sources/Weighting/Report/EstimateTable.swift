@@ -5,7 +5,8 @@ import Foundation
 public enum EstimateTable {
     /// Column names of the CSV output, in order.
     public static let csvHeader = ["variable", "level", "domain", "estimate", "se", "ci_low", "ci_high", "deff", "n",
-                                   "statistic", "missing", "df", "effective_n", "note"]
+                                   "statistic", "missing", "df", "effective_n", "note", "ci_method", "cv", "ci_width",
+                                   "reliability"]
 
     /// CSV text (RFC 4180 quoting, numbers with 17 significant digits at most, missing values empty).
     ///
@@ -18,7 +19,8 @@ public enum EstimateTable {
             let fields: [String] = [
                 e.variable, e.level ?? "", e.domain ?? "", number(e.estimate), number(e.se), e.ciLow.map(number) ?? "",
                 e.ciHigh.map(number) ?? "", e.deff.map(number) ?? "", String(e.n), e.statistic, String(e.missing),
-                number(e.df), e.effectiveN.map(number) ?? "", note ?? "",
+                number(e.df), e.effectiveN.map(number) ?? "", note ?? "", e.intervalMethod ?? "",
+                e.cv.map(number) ?? "", e.ciWidth.map(number) ?? "", e.reliability?.summary ?? "",
             ]
             s += fields.map(quote).joined(separator: ",") + "\n"
         }
@@ -35,13 +37,24 @@ public enum EstimateTable {
     }
 
     /// Markdown table with rounded figures; an undefined value is an empty cell, listed in a note under the table.
+    ///
+    /// Columns: the interval's method, the respondents with a value and those missing, and the reliability
+    /// verdict (``Reliability``): a suppressed estimate shows `suppressed` instead of its figures, a flagged one
+    /// is marked `†`, and the reasons are in the last column.
     public static func markdown(_ estimates: [Estimate], level: Double) -> String {
         let pct = Number.fixed(level * 100, 0)
-        var s = "| variable | level | domain | statistic | estimate | se | \(pct)% CI | deff | n |\n"
-        s += "|---|---|---|---|---:|---:|---|---:|---:|\n"
+        var s = "| variable | level | domain | statistic | estimate | se | \(pct)% CI | CI method | deff | n | missing | reliability |\n"
+        s += "|---|---|---|---|---:|---:|---|---|---:|---:|---:|---|\n"
         for e in estimates {
-            let ci = (e.ciLow.map { Number.fixed($0, 4) } ?? "–") + " – " + (e.ciHigh.map { Number.fixed($0, 4) } ?? "–")
-            s += "| \(e.variable) | \(e.level ?? "") | \(e.domain ?? "") | \(e.statistic) | \(Number.fixed(e.estimate, 4)) | \(Number.fixed(e.se, 4)) | \(ci) | \(e.deff.map { Number.fixed($0, 2) } ?? "") | \(e.n) |\n"
+            var ci = (e.ciLow.map { Number.fixed($0, 4) } ?? "–") + " – " + (e.ciHigh.map { Number.fixed($0, 4) } ?? "–")
+            var value = Number.fixed(e.estimate, 4), se = Number.fixed(e.se, 4)
+            switch e.reliability?.status {
+            case .suppressed?: value = "suppressed"; se = ""; ci = ""
+            case .flagged?: value += " †"
+            default: break
+            }
+            let flag = (e.reliability?.summary ?? "").replacingOccurrences(of: "|", with: "\\|")
+            s += "| \(e.variable) | \(e.level ?? "") | \(e.domain ?? "") | \(e.statistic) | \(value) | \(se) | \(ci) | \(e.intervalMethod ?? "") | \(e.deff.map { Number.fixed($0, 2) } ?? "") | \(e.n) | \(e.missing) | \(flag) |\n"
         }
         return s + Number.undefinedNotes(estimates.flatMap(\.undefinedValues))
     }
