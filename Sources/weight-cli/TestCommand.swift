@@ -73,7 +73,7 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Confidence level of the intervals.")
     var level: Double = 0.95
 
-    @Option(help: "Output format: csv | json | md.")
+    @Option(help: "Output format: csv | json | md | xlsx (a workbook; also chosen by an --output ending in .xlsx).")
     var format: String = "csv"
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
@@ -97,7 +97,8 @@ struct TestCommand: ParsableCommand {
         if statistic == "ratio" && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
         if ttest && statistic != "mean" { throw ValidationError("--ttest compares means: leave --statistic at mean") }
         guard PValueAdjustment(rawValue: adjust) != nil else { throw ValidationError("--adjust must be none, holm or bonferroni; got '\(adjust)'") }
-        guard ["csv", "json", "md"].contains(format) else { throw ValidationError("--format must be csv, json or md") }
+        guard ["csv", "json", "md", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json, md or xlsx") }
+        try WorkbookOutput.check(format: format, output: output)
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
         for c in contrast { do { _ = try Contrast(parsing: c) } catch { throw ValidationError("--contrast: \(error)") } }
     }
@@ -113,7 +114,7 @@ struct TestCommand: ParsableCommand {
             FileIO.installInterruptCleanup()
             let plan = try outputPlan(standardOutput: output == nil)
             let dialect = inputOptions.dialect
-            let table = try Table(contentsOf: data, dialect: dialect)
+            let table = try inputOptions.readTable(data)
             let estimator = try designOptions.estimator(table: table, dialect: dialect, level: level)
             var rows: [ContrastTableRow] = []
             do {
@@ -130,7 +131,11 @@ struct TestCommand: ParsableCommand {
             case "md": text = ContrastTable.markdown(rows, level: level)
             default: text = ContrastTable.csv(rows)
             }
-            try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+            if WorkbookOutput.wanted(format: format, output: output), let output {
+                try plan.write([OutputPlan.Content(path: output, bytes: try Workbook.bytes([ContrastTable.sheet(rows)], name: output))])
+            } else {
+                try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+            }
         }
     }
 
@@ -272,7 +277,8 @@ struct DesignOptions: ParsableArguments {
         }
         if let margins {
             let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
-            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect)
+            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
+                                                valueLabels: table.allValueLabels)
             let result = try calibrator.calibrate(table, baseWeights: design.weights, weightColumn: weight)
             design = design.calibrated(result)
             if let r = reps {

@@ -38,12 +38,18 @@ public struct StatFileWriter: Sendable {
     /// (same position, its label replaced) instead of being refused.
     public let replacesExisting: Bool
 
-    /// A writer of `source` in `format` (its own format by default).
-    public init(source: StatFileSource, format: DataFileFormat? = nil, replacesExisting: Bool = false) {
+    /// Variable labels of the columns written through ``WeightedOutput``, by name.
+    public let labels: [String: String]
+
+    /// A writer of `source` in `format` (its own format by default); `labels` are the variable labels of the
+    /// columns added through ``WeightedOutput``'s methods.
+    public init(source: StatFileSource, format: DataFileFormat? = nil, replacesExisting: Bool = false,
+                labels: [String: String] = [:]) {
         precondition(format != .csv, "StatFileWriter writes the statistical packages' formats only")
         self.source = source
         self.format = format ?? source.format
         self.replacesExisting = replacesExisting
+        self.labels = labels
     }
 
     /// Where the bytes ReadStat writes go, and the state of the copy.
@@ -267,5 +273,30 @@ public struct StatFileWriter: Sendable {
         case READSTAT_TYPE_FLOAT: return readstat_insert_float_value(writer, target, readstat_float_value(value))
         default: return readstat_insert_double_value(writer, target, readstat_double_value(value))
         }
+    }
+}
+
+extension StatFileWriter: WeightedOutput {
+    func added(_ columns: [(name: String, values: [Double])]) -> [AddedVariable] {
+        columns.map { AddedVariable(name: $0.name, values: $0.values, label: labels[$0.name]) }
+    }
+
+    /// Writes the file with the columns added, atomically to `path` (never over an input).
+    public func write(columns: [(name: String, values: [Double])], to path: String, otherInputs: [String]) throws {
+        try FileIO.writeAtomically(to: path, inputs: [source.path] + otherInputs) { sink in
+            try self.write(self.added(columns), into: &sink)
+        }
+    }
+
+    /// Writes the file with the columns added into a sink (an output of an ``OutputPlan``).
+    public func write(columns: [(name: String, values: [Double])], into sink: inout ByteSink) throws {
+        try write(added(columns), into: &sink)
+    }
+
+    /// Writes the file with the columns added to an open descriptor (standard output).
+    public func write(columns: [(name: String, values: [Double])], toDescriptor fd: Int32, name: String) throws {
+        var sink = ByteSink(fd: fd, path: name)
+        try write(added(columns), into: &sink)
+        try sink.flush()
     }
 }
