@@ -96,7 +96,7 @@ struct CalibrateCommand: ParsableCommand {
                 table = read.table
                 fileColumns = read.source.metadata.variables.map(\.name)
                 guard outputFormat.isStatistical else {
-                    throw OptionProblem("\(data) is a \(inputFormat.displayName) file: calibrate writes it as sav, zsav, por, dta, sas7bdat or xpt (with its labels), not as \(outputFormat.displayName)")
+                    throw OptionProblem("\(data) (\(inputFormat.displayName)): calibrate writes it as sav, zsav, por, dta, sas7bdat or xpt (with its labels), not as \(outputFormat.displayName)")
                 }
                 margins = resolvingValueLabels(margins, labels: table.allValueLabels)
                 writer = StatFileWriter(source: read.source, format: outputFormat, replacesExisting: replaceWeightColumn,

@@ -88,7 +88,7 @@ struct EstimateCommand: ParsableCommand {
             let dialect = inputOptions.dialect
             let table = try inputOptions.readTable(data)
             if writeReplicates != nil && table.buffer == nil {
-                throw OptionProblem("--write-replicates copies the rows of a delimited text (CSV) file; \(data) is a \(inputOptions.format(of: data).displayName) file")
+                throw OptionProblem("--write-replicates copies the rows of a delimited text (CSV) file; \(data) is read as \(inputOptions.format(of: data).displayName)")
             }
             let (design, reps) = try designOptions.design(table: table, dialect: dialect)
             var contents: [OutputPlan.Content] = []

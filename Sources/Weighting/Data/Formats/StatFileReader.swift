@@ -136,6 +136,11 @@ struct StatFileReader {
         return String(cString: m)
     }
 
+    /// A value as stored (a user-missing code is its code), NaN when system-missing or tagged.
+    static func rawNumber(_ value: readstat_value_t) -> Double {
+        readstat_value_is_system_missing(value) != 0 || readstat_value_is_tagged_missing(value) != 0 ? .nan : readstat_double_value(value)
+    }
+
     /// A non-empty C string, or `nil`.
     static func text(_ p: UnsafePointer<CChar>?) -> String? {
         guard let p, p.pointee != 0 else { return nil }

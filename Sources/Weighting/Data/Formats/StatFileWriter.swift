@@ -104,7 +104,7 @@ public struct StatFileWriter: Sendable {
         let sameFamily = meta.format.family == format.family
         func check(_ status: readstat_error_t) throws {
             guard status == READSTAT_OK else {
-                throw StatFileError.cannotConvert(file: source.path, format: format, reason: StatFileReader.message(status))
+                throw StatFileError.cannotConvert(file: sink.pointee.path, format: format, reason: StatFileReader.message(status))
             }
         }
         // Value label sets, by name, in a stable order.

@@ -22,9 +22,10 @@ extension Table {
     ///
     /// Columns are typed as a statistician reads the file:
     /// - string variables are categorical (empty strings and user-missing strings are missing);
-    /// - numeric variables with value labels are categorical with their **labels** as levels (a value without a
-    ///   label keeps its code as level, e.g. `3`), unless their measurement level is *scale* (SPSS), in which
-    ///   case they are numbers; asking a labelled categorical column for numbers is refused like a text column;
+    /// - numeric variables whose every non-missing value has a value label are categorical with their **labels**
+    ///   as levels (asking such a column for numbers is refused, as for a text column); numeric variables with
+    ///   unlabelled values are numbers, their labels marking a few special codes (a scale 1–5 with
+    ///   `8 = "Sans avis"`). The measurement level is not used: R haven marks every numeric variable *scale*;
     /// - other numeric variables (dates included: SPSS seconds since 1582-10-14, Stata days since 1960-01-01,
     ///   SAS days since 1960-01-01) are numbers;
     /// - system-missing, tagged (Stata `.a`–`.z`, SAS `.A`–`.Z`) and user-defined missing values (SPSS
@@ -70,8 +71,8 @@ extension Table {
                 var values = columns.numbers[v.index] ?? []
                 values.append(contentsOf: repeatElement(Double.nan, count: rowCount - values.count))
                 let labels = metadata.labels(of: name)?.numericLabels ?? [:]
-                let scale = v.measure == READSTAT_MEASURE_SCALE.rawValue
-                storage.append(labels.isEmpty || scale ? .numeric(NumericColumn(values)) : .labelled(NumericColumn(values), labels))
+                let categorical = !labels.isEmpty && values.allSatisfy { $0.isNaN || labels[$0] != nil }
+                storage.append(categorical ? .labelled(NumericColumn(values), labels) : .numeric(NumericColumn(values)))
             }
         }
         let source = StatFileSource(path: path, format: format, metadata: metadata, rowCount: rowCount, signature: signature)
