@@ -81,7 +81,7 @@ struct FileFormatCommandTests {
         try FileManager.default.copyItem(atPath: Self.fixture("latin1.dta"), toPath: copy)
         let r = try CLI.run(["inspect", copy, "--input-format", "dta"])
         #expect(r.status == 0 && r.stdout.contains("Auvergne-Rhône-Alpes"), "\(r.stderr)")
-        let t = try CLI.run(["test", Self.fixture("barometre.sav"), "--variable", "site_web", "--by", "taille", "--all-equal"])
+        let t = try CLI.run(["test", Self.fixture("barometre.sav"), "--variable", "site_web", "--category", "oui", "--by", "taille", "--all-equal"])
         #expect(t.status == 0, "\(t.stderr)")
     }
 

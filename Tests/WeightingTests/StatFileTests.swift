@@ -74,7 +74,7 @@ struct StatFileTests {
         #expect(format?.hasPrefix("DATE") == true || format?.hasPrefix("SDATE") == true)
     }
 
-    @Test("long strings (300 and 400 characters, accented) are read whole")
+    @Test("long strings (over 255 characters, accented) are read whole")
     func longStrings() throws {
         let t = try Self.read("haven.sav").table
         let texte = try t.categorical("texte")
@@ -83,7 +83,7 @@ struct StatFileTests {
         let sav = try Self.read("barometre.sav").table
         let csv = try Table(contentsOf: Self.path("barometre.csv"))
         #expect(try sav.categorical("commentaire") == csv.categorical("commentaire"))
-        #expect(try sav.categorical("commentaire")[0]?.count == 300)
+        #expect((try sav.categorical("commentaire")[0]?.count ?? 0) > 255)  // an SPSS "very long string"
     }
 
     @Test("a Stata 114 file in Latin-1 (written by pandas) is decoded to the same text as its UTF-8 CSV")
