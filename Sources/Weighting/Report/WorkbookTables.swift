@@ -1,5 +1,6 @@
-/// The estimate, comparison and test tables as workbook sheets: the same columns as their CSV, numbers stored as
-/// numbers, proportions (and their standard errors, intervals and shifts) shown as percentages.
+/// The estimate, comparison and test tables as workbook sheets: the same columns and values as their CSV, numbers
+/// stored as numbers, proportions (and their standard errors and intervals) shown as percentages; a comparison's
+/// shift is already in points and stays a number.
 extension EstimateTable {
     /// The estimates as one sheet (columns of ``csvHeader``).
     public static func sheet(_ estimates: [Estimate], name: String = "estimates") -> WorkbookSheet {
@@ -27,7 +28,7 @@ extension ComparisonTable {
             return [.text(r.variable), r.level.map { .text($0) } ?? .empty, r.domain.map { .text($0) } ?? .empty,
                     .text(r.statistic), WorkbookSheet.number(r.raw, percent: pct), WorkbookSheet.number(r.weighted, percent: pct),
                     WorkbookSheet.number(r.se, percent: pct), WorkbookSheet.number(r.ciLow, percent: pct),
-                    WorkbookSheet.number(r.ciHigh, percent: pct), WorkbookSheet.number(r.shift, percent: pct),
+                    WorkbookSheet.number(r.ciHigh, percent: pct), WorkbookSheet.number(r.shift),  // shift: in points
                     .text(r.rawOutsideInterval ? "yes" : "no"), .integer(r.n),
                     UndefinedValue.note(nil, adding: r.undefinedValues).map { .text($0) } ?? .empty]
         })
