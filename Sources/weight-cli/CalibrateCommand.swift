@@ -91,6 +91,9 @@ struct CalibrateCommand: ParsableCommand {
             let outputFormat = writtenFormat(input: inputFormat)
             var fileColumns: [String]? = nil
             if inputFormat.isStatistical {
+                guard FileIO.isRegularFile(data) || !FileManager.default.fileExists(atPath: data) else {
+                    throw OptionProblem("\(data): an SPSS, Stata or SAS file is read twice (to calibrate, then to copy its records) and must be a regular file, not a pipe or device")
+                }
                 // Read once for the calibration variables (ReadStat skips the others), once more to write.
                 let read = try Table.read(statFile: data, format: inputFormat, variables: categorical + numeric)
                 table = read.table
