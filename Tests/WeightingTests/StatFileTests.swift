@@ -148,6 +148,37 @@ struct StatFileTests {
         if format == .zsav { #expect(after.compression == 2) }
     }
 
+    @Test("an SPSS date written to Stata and SAS is converted to days since 1960-01-01, with a date format",
+          arguments: [DataFileFormat.dta, .sas7bdat, .xpt])
+    func datesConvertedBetweenPackages(_ format: DataFileFormat) throws {
+        let (table, source) = try Self.read("haven.sav")
+        let dir = try temporaryFolder()
+        let out = dir.appendingPathComponent("out.\(format.rawValue)").path
+        try StatFileWriter(source: source, format: format).write(columns: [(name: "w", values: Array(repeating: 1, count: table.rowCount))],
+                                                                 to: out, otherInputs: [])
+        let (back, backSource) = try Table.read(statFile: out, format: format)
+        // make_fixtures.R: date_reponse = 2024-03-01 + i, that is 19,783 + i days after 1970-01-01.
+        #expect(try back.numeric("date_reponse").values == (0..<30).map { Double(19_783 + 3_653 + $0) })
+        let f = backSource.metadata.variable("date_reponse")?.format
+        #expect(DateConversion.kind(format: f, family: format.family) == .date, "\(f ?? "no format")")
+        // And back to SPSS: the original seconds.
+        let back2 = dir.appendingPathComponent("again.sav").path
+        try StatFileWriter(source: backSource, format: .sav).write(columns: [], to: back2, otherInputs: [])
+        #expect(try Table.read(statFile: back2, format: .sav).table.numeric("date_reponse").values
+                == table.numeric("date_reponse").values)
+    }
+
+    @Test("date-times: SPSS seconds since 1582, Stata milliseconds and SAS seconds since 1960")
+    func dateTimeClocks() {
+        // 1960-01-01 00:00:01 is 137,775 days and 1 s after 1582-10-14.
+        let spss = 137_775.0 * 86_400 + 1
+        #expect(DateConversion.convert(spss, kind: .dateTime, from: .spss, to: .stata) == 1000)
+        #expect(DateConversion.convert(spss, kind: .dateTime, from: .spss, to: .sas) == 1)
+        #expect(DateConversion.convert(1000, kind: .dateTime, from: .stata, to: .spss) == spss)
+        #expect(DateConversion.kind(format: "F8.2", family: .spss) == nil)
+        #expect(DateConversion.kind(format: "%tc", family: .stata) == .dateTime)
+    }
+
     @Test("user-missing codes are written as the codes, so that they read back as missing with the definitions")
     func userMissingCodesKept() throws {
         let (table, source) = try Self.read("haven.sav")

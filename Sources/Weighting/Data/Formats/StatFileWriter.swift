@@ -25,7 +25,8 @@ public struct AddedVariable: Sendable {
 /// and width, variable label, display format and width, measurement level, alignment, value label set and
 /// user-missing definitions, the file label and notes; every value as stored (user-missing codes stay the codes,
 /// Stata and SAS tagged missing values stay tagged). Text is written in UTF-8. Display formats and user-missing
-/// definitions are copied between files of the same package only (an SPSS `F8.2` means nothing to Stata), and
+/// definitions are copied between files of the same package only (an SPSS `F8.2` means nothing to Stata),
+/// dates and date-times moved to another package are converted to its clock and format (``DateConversion``), and
 /// tagged missing values written to an SPSS file become system-missing (SPSS has none).
 ///
 /// Stata files are written as version 118 (or the source's version when it is later), the first to hold UTF-8.
@@ -138,6 +139,10 @@ public struct StatFileWriter: Sendable {
         }, uniquingKeysWith: { a, _ in a })
         var targets: [UnsafeMutablePointer<readstat_variable_t>] = []
         var targetTypes: [readstat_type_t] = []
+        // Dates and date-times moved to another package are converted to its clock (DateConversion).
+        let dateKinds: [DateConversion.Kind?] = variables.map { v in
+            sameFamily || v.isText || replaced[v.index] != nil ? nil : DateConversion.kind(format: v.format, family: meta.format.family)
+        }
         for v in variables {
             let addedIndex = replaced[v.index]
             let sourceType = readstat_type_t(rawValue: v.storageType)
@@ -154,6 +159,7 @@ public struct StatFileWriter: Sendable {
             else if let label = v.label { readstat_variable_set_label(p, label) }
             if addedIndex == nil {
                 if sameFamily, let f = v.format { readstat_variable_set_format(p, f) }
+                if let kind = dateKinds[v.index], let f = DateConversion.format(kind, in: format.family) { readstat_variable_set_format(p, f) }
                 if let s = v.labelSet, let set = sets[s] { readstat_variable_set_label_set(p, set) }
                 if sameFamily && format.family == .spss {
                     for r in v.missingRanges {
@@ -214,6 +220,7 @@ public struct StatFileWriter: Sendable {
         // Second reading: each value goes to the writer as it comes; a record ends after its last variable.
         let last = variables.count - 1
         let targetFormat = format
+        let sourceFamily = meta.format.family
         var failure: readstat_error_t = READSTAT_OK
         var rowsWritten = 0
         let reader = StatFileReader(path: source.path, format: source.format)
@@ -222,6 +229,10 @@ public struct StatFileWriter: Sendable {
             let target = targets[index]
             if let k = replaced[index] {
                 failure = readstat_insert_double_value(writer, target, added[k].values[obs])
+            } else if let kind = dateKinds[index], readstat_value_is_system_missing(value) == 0,
+                      readstat_value_is_tagged_missing(value) == 0 {
+                let x = DateConversion.convert(readstat_double_value(value), kind: kind, from: sourceFamily, to: targetFormat.family)
+                failure = readstat_insert_double_value(writer, target, x)
             } else {
                 failure = StatFileWriter.insert(value, variable: variable, into: writer, target: target,
                                                 type: targetTypes[index], format: targetFormat)
