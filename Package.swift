@@ -24,11 +24,15 @@ let package = Package(
             name: "CGLPK",
             providers: [.apt(["libglpk-dev"])]
         ),
+        // SPSS, Stata and SAS files (no pkg-config file on Debian: linked by name in the module map).
+        .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+        // Excel workbooks.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // No unsafe flags: the library ships with its checks (bounds, overflow, preconditions) in every
         // configuration, the fuzzers test the same program, and other packages can depend on it.
         .target(
             name: "Weighting",
-            dependencies: ["CLapack", "CGLPK"]
+            dependencies: ["CLapack", "CGLPK", "CReadStat", "CXLSXWriter"]
         ),
         .executableTarget(
             name: "weight-cli",

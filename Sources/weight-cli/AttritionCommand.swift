@@ -224,6 +224,10 @@ struct AttritionCommand: ParsableCommand {
 
     /// The waves, from separate files or split from one long file by the wave column.
     func loadWaves(dialect: CSVDialect) throws -> [Table] {
+        // The weighted waves are written as copies of the input rows: delimited text only, for now.
+        for file in [wave1, long].compactMap({ $0 }) + waves where inputOptions.format(of: file).isStatistical {
+            throw OptionProblem("\(file): attrition reads delimited text (CSV) only; convert the \(inputOptions.format(of: file).displayName) file first, or weight it with calibrate")
+        }
         guard let long, let waveColumn else {
             return try ([wave1!] + waves).map { try Table(contentsOf: $0, dialect: dialect) }
         }

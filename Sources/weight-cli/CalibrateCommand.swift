@@ -44,6 +44,12 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
     var output: String?
 
+    @Option(help: ArgumentHelp("""
+        Format written: csv, sav, zsav, por, dta, sas7bdat, xpt (default: the one --output's extension names, else \
+        the input's). An SPSS, Stata or SAS input can be written in any of those; a CSV input as CSV.
+        """, valueName: "format"))
+    var outputFormat: String?
+
     @Option(help: ArgumentHelp("Write the calibration report (.json, .md, or .html with charts).", valueName: "file"))
     var report: String?
 
@@ -52,6 +58,22 @@ struct CalibrateCommand: ParsableCommand {
             throw ValidationError("--report must end in .json, .md or .html, got \(Echo.quoted(report))")
         }
         try WeightColumnName.check(weightColumn)
+        try InputFormatOptions.checkFormat(outputFormat, option: "--output-format")
+    }
+
+    /// The format written: `--output-format`, else `--output`'s extension, else the input's format.
+    func writtenFormat(input: DataFileFormat) -> DataFileFormat {
+        if let f = outputFormat.flatMap({ DataFileFormat(rawValue: $0.lowercased()) }) { return f }
+        if let output, let f = DataFileFormat(extensionOf: output) { return f }
+        return input
+    }
+
+    /// The variable label of the weight written to an SPSS, Stata or SAS file.
+    func weightLabel(margins: Margins, format: DataFileFormat) -> String {
+        var label = "Calibration weight: \(methodOptions.method) on \(margins.variables.joined(separator: ", "))"
+        if let weight { label += " (base weight \(weight))" }
+        // Stata variable labels hold 80 characters.
+        return format == .dta && label.count > 80 ? String(label.prefix(79)) + "…" : label
     }
 
     func run() throws {
@@ -70,7 +92,26 @@ struct CalibrateCommand: ParsableCommand {
             let numeric = (grouped?.numericVariables ?? margins.numeric.map(\.variable)) + (weight.map { [$0] } ?? [])
             var table: Table
             let writer: any WeightedOutput
-            if FileIO.isRegularFile(data) {
+            let inputFormat = inputOptions.format(of: data)
+            let outputFormat = writtenFormat(input: inputFormat)
+            var fileColumns: [String]? = nil
+            if inputFormat.isStatistical {
+                guard FileIO.isRegularFile(data) || !FileManager.default.fileExists(atPath: data) else {
+                    throw OptionProblem("\(data): an SPSS, Stata or SAS file is read twice (to calibrate, then to copy its records) and must be a regular file, not a pipe or device")
+                }
+                // Read once for the calibration variables (ReadStat skips the others), once more to write.
+                let read = try Table.read(statFile: data, format: inputFormat, variables: categorical + numeric)
+                table = read.table
+                fileColumns = read.source.metadata.variables.map(\.name)
+                guard outputFormat.isStatistical else {
+                    throw OptionProblem("\(data) (\(inputFormat.displayName)): calibrate writes it as sav, zsav, por, dta, sas7bdat or xpt (with its labels), not as \(outputFormat.displayName)")
+                }
+                margins = resolvingValueLabels(margins, labels: table.allValueLabels)
+                writer = StatFileWriter(source: read.source, format: outputFormat, replacesExisting: replaceWeightColumn,
+                                        labels: [weightColumn: weightLabel(margins: margins, format: outputFormat)])
+            } else if outputFormat.isStatistical {
+                throw OptionProblem("\(data) is delimited text: calibrate writes it as CSV (an SPSS, Stata or SAS file is written from an SPSS, Stata or SAS input, whose dictionary it keeps)")
+            } else if FileIO.isRegularFile(data) {
                 table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric)
                 writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma,
                                                      replacesExisting: replaceWeightColumn)
@@ -82,7 +123,7 @@ struct CalibrateCommand: ParsableCommand {
             }
             if let grouped { margins = try grouped.crossed(for: &table) }
             if !replaceWeightColumn {
-                try WeightColumnName.checkAbsent(weightColumn, from: table.fileColumns, file: data)
+                try WeightColumnName.checkAbsent(weightColumn, from: fileColumns ?? table.fileColumns, file: data)
             } else if categorical.contains(weightColumn) || margins.numeric.contains(where: { $0.variable == weightColumn }) {
                 throw OptionProblem("--replace-weight-column: \(Echo.quoted(weightColumn)) is a calibration variable of the margins; it cannot be replaced by the weights")
             }

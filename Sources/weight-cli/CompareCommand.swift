@@ -26,14 +26,15 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Interval for proportions: logit (default; Korn-Graubard at 0 and 1) | beta (Korn-Graubard) | wilson | wald.") var ci: String = "logit"
     @OptionGroup var flagsOptions: FlagsOptions
     @Option(help: "Confidence level.") var level: Double = 0.95
-    @Option(help: "Output format: csv | json | md | html | svg (the chart alone).") var format: String = "md"
+    @Option(help: "Output format: csv | json | md | html | svg (the chart alone) | xlsx (a workbook; also chosen by an --output ending in .xlsx).") var format: String = "md"
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var missingOptions: MissingValueOptions
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
-        guard ["csv", "json", "md", "html", "svg"].contains(format) else { throw ValidationError("--format must be csv, json, md, html or svg") }
+        guard ["csv", "json", "md", "html", "svg", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json, md, html, svg or xlsx") }
+        try WorkbookOutput.check(format: format, output: output)
         guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
     }
@@ -45,9 +46,10 @@ struct CompareCommand: ParsableCommand {
             let plan = try outputPlan(standardOutput: output == nil)
             let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
-            var table = try Table(contentsOf: data, dialect: dialect)
+            var table = try inputOptions.readTable(data)
             let grouped = try groupOptions.read(marginsOptions, dialect: dialect)
-            let margins = try grouped.map { try $0.crossed(for: &table) } ?? marginsOptions.read(dialect: dialect)
+            let margins = resolvingValueLabels(try grouped.map { try $0.crossed(for: &table) } ?? marginsOptions.read(dialect: dialect),
+                                               labels: table.allValueLabels)
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
             let method = try methodOptions.calibrationMethod(table: table, margins: margins,
@@ -74,7 +76,11 @@ struct CompareCommand: ParsableCommand {
                 text = report.render()
             default: text = ComparisonTable.markdown(rows, level: level)
             }
-            try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+            if WorkbookOutput.wanted(format: format, output: output), let output {
+                try plan.write([OutputPlan.Content(path: output, bytes: try Workbook.bytes([ComparisonTable.sheet(rows)], name: output))])
+            } else {
+                try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+            }
             Diagnostics.undefined(rows.flatMap(\.undefinedValues), input: data)
         }
     }

@@ -49,7 +49,7 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "Confidence level.")
     var level: Double = 0.95
 
-    @Option(help: "Output format: csv | json | md.")
+    @Option(help: "Output format: csv | json | md | xlsx (a workbook; also chosen by an --output ending in .xlsx).")
     var format: String = "csv"
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
@@ -64,7 +64,8 @@ struct EstimateCommand: ParsableCommand {
         }
         if statistic == "ratio" && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
         guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta; got \(Echo.quoted(ci))") }
-        guard ["csv", "json", "md"].contains(format) else { throw ValidationError("--format must be csv, json or md") }
+        guard ["csv", "json", "md", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json, md or xlsx") }
+        try WorkbookOutput.check(format: format, output: output)
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
         if writeReplicates != nil && designOptions.variance == "linearization" {
             throw ValidationError("--write-replicates needs a replicate variance (--variance jk1|jkn|bootstrap|brr)")
@@ -88,7 +89,10 @@ struct EstimateCommand: ParsableCommand {
             let plan = try outputPlan(standardOutput: output == nil)
             let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
-            let table = try Table(contentsOf: data, dialect: dialect)
+            let table = try inputOptions.readTable(data)
+            if writeReplicates != nil && table.buffer == nil {
+                throw OptionProblem("--write-replicates copies the rows of a delimited text (CSV) file; \(data) is read as \(inputOptions.format(of: data).displayName)")
+            }
             let (design, reps) = try designOptions.design(table: table, dialect: dialect)
             var contents: [OutputPlan.Content] = []
             if let writeReplicates, let reps, let buffer = table.buffer {
@@ -114,7 +118,11 @@ struct EstimateCommand: ParsableCommand {
             default: text = EstimateTable.csv(estimates)
             }
             // The estimates and the replicate weights are committed together.
-            contents.insert(OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text), at: 0)
+            if WorkbookOutput.wanted(format: format, output: output), let output {
+                contents.insert(OutputPlan.Content(path: output, bytes: try Workbook.bytes([EstimateTable.sheet(estimates)], name: output)), at: 0)
+            } else {
+                contents.insert(OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text), at: 0)
+            }
             try plan.write(contents)
             Diagnostics.undefined(estimates.flatMap(\.undefinedValues), input: data)
         }

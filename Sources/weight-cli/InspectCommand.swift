@@ -20,7 +20,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let table = try Table(contentsOf: data, dialect: inputOptions.dialect)
+            let table = try inputOptions.readTable(data)
             var lines = ["\(data): \(table.rowCount) rows, \(table.names.count) columns"]
             for name in table.names {
                 if let numeric = try? table.numeric(name) {

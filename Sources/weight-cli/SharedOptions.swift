@@ -10,11 +10,15 @@ struct InputFormatOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Decimal mark of numbers in the input files: '.' or ','.", valueName: "mark"))
     var decimal: String = "."
 
+    @Option(help: ArgumentHelp("Format of the data file: csv, sav, zsav, por, dta, sas7bdat, xpt (default: from its extension; CSV otherwise).", valueName: "format"))
+    var inputFormat: String?
+
     func validate() throws {
         if let delimiter, !["," , ";", "tab", "\t", "|"].contains(delimiter) {
             throw ValidationError("--delimiter must be ',', ';', 'tab' or '|', got \(Echo.quoted(delimiter))")
         }
         if decimal != "." && decimal != "," { throw ValidationError("--decimal must be '.' or ','") }
+        try InputFormatOptions.checkFormat(inputFormat)
     }
 
     var dialect: CSVDialect {
@@ -218,8 +222,9 @@ func commaList(_ s: String?) -> [String] {
 /// A calibrator for commands that take `--margins`, `--method` and `--bounds` as plain options.
 /// With `--bounds auto`, the bounds are resolved on `table` and its base weights `baseWeights`.
 func makeCalibrator(margins path: String, method: String, bounds: String?, scale: TargetScale = .counts,
-                dialect: CSVDialect, table: Table? = nil, baseWeights: [Double]? = nil) throws -> Calibrator {
-    let margins = try MarginsFile.read(path, scale: scale, dialect: dialect)
+                dialect: CSVDialect, table: Table? = nil, baseWeights: [Double]? = nil,
+                valueLabels: [String: [Double: String]] = [:]) throws -> Calibrator {
+    let margins = resolvingValueLabels(try MarginsFile.read(path, scale: scale, dialect: dialect), labels: valueLabels)
     let options = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
     if let table, try AutoBounds.slack(bounds) != nil {
         let d = baseWeights ?? [Double](repeating: 1, count: table.rowCount)

@@ -73,7 +73,7 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Confidence level of the intervals.")
     var level: Double = 0.95
 
-    @Option(help: "Output format: csv | json | md.")
+    @Option(help: "Output format: csv | json | md | xlsx (a workbook; also chosen by an --output ending in .xlsx).")
     var format: String = "csv"
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
@@ -98,7 +98,8 @@ struct TestCommand: ParsableCommand {
         if statistic == "ratio" && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
         if ttest && statistic != "mean" { throw ValidationError("--ttest compares means: leave --statistic at mean") }
         guard PValueAdjustment(rawValue: adjust) != nil else { throw ValidationError("--adjust must be none, holm or bonferroni; got '\(adjust)'") }
-        guard ["csv", "json", "md"].contains(format) else { throw ValidationError("--format must be csv, json or md") }
+        guard ["csv", "json", "md", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json, md or xlsx") }
+        try WorkbookOutput.check(format: format, output: output)
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
         for c in contrast { do { _ = try Contrast(parsing: c) } catch { throw ValidationError("--contrast: \(error)") } }
     }
@@ -115,7 +116,7 @@ struct TestCommand: ParsableCommand {
             let plan = try outputPlan(standardOutput: output == nil)
             let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
-            let table = try Table(contentsOf: data, dialect: dialect)
+            let table = try inputOptions.readTable(data)
             let estimator = try designOptions.estimator(table: table, dialect: dialect, level: level)
             var rows: [ContrastTableRow] = []
             do {
@@ -137,7 +138,11 @@ struct TestCommand: ParsableCommand {
             case "md": text = ContrastTable.markdown(rows, level: level)
             default: text = ContrastTable.csv(rows)
             }
-            try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+            if WorkbookOutput.wanted(format: format, output: output), let output {
+                try plan.write([OutputPlan.Content(path: output, bytes: try Workbook.bytes([ContrastTable.sheet(rows)], name: output))])
+            } else {
+                try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+            }
         }
     }
 
@@ -293,12 +298,13 @@ struct DesignOptions: ParsableArguments {
                 guard targets == "counts" else { throw OptionProblem("--group-by needs targets as counts (each group has its own population size)") }
                 let crossed = try GroupedMargins.read(margins, groupVariable: groupBy, dialect: dialect).crossed(for: &calibrationTable)
                 let options = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
-                calibrator = Calibrator(margins: crossed, method: try options.calibrationMethod(table: calibrationTable, margins: crossed,
-                                                                                                baseWeights: design.weights))
+                calibrator = Calibrator(margins: resolvingValueLabels(crossed, labels: table.allValueLabels),
+                                        method: try options.calibrationMethod(table: calibrationTable, margins: crossed,
+                                                                             baseWeights: design.weights))
             } else {
                 let prepared = try missingOptions.prepare(
                     table: table, calibrator: try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
-                                                                 table: table, baseWeights: design.weights))
+                                                                 table: table, baseWeights: design.weights, valueLabels: table.allValueLabels))
                 calibrator = prepared.calibrator
                 calibrationTable = prepared.table
                 preparedNotes = prepared.notes

@@ -8,6 +8,8 @@ public struct Table: Sendable {
         case text(CSVBuffer, Int)
         case numeric(NumericColumn)
         case categorical(CategoricalColumn)
+        /// Numeric codes with value labels (SPSS, Stata, SAS): numbers as numbers, levels by label.
+        case labelled(NumericColumn, [Double: String])
     }
 
     /// Column names, in order.
@@ -125,6 +127,8 @@ public struct Table: Sendable {
             return CategoricalColumn(v.values.map { $0.isNaN ? nil : Table.format($0) })
         case .text(let buffer, let column):
             return buffer.categorical(column: column)
+        case .labelled(let v, let labels):
+            return Table.labelledLevels(v, labels)
         }
     }
 
@@ -133,6 +137,12 @@ public struct Table: Sendable {
         let j = try index(of: name)
         switch storage[j] {
         case .numeric(let v): return v
+        case .labelled(let v, let labels):
+            // A labelled variable is categorical (its levels are its labels): not a number, like a text column.
+            if let i = v.values.firstIndex(where: { labels[$0] != nil }) {
+                throw DataError.notANumber(location(row: i, column: j), value: labels[v.values[i]]!)
+            }
+            return v
         case .categorical(let c):
             var out = [Double](repeating: .nan, count: rowCount)
             var parsedLevels: [Double] = []
