@@ -29,10 +29,13 @@ public struct BarometerDemo: Sendable {
         /// One-phase standard error (the adjusted weights taken as base weights and the wave-1 totals as known);
         /// equal to `se` for wave 1.
         public var onePhaseSE: Double
+        /// Phase-1 part of the two-phase variance (waves 2–3; 0 for wave 1).
         /// 95 % interval (logit scale, back-transformed).
         public var ciLow: Double, ciHigh: Double
         /// Small (communes < 3,500) minus large: raw, weighted, true.
         public var gapRaw: Double, gapWeighted: Double, gapTruth: Double
+        /// Phase-1 part of the two-phase variance (waves 2–3; 0 for wave 1).
+        public var phase1Variance: Double = 0
         /// Whether the weighted estimate is closer to the truth than the raw one.
         public var weightedCloser: Bool { abs(weighted - truth) < abs(raw - truth) }
         /// Whether the interval covers the truth.
@@ -155,7 +158,7 @@ public struct BarometerDemo: Sendable {
                                 raw: yAll.reduce(0, +) / Double(yAll.count), weighted: r.estimate, se: r.standardError, onePhaseSE: one,
                                 ciLow: lo, ciHigh: hi, gapRaw: shares(yAll, yAll.map { _ in 1 }, smallAll).gap,
                                 gapWeighted: shares(y, calibration.weights, smallPanel).gap,
-                                gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!))
+                                gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!, phase1Variance: r.phase1Variance))
             }
         }
         var report = HTMLReport(title: "Baromètre Numérique & Collectivités (simulated): published, raw, weighted and true shares")

@@ -13,10 +13,10 @@ import Foundation
 ///   published raw share (to 1/n), and the population truth is then whatever the model gives: lower for questions
 ///   of maturity (`d_q > 0`) because respondents were more mature;
 /// - wave 1 is two fixed-size unequal-probability draws (systematic πps in a random order, Madow 1949): 2,402
-///   communes (88 %) and 327 other collectivités, with size measure `exp(β_s·s + β_ε·ε)` times 2.5 in
-///   Nouvelle-Aquitaine, Auvergne-Rhône-Alpes and Occitanie (and a type factor among the others);
+///   communes (88 %) and 327 other collectivités, with size measure `exp(0.8·s + 0.3·ε)` (communes; `exp(0.4·s + 0.3·ε)` times a type factor for the others; no `ε` term in the missing-at-random scenario) times 3.5 in
+///   Nouvelle-Aquitaine, Auvergne-Rhône-Alpes and Occitanie;
 /// - waves 2 and 3 take most of their respondents (560 and 520) from wave-1 respondents, by the same kind of draw
-///   with size measure `exp(0.3·s + γ·ε)` (self-selection on maturity) or, in the missing-at-random scenario,
+///   with size measure `exp(0.3·s + 0.4·ε)` (self-selection on maturity) or, in the missing-at-random scenario,
 ///   `exp(0.3·s + 0.5·A)` where `A` is the standardised number of "mature" wave-1 answers; wave 3 favours those of
 ///   wave 2 (×3); the rest (69 and 67) are newcomers drawn among collectivités that did not answer wave 1.
 ///
@@ -141,12 +141,12 @@ public struct BarometerSimulation: Sendable {
 
         // Wave 1.
         let selfSelected = scenario == .selfSelected
-        let regionFactor = units.map { Self.overRepresented.contains($0.region) ? 2.5 : 1.0 }
+        let regionFactor = units.map { Self.overRepresented.contains($0.region) ? 3.5 : 1.0 }
         let typeFactor: [String: Double] = ["commune": 1, "EPCI": 1, "département": 0.6, "région": 0.5]
         let communes = (0..<n).filter { units[$0].type == "commune" }, others = (0..<n).filter { units[$0].type != "commune" }
         func measure1(_ i: Int) -> Double {
             let e = selfSelected ? 0.3 * eps[i] : 0
-            return units[i].type == "commune" ? regionFactor[i] * exp(1.0 * s[i] + e)
+            return units[i].type == "commune" ? regionFactor[i] * exp(0.8 * s[i] + e)
                                               : regionFactor[i] * typeFactor[units[i].type]! * exp(0.4 * s[i] + e)
         }
         var wave1 = FixedSizeDraw.systematic(units: communes, sizes: communes.map(measure1), n: Self.wave1Communes, rng: &rng)
@@ -176,7 +176,7 @@ public struct BarometerSimulation: Sendable {
         let a = matureCount.map { ($0 - meanA) / max(sdA, 1e-9) }
         func stay(_ k: Int) -> Double {
             let i = wave1[k]
-            return selfSelected ? exp(0.3 * s[i] + 0.6 * eps[i]) : exp(0.3 * s[i] + 0.5 * a[k])
+            return selfSelected ? exp(0.3 * s[i] + 0.4 * eps[i]) : exp(0.3 * s[i] + 0.5 * a[k])
         }
         let inWave1 = Set(wave1)
         let outsiders = (0..<n).filter { !inWave1.contains($0) }
