@@ -10,12 +10,13 @@ public enum SVGChart {
     static func f(_ x: Double) -> String { String(format: "%.1f", x) }
 
     /// Round tick values covering `[lo, hi]`: steps of 1, 2 or 5 times a power of ten, about `count` of them
-    /// (Heckbert 1990, "Nice numbers for graph labels").
+    /// (Heckbert 1990, "Nice numbers for graph labels"): the step whose number of intervals is nearest `count − 1`.
     static func ticks(_ lo: Double, _ hi: Double, count: Int = 6) -> [Double] {
         guard lo.isFinite, hi.isFinite, hi > lo else { return [lo] }
         let raw = (hi - lo) / Double(max(count - 1, 1))
         let power = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= raw } ?? 10 * power
+        let wanted = Double(max(count - 1, 1))
+        let step = [1.0, 2, 5, 10].map { $0 * power }.min { abs((hi - lo) / $0 - wanted) < abs((hi - lo) / $1 - wanted) }!
         var t = (lo / step).rounded(.up) * step, out: [Double] = []
         while t <= hi + step * 1e-9 { out.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
         return out
@@ -55,7 +56,8 @@ public enum SVGChart {
         let span = hi > lo ? hi - lo : 1
         var counts = [Int](repeating: 0, count: bins)
         for v in values { counts[min(bins - 1, Int((v - lo) / span * Double(bins)))] += 1 }
-        let yTicks = ticks(0, Double(counts.max() ?? 1), count: 5)
+        var yTicks = ticks(0, Double(counts.max() ?? 1), count: 6)
+        if yTicks.count > 1, let last = yTicks.last, last < Double(counts.max() ?? 1) { yTicks.append(last + yTicks[1] - yTicks[0]) }
         let maxCount = max(Double(counts.max() ?? 1), yTicks.last ?? 1)
         let left = 60.0, bottom = height - 45, plotW = width - left - 15, plotH = bottom - 30
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart histogram\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
