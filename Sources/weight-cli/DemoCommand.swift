@@ -69,12 +69,26 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "How respondents select themselves: self-selected or mar.")
     var scenario: BarometerSimulation.Scenario = .selfSelected
     @Option(help: ArgumentHelp("Output folder.", valueName: "dir")) var outputDir: String = "out/demo"
+    @Option(help: ArgumentHelp("Instead of one run: a Monte Carlo over N seeds (seed, seed+1, ...), printing biases and coverage.", valueName: "N"))
+    var monteCarlo: Int?
     @OptionGroup var verbosity: VerbosityOptions
+
+    func validate() throws {
+        if let monteCarlo, monteCarlo < 1 { throw ValidationError("--monte-carlo must be at least 1") }
+    }
 
     func run() throws {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
+            if let monteCarlo {
+                let demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
+                                         seed: seed, scenario: scenario)
+                let mc = BarometerMonteCarlo(demo: demo, seeds: (0..<UInt64(monteCarlo)).map { seed &+ $0 })
+                let summary = mc.run { k in if k % 10 == 0 { Diagnostics.note("\(k) of \(monteCarlo) seeds") } }
+                StandardOutput.write(BarometerMonteCarlo.markdown(summary, scenario: scenario))
+                return
+            }
             let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"].map { "\(outputDir)/\($0)" }
             let plan = try OutputPlan(outputs: names, inputs: [frame, margins], createFolders: Set(names))
             let demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),

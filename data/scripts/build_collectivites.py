@@ -16,7 +16,8 @@ Columns of collectivites.csv:
   population    legal population (an EPCI's, département's or région's is the sum of its communes')
   log_population natural logarithm of the population (4 decimals)
   taille        size class within the type (the classes of derive_margins.py; régions: one class)
-  strate        type and size class together, e.g. "commune 500-999" (the raking margin of the simulation)
+  strate        type and size class together for communes and EPCI, e.g. "commune 500-999"; "département" and
+                "région" alone (too few units per size class for a raking margin)
   epci_nature   CC, CA, CU, METRO, MET69 for communes (their EPCI's) and EPCI; "aucune" otherwise
   outre_mer     oui for the five DROM, non otherwise
 
@@ -69,7 +70,7 @@ def build(frame):
 
     def add(uid, typ, nom, reg_code, dep, pop, taille, nature):
         rows.append([uid, typ, nom, region_name[reg_code], dep, pop, f"{math.log(max(pop, 1)):.4f}", taille,
-                     f"{typ} {taille}" if typ != "région" else "région", nature,
+                     f"{typ} {taille}" if typ in ("commune", "EPCI") else typ, nature,
                      "oui" if reg_code in OVERSEAS_REGIONS else "non"])
 
     for c in communes:
@@ -95,7 +96,7 @@ def build(frame):
 def margins(rows):
     regions = sorted({r[3] for r in rows})
     strates = ([f"commune {x}" for x, _ in COMMUNE_SIZES] + [f"EPCI {x}" for x, _ in EPCI_SIZES]
-               + [f"département {x}" for x, _ in DEPARTEMENT_SIZES] + ["région"])
+               + ["département", "région"])
     by = lambda k: Counter(r[k] for r in rows)
     t, reg, st = by(1), by(3), by(8)
     cross = Counter((r[1], r[3]) for r in rows)

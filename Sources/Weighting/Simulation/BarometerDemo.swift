@@ -36,6 +36,10 @@ public struct BarometerDemo: Sendable {
         public var gapRaw: Double, gapWeighted: Double, gapTruth: Double
         /// Phase-1 part of the two-phase variance (waves 2–3; 0 for wave 1).
         public var phase1Variance: Double = 0
+        /// Other estimators, for the Monte Carlo: raked only (wave 1: region and strate; waves 2–3: all the wave's
+        /// respondents raked on small/large and the total of log population) and adjusted against the full frame
+        /// (response model on the frame, propensity classes, then the same calibration); NaN when not computed.
+        public var raked: Double = .nan, frameAdjusted: Double = .nan
         /// Whether the weighted estimate is closer to the truth than the raw one.
         public var weightedCloser: Bool { abs(weighted - truth) < abs(raw - truth) }
         /// Whether the interval covers the truth.
@@ -77,6 +81,9 @@ public struct BarometerDemo: Sendable {
     public static let panelAnswers = ["site_web", "reseaux_sociaux", "lieu_mediation", "formation_cyber_agents", "sans_rssi",
                                       "sans_plan_continuite", "actions_mediation", "participation_en_ligne"]
 
+    /// Whether to compute the raked-only and frame-adjusted estimators too (for the Monte Carlo).
+    public var allEstimators = false
+
     /// Creates the demo.
     public init(frame: CollectiviteFrame, rakingMargins: Margins, seed: UInt64 = 2026, scenario: BarometerSimulation.Scenario = .selfSelected) {
         self.frame = frame
@@ -108,6 +115,18 @@ public struct BarometerDemo: Sendable {
             return (all / tot, a[0] / b[0] - a[1] / b[1])
         }
         var rows: [Row] = []
+        let frameTable = allEstimators ? Self.frameTable(frame) : nil
+        // Frame adjustment of the wave's respondents: weights per wave row (rows are in frame order).
+        func frameAdjusted(_ respondents: [Int], covariates: [String], margins: Margins) throws -> [Double] {
+            var responded = [Bool](repeating: false, count: frame.units.count)
+            for i in respondents { responded[i] = true }
+            return try FrameNonresponse(frame: frameTable!, responded: responded, covariates: covariates, adjustment: .propensityClasses(5),
+                                        margins: margins, method: .raking).run().weights
+        }
+        let laterMargins = Margins(categorical: [CategoricalMargin(variables: ["petite"], levels: [["oui"], ["non"]],
+                                                                   targets: [Double(frame.units.filter(\.isSmall).count), Double(frame.units.filter { !$0.isSmall }.count)])],
+                                   numeric: [NumericTotal("log_population", total: frame.units.reduce(0) { $0 + (Double(String(format: "%.4f", $1.logPopulation)) ?? 0) })])
+        let frameWeights1 = allEstimators ? try frameAdjusted(sim.respondents[0], covariates: ["region", "strate", "log_population"], margins: rakingMargins) : []
         // Wave 1: raked on region and strate.
         let small1 = try strings(tables[0], "petite").map { $0 == "oui" }
         let design1 = try SurveyDesign(table: tables[0]).calibrated(first)
@@ -118,7 +137,8 @@ public struct BarometerDemo: Sendable {
             let raw = shares(y, y.map { _ in 1 }, small1), weighted = shares(y, first.weights, small1)
             rows.append(Row(wave: 1, theme: q.theme, indicator: q.name, label: q.label, published: q.published, truth: sim.truth[q.name]!,
                             raw: c.raw, weighted: c.weighted, se: c.se, onePhaseSE: c.se, ciLow: c.ciLow ?? .nan, ciHigh: c.ciHigh ?? .nan,
-                            gapRaw: raw.gap, gapWeighted: weighted.gap, gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!))
+                            gapRaw: raw.gap, gapWeighted: weighted.gap, gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!,
+                            raked: c.weighted, frameAdjusted: allEstimators ? shares(y, frameWeights1, small1).all : .nan))
         }
         // Phase-1 auxiliaries of the two-phase variance: the wave-1 raking margins' indicators.
         let phase1Aux = try Self.indicators(tables[0], variables: rakingMargins.categorical.flatMap(\.variables))
@@ -148,6 +168,8 @@ public struct BarometerDemo: Sendable {
                 phase2Auxiliaries: try Self.indicators(wave1Panel, variables: ["type", "petite", "log_population"] + Self.panelAnswers),
                 phase1Auxiliaries: phase1Aux)
             let smallAll = try strings(tables[k - 1], "petite").map { $0 == "oui" }, smallPanel = panelRows.map { small1[$0] }
+            let rakedK = allEstimators ? try Calibrator(margins: laterMargins, method: .raking).calibrate(tables[k - 1]).weights : []
+            let frameK = allEstimators ? try frameAdjusted(sim.respondents[k - 1], covariates: ["petite", "log_population"], margins: laterMargins) : []
             for q in BarometerSimulation.questions(wave: k) {
                 let yAll = try strings(tables[k - 1], q.name).map { $0 == "oui" ? 1.0 : 0.0 }
                 let y = try strings(answers, q.name).map { $0 == "oui" ? 1.0 : 0.0 }
@@ -158,7 +180,9 @@ public struct BarometerDemo: Sendable {
                                 raw: yAll.reduce(0, +) / Double(yAll.count), weighted: r.estimate, se: r.standardError, onePhaseSE: one,
                                 ciLow: lo, ciHigh: hi, gapRaw: shares(yAll, yAll.map { _ in 1 }, smallAll).gap,
                                 gapWeighted: shares(y, calibration.weights, smallPanel).gap,
-                                gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!, phase1Variance: r.phase1Variance))
+                                gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!, phase1Variance: r.phase1Variance,
+                                raked: allEstimators ? shares(yAll, rakedK, smallAll).all : .nan,
+                                frameAdjusted: allEstimators ? shares(yAll, frameK, smallAll).all : .nan))
             }
         }
         var report = HTMLReport(title: "Baromètre Numérique & Collectivités (simulated): published, raw, weighted and true shares")
@@ -187,6 +211,14 @@ public struct BarometerDemo: Sendable {
         }
         return Output(rows: rows, simulation: sim, waveFiles: files, truthFile: BarometerSimulation.truthFile(sim), wave1: first,
                       attrition: attrition, newcomers: newcomers, report: report)
+    }
+
+    /// The frame as a table of the covariates the adjustments use.
+    static func frameTable(_ frame: CollectiviteFrame) -> Table {
+        let u = frame.units
+        return Table(columns: [("type", .categorical(u.map(\.type))), ("region", .categorical(u.map(\.region))),
+                               ("strate", .categorical(u.map(\.strate))), ("petite", .categorical(u.map { $0.isSmall ? "oui" : "non" })),
+                               ("log_population", .numeric(u.map { Double(String(format: "%.4f", $0.logPopulation))! }))], source: "frame")
     }
 
     /// Indicator columns (one per level) of categorical variables and the values of numeric ones.

@@ -16,7 +16,7 @@ public struct Collectivite: Sendable, Equatable {
     public var population: Int
     /// Size class within the type.
     public var taille: String
-    /// Type and size class together (`commune 500-999`, `EPCI 100000 et plus`, `région`).
+    /// Type and size class together (`commune 500-999`, `EPCI 100000 et plus`; `département` and `région` alone).
     public var strate: String
     /// Nature of the EPCI (the commune's EPCI for a commune), `aucune` for départements and régions.
     public var epciNature: String
