@@ -1,6 +1,6 @@
 import Foundation
 
-/// Monte Carlo of the barometer demo over seeds: mean absolute bias of the raw, raked, frame-adjusted and
+/// Monte Carlo of the barometer demo over seeds: mean absolute bias (per indicator, over seeds) of the raw, raked, frame-adjusted and
 /// attrition-adjusted estimates per wave, and the coverage of the 95 % intervals (wave 1: raked, linearization;
 /// waves 2–3: attrition-adjusted, two-phase and one-phase). Each seed redraws the population's maturity and answers,
 /// so the truth changes with the seed and every bias is `estimate − truth` of the same draw.
@@ -21,8 +21,10 @@ public struct BarometerMonteCarlo: Sendable {
     public struct WaveSummary: Sendable {
         /// Wave.
         public var wave: Int
-        /// Mean over seeds and indicators of |estimate − truth|.
+        /// Mean over indicators of |bias|, the bias of an indicator being the mean over seeds of estimate − truth.
         public var rawBias = 0.0, rakedBias = 0.0, frameBias = 0.0, adjustedBias = 0.0
+        /// Mean over seeds and indicators of |estimate − truth| for the adjusted estimate (raked for wave 1).
+        public var meanAbsoluteError = 0.0
         /// Share of intervals covering the truth: the adjusted estimate's (two-phase for waves 2–3) and one-phase.
         public var coverage = 0.0, onePhaseCoverage = 0.0
         /// Mean of the two-phase and one-phase standard errors, and the empirical standard deviation of the
@@ -56,10 +58,16 @@ public struct BarometerMonteCarlo: Sendable {
             let all = rows.flatMap { $0.filter { $0.wave == w } }
             guard !all.isEmpty else { waves.append(s); continue }
             let n = Double(all.count)
-            s.rawBias = all.reduce(0) { $0 + abs($1.raw - $1.truth) } / n
-            s.rakedBias = all.reduce(0) { $0 + abs($1.raked - $1.truth) } / n
-            s.frameBias = all.reduce(0) { $0 + abs($1.frameAdjusted - $1.truth) } / n
-            s.adjustedBias = all.reduce(0) { $0 + abs($1.weighted - $1.truth) } / n
+            // Bias of an indicator: the mean over seeds of estimate − truth; averaged in absolute value over indicators.
+            func bias(_ estimate: (BarometerDemo.Row) -> Double) -> Double {
+                let byIndicator = Dictionary(grouping: all, by: \.indicator)
+                return byIndicator.values.reduce(0) { acc, rows in acc + abs(rows.reduce(0) { $0 + estimate($1) - $1.truth } / Double(rows.count)) } / Double(byIndicator.count)
+            }
+            s.rawBias = bias(\.raw)
+            s.rakedBias = bias(\.raked)
+            s.frameBias = bias(\.frameAdjusted)
+            s.adjustedBias = bias(\.weighted)
+            s.meanAbsoluteError = all.reduce(0) { $0 + abs($1.weighted - $1.truth) } / n
             s.coverage = Double(all.filter(\.covers).count) / n
             let z = StandardNormal().quantile(0.975)
             s.onePhaseCoverage = Double(all.filter { r in
@@ -87,12 +95,12 @@ public struct BarometerMonteCarlo: Sendable {
     /// The summary as a Markdown table.
     public static func markdown(_ s: Summary, scenario: BarometerSimulation.Scenario) -> String {
         var t = "Scenario \(scenario.rawValue): \(s.draws) seeds\(s.failures.isEmpty ? "" : ", \(s.failures.count) failed (\(s.failures.first!))")\n\n"
-        t += "| wave | mean abs. bias raw | raked | frame-adjusted | attrition-adjusted | adjusted / raw | coverage (two-phase for waves 2-3) | one-phase coverage | mean SE | mean one-phase SE | empirical SD |\n"
-        t += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        t += "| wave | mean abs. bias raw | raked | frame-adjusted | attrition-adjusted | adjusted / raw | coverage (two-phase for waves 2-3) | one-phase coverage | mean SE | mean one-phase SE | empirical SD | mean abs. error |\n"
+        t += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         func p(_ x: Double) -> String { Number.fixed(100 * x, 2) }
         for w in s.waves {
-            t += "| \(w.wave) | \(p(w.rawBias)) | \(p(w.rakedBias)) | \(p(w.frameBias)) | \(w.wave == 1 ? "" : p(w.adjustedBias)) | \(Number.fixed((w.wave == 1 ? w.rakedBias : w.adjustedBias) / w.rawBias, 2)) | \(p(w.coverage)) % | \(w.wave == 1 ? "" : p(w.onePhaseCoverage) + " %") | \(p(w.meanSE)) | \(p(w.meanOnePhaseSE)) | \(p(w.empiricalSD)) |\n"
+            t += "| \(w.wave) | \(p(w.rawBias)) | \(p(w.rakedBias)) | \(p(w.frameBias)) | \(w.wave == 1 ? "" : p(w.adjustedBias)) | \(Number.fixed((w.wave == 1 ? w.rakedBias : w.adjustedBias) / w.rawBias, 2)) | \(p(w.coverage)) % | \(w.wave == 1 ? "" : p(w.onePhaseCoverage) + " %") | \(p(w.meanSE)) | \(p(w.meanOnePhaseSE)) | \(p(w.empiricalSD)) | \(p(w.meanAbsoluteError)) |\n"
         }
-        return t + "\n(biases, standard errors and SD in percentage points)\n"
+        return t + "\n(biases, standard errors, SD and errors in percentage points; wave 1's adjusted estimate is the raked one)\n"
     }
 }
