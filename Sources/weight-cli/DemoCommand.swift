@@ -2,23 +2,31 @@ import ArgumentParser
 import Foundation
 import Weighting
 
+extension BarometerSimulation.Scenario: ExpressibleByArgument {}
+
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Simulate the barometer: a population on the real frame, three survey waves and the truth.",
+        abstract: "Simulate the barometer: every real collectivité of the frame, three waves with their own questions, and the truth.",
         discussion: """
-        Builds 34,875 synthetic communes from the region x size counts of the real frame (bundled margins), gives \
-        them indicators whose population rates are known, and draws three waves with the biases of the real \
-        barometer. Deterministic for a given --seed. Writes vague1.csv, vague2.csv, vague3.csv and verite.csv.
+        The population is every collectivité of the frame (34,875 communes, 1,255 EPCI, 101 départements, 18 régions; \
+        data/frame/collectivites.csv); each has a simulated latent digital maturity depending on its type and size, \
+        and answers every question of the three questionnaires. Waves of exactly 2,729, 629 and 587 respondents are \
+        drawn with unequal probabilities (88 % communes in wave 1, three regions over-represented, later waves mostly \
+        from wave-1 respondents), and the raw shares equal the published ones. Deterministic for a given --seed. \
+        Writes vague1.csv, vague2.csv, vague3.csv, verite.csv (truth of every indicator) and population.csv (every \
+        collectivité's latent maturity and answers).
 
         Example:
           weight-cli simulate --output-dir out/simulation --seed 2026
         """
     )
 
-    @Option(help: ArgumentHelp("Crossed region*taille margin of the frame.", valueName: "file"))
-    var frame: String = "data/margins/communes_region_x_taille.csv"
+    @Option(help: ArgumentHelp("Frame of all collectivités.", valueName: "file"))
+    var frame: String = "data/frame/collectivites.csv"
     @Option(help: "Seed.") var seed: UInt64 = 2026
+    @Option(help: "How respondents select themselves: self-selected (on the latent maturity) or mar (on frame variables and wave-1 answers only).")
+    var scenario: BarometerSimulation.Scenario = .selfSelected
     @Option(help: ArgumentHelp("Output folder.", valueName: "dir")) var outputDir: String = "out/simulation"
     @OptionGroup var verbosity: VerbosityOptions
 
@@ -26,11 +34,13 @@ struct SimulateCommand: ParsableCommand {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
-            let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv"].map { "\(outputDir)/\($0)" }
+            let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "population.csv"].map { "\(outputDir)/\($0)" }
             let plan = try OutputPlan(outputs: names, inputs: [frame], createFolders: Set(names))
-            let sim = try BarometerSimulator(margins: MarginsFile.read(frame), seed: seed).run()
-            try plan.write(zip(names, sim.waves + [sim.truth]).map { OutputPlan.Content(path: $0.0, text: $0.1) })
-            Diagnostics.note("respondents by wave: \(sim.respondents.map(String.init).joined(separator: ", ")); files in \(outputDir)")
+            let simulation = BarometerSimulation(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), seed: seed, scenario: scenario)
+            let out = simulation.run()
+            let texts = (1...3).map { simulation.waveFile(out, wave: $0) } + [BarometerSimulation.truthFile(out), simulation.populationFile(out)]
+            try plan.write(zip(names, texts).map { OutputPlan.Content(path: $0.0, text: $0.1) })
+            Diagnostics.note("respondents by wave: \(out.respondents.map { String($0.count) }.joined(separator: ", ")); files in \(outputDir)")
         }
     }
 }
@@ -38,49 +48,81 @@ struct SimulateCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "The barometer end to end: simulate, rake wave 1, adjust waves 2 and 3 for attrition, compare with the truth.",
+        abstract: "The barometer end to end on simulated data: three waves, published against raw, weighted and true shares.",
         discussion: """
-        Runs in seconds on the bundled margins (INSEE COG 2026 frame): prints, for each wave and indicator, the \
-        true population rate, the raw share among respondents and the weighted estimate with its 95% interval, \
-        and writes the simulated files and an HTML report.
+        Simulates the Baromètre Numérique & Collectivités on every real collectivité (see `simulate`), rakes wave 1 on \
+        region and strate (type x size class), makes waves 2 and 3 national with the attrition correction that uses \
+        the wave-1 answers of the same collectivités (two-phase variances), and prints per wave and theme the \
+        published raw share, the simulated raw share, the weighted estimate with its 95% interval, the truth and the \
+        gap between small and large collectivités. Writes the simulated files and an HTML report.
 
         Example:
           weight-cli demo --output-dir out/demo
         """
     )
 
-    @Option(help: ArgumentHelp("Crossed region*taille margin of the frame (for the simulation).", valueName: "file"))
-    var frame: String = "data/margins/communes_region_x_taille.csv"
-    @Option(help: ArgumentHelp("Raking margins (region and size).", valueName: "file"))
-    var margins: String = "data/margins/communes_region_taille.csv"
+    @Option(help: ArgumentHelp("Frame of all collectivités.", valueName: "file"))
+    var frame: String = "data/frame/collectivites.csv"
+    @Option(help: ArgumentHelp("Wave-1 raking margins (region and strate).", valueName: "file"))
+    var margins: String = "data/margins/collectivites/collectivites_region_strate.csv"
     @Option(help: "Seed of the simulation.") var seed: UInt64 = 2026
+    @Option(help: "How respondents select themselves: self-selected or mar.")
+    var scenario: BarometerSimulation.Scenario = .selfSelected
     @Option(help: ArgumentHelp("Output folder.", valueName: "dir")) var outputDir: String = "out/demo"
+    @Option(help: ArgumentHelp("Instead of one run: a Monte Carlo over N seeds (seed, seed+1, ...), printing biases and coverage.", valueName: "N"))
+    var monteCarlo: Int?
     @OptionGroup var verbosity: VerbosityOptions
+
+    func validate() throws {
+        if let monteCarlo, monteCarlo < 1 { throw ValidationError("--monte-carlo must be at least 1") }
+    }
 
     func run() throws {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
+            if let monteCarlo {
+                let demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
+                                         seed: seed, scenario: scenario)
+                let mc = BarometerMonteCarlo(demo: demo, seeds: (0..<UInt64(monteCarlo)).map { seed &+ $0 })
+                let summary = mc.run { k in if k % 10 == 0 { Diagnostics.note("\(k) of \(monteCarlo) seeds") } }
+                StandardOutput.write(BarometerMonteCarlo.markdown(summary, scenario: scenario))
+                return
+            }
             let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"].map { "\(outputDir)/\($0)" }
             let plan = try OutputPlan(outputs: names, inputs: [frame, margins], createFolders: Set(names))
-            let demo = BarometerDemo(frameMargins: try MarginsFile.read(frame), rakingMargins: try MarginsFile.read(margins), seed: seed)
+            let demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
+                                     seed: seed, scenario: scenario)
             let out = try demo.run()
-            try plan.write(zip(names, out.simulation.waves + [out.simulation.truth, out.html]).map { OutputPlan.Content(path: $0.0, text: $0.1) })
-            var text = "Baromètre Numérique & Collectivités (simulated on the INSEE COG 2026 frame, seed \(seed))\n"
-            text += "respondents: wave 1 \(out.simulation.respondents[0]), wave 2 \(out.simulation.respondents[1]), wave 3 \(out.simulation.respondents[2])\n"
-            text += "wave 1 raked on region and size (\(out.wave1.report.iterations) sweeps, effective n \(String(format: "%.0f", out.wave1.report.kishAfter.effectiveSampleSize))); waves 2-3 adjusted for attrition (propensity classes, two-phase calibration)\n\n"
-            func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
-            text += pad("wave", 6) + pad("indicator", 20) + "  truth     raw  weighted  95% CI            closer\n"
-            let order = BarometerSimulator.indicators.map(\.name)
-            for r in out.rows.sorted(by: { ($0.wave, order.firstIndex(of: $0.indicator)!) < ($1.wave, order.firstIndex(of: $1.indicator)!) }) {
-                text += pad(String(r.wave), 6) + pad(r.indicator, 20)
-                text += String(format: "%6.1f%% %6.1f%% %8.1f%%  [%5.1f%%, %5.1f%%]  ", 100 * r.truth, 100 * r.raw, 100 * r.weighted, 100 * r.ciLow, 100 * r.ciHigh)
-                text += (r.weightedCloser ? "weighted" : "raw") + "\n"
-            }
-            let closer = out.rows.filter(\.weightedCloser).count
-            text += "\nweighted closer to the truth than raw: \(closer) of \(out.rows.count); report: \(outputDir)/rapport.html\n"
-            text += "(region and size margins remove the regional and size biases; the rest comes from self-selection on digital maturity,\n which no margin measures in wave 1, so wave-1 intervals can miss the truth; later waves use wave-1 answers to correct attrition.)\n"
-            StandardOutput.write(text)
+            try plan.write(zip(names, out.waveFiles + [out.truthFile, out.html]).map { OutputPlan.Content(path: $0.0, text: $0.1) })
+            StandardOutput.write(Self.text(out, seed: seed, outputDir: outputDir))
         }
+    }
+
+    /// The printed table, one block per wave and theme.
+    static func text(_ out: BarometerDemo.Output, seed: UInt64, outputDir: String) -> String {
+        var text = "Baromètre Numérique & Collectivités - SIMULATED data on the real frame of collectivités (INSEE COG 2026), seed \(seed)\n"
+        text += "respondents: wave 1 \(out.simulation.respondents[0].count), wave 2 \(out.simulation.respondents[1].count), wave 3 \(out.simulation.respondents[2].count)"
+        text += " (waves 2 and 3: \(out.newcomers[0]) and \(out.newcomers[1]) did not answer wave 1 and are outside the panel)\n"
+        text += "wave 1 raked on region and strate (\(out.wave1.report.iterations) sweeps, effective n \(String(format: "%.0f", out.wave1.report.kishAfter.effectiveSampleSize))); "
+        text += "waves 2-3: wave-1 respondents who stayed, propensity classes, raking to wave-1 totals; two-phase 95% intervals\n"
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        func p(_ x: Double) -> String { String(format: "%5.1f%%", 100 * x) }
+        var theme = ""
+        for r in out.rows {
+            if r.theme != theme {
+                theme = r.theme
+                text += "\nwave \(r.wave) - \(theme)\n"
+                text += pad("  indicator", 46) + "published    raw  weighted  95% CI             truth   gap small-large (weighted / truth)\n"
+            }
+            text += pad("  " + r.label, 46) + "   " + p(r.published) + " " + p(r.raw) + "    " + p(r.weighted)
+            text += "  [" + p(r.ciLow) + ", " + p(r.ciHigh) + "]  " + p(r.truth)
+            text += String(format: "   %+5.1f / %+5.1f pts\n", 100 * r.gapWeighted, 100 * r.gapTruth)
+        }
+        let closer = out.rows.filter(\.weightedCloser).count, covered = out.rows.filter(\.covers).count
+        text += "\nweighted closer to the truth than raw: \(closer) of \(out.rows.count); intervals covering the truth: \(covered) of \(out.rows.count)\n"
+        text += "report: \(outputDir)/rapport.html\n"
+        text += "(raking removes the biases of region, type and size; self-selection on digital maturity, which no margin measures,\n remains, so intervals can miss the truth; waves 2-3 use the wave-1 answers of the same collectivités against attrition.)\n"
+        return text
     }
 }

@@ -133,15 +133,16 @@ struct AttritionCommandTests {
     /// Runs `attrition --replicates` on three waves and checks every replicate against the population margins
     /// (raking meets them exactly, so each replicate's total by region and by size class must equal the target).
     func checkReplicatesMeetMargins(wave1: String, wave2: String, wave3: String, margins: String, id: String,
-                                    replicates: Int, in dir: URL) throws {
+                                    replicates: Int, in dir: URL, covariates: String = "taille,score_maturite,site_web",
+                                    calibrateToWave1: String = "score_maturite,site_web", marginVariables: [String] = ["region", "taille"]) throws {
         let args = ["attrition", "--wave1", wave1, "--wave", wave2, "--wave", wave3, "--id", id,
-                    "--covariates", "taille,score_maturite,site_web", "--margins", margins,
-                    "--calibrate-to-wave1", "score_maturite,site_web", "--replicates", "\(replicates)", "--seed", "7",
+                    "--covariates", covariates, "--margins", margins,
+                    "--calibrate-to-wave1", calibrateToWave1, "--replicates", "\(replicates)", "--seed", "7",
                     "--output-dir", "out"]
         let r = try CLI.run(args, in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let text = try dir.appendingPathComponent("out").read("longitudinal.csv")
-        for variable in ["region", "taille"] {
+        for variable in marginVariables {
             let target = try Self.targets(margins.hasPrefix("/") ? margins : dir.appendingPathComponent(margins).path, variable: variable)
             let (names, totals, values) = Self.replicateTotals(text, column: variable)
             #expect(names == (1...replicates).map { "rep_\($0)" })
@@ -179,14 +180,15 @@ struct AttritionCommandTests {
 
     @Test("--replicates on the simulated barometer (weight-cli simulate): every replicate is calibrated to the margins")
     func replicatesOnSimulatedPanel() throws {
-        let root = CLI.repositoryRoot.appendingPathComponent("data/margins")
+        let root = CLI.repositoryRoot.appendingPathComponent("data")
         let dir = try scratchDirectory()
-        let sim = try CLI.run(["simulate", "--frame", root.appendingPathComponent("communes_region_x_taille.csv").path,
+        let sim = try CLI.run(["simulate", "--frame", root.appendingPathComponent("frame/collectivites.csv").path,
                                "--seed", "2026", "--output-dir", "."], in: dir)
         #expect(sim.status == 0, "\(sim.stderr)")
-        try FileManager.default.copyItem(at: root.appendingPathComponent("communes_region_taille.csv"), to: dir.appendingPathComponent("m.csv"))
+        try FileManager.default.copyItem(at: root.appendingPathComponent("margins/collectivites/collectivites_type.csv"), to: dir.appendingPathComponent("m.csv"))
         try checkReplicatesMeetMargins(wave1: "vague1.csv", wave2: "vague2.csv", wave3: "vague3.csv", margins: "m.csv",
-                                       id: "code_commune", replicates: 8, in: dir)
+                                       id: "id", replicates: 8, in: dir, covariates: "log_population,site_web",
+                                       calibrateToWave1: "log_population,site_web", marginVariables: ["type"])
     }
 
     @Test("a replicate that cannot be calibrated is named, with exit code 2 and no output")

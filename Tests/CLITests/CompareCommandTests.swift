@@ -45,14 +45,17 @@ struct DemoCommandTests {
         let dir = try scratchDirectory()
         let r = try CLI.run(["demo", "--output-dir", dir.appendingPathComponent("demo").path], in: CLI.repositoryRoot)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("weighted closer to the truth than raw: 18 of 18"))
+        #expect(r.stdout.contains("SIMULATED data"))
+        #expect(r.stdout.contains("wave 2 - outils numériques internes"))
+        #expect(r.stdout.contains("weighted closer to the truth than raw: "))
         for f in ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"] { #expect(dir.exists("demo/\(f)")) }
         let s = try CLI.run(["simulate", "--output-dir", dir.appendingPathComponent("sim").path, "--seed", "5"], in: CLI.repositoryRoot)
         #expect(s.status == 0, "\(s.stderr)")
-        #expect(try dir.read("sim/verite.csv").hasPrefix("indicator,wave,population_rate\n"))
+        #expect(try dir.read("sim/verite.csv").hasPrefix("indicator,wave,theme,published_raw,population_rate,small_rate,large_rate\n"))
+        #expect(dir.exists("sim/population.csv"))
         let i = try CLI.run(["inspect", dir.appendingPathComponent("sim/vague1.csv").path])
         #expect(i.status == 0)
         #expect(i.stdout.contains("region: 18 levels"))
-        #expect(i.stdout.contains("score_maturite: numeric, 0 missing"))
+        #expect(i.stdout.contains("type: 4 levels"))
     }
 }

@@ -11,6 +11,7 @@ enum NotebookCells {
         "attrition-summary": attritionSummary,
         "estimator": estimator,
         "batch-check": batchCheck,
+        "barometer-truth": barometerTruth,
     ]
 
     /// Runs a cell from the repository root and returns what it printed.
@@ -117,5 +118,20 @@ enum NotebookCells {
         }
         // end cell
         return String(output.dropLast())
+    }
+
+    static func barometerTruth() throws -> String {
+        var output = ""
+        func print(_ items: Any...) { output += items.map { "\($0)" }.joined(separator: " ") + "\n" }
+        // cell: barometer-truth
+        let frame = try CollectiviteFrame(table: Table(contentsOf: "data/frame/collectivites.csv"))
+        let simulation = BarometerSimulation(frame: frame, seed: 2026).run()
+        for q in BarometerSimulation.questions(wave: 3) where q.theme == "stratégie numérique" {
+            let truth = simulation.truth[q.name]!, small = simulation.truthSmall[q.name]!, large = simulation.truthLarge[q.name]!
+            print(q.label, "| published raw", q.published, "| truth", String(format: "%.3f", truth),
+                  "| small", String(format: "%.3f", small), "| large", String(format: "%.3f", large))
+        }
+        // end cell
+        return output
     }
 }

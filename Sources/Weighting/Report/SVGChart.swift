@@ -9,25 +9,71 @@ public enum SVGChart {
 
     static func f(_ x: Double) -> String { String(format: "%.1f", x) }
 
-    /// Histogram of values in `bins` equal-width bins.
-    public static func histogram(_ values: [Double], bins: Int = 30, title: String, width: Double = 640, height: Double = 240) -> String {
+    /// Round tick values covering `[lo, hi]`: steps of 1, 2 or 5 times a power of ten, about `count` of them
+    /// (Heckbert 1990, "Nice numbers for graph labels"): the step whose number of intervals is nearest `count − 1`.
+    static func ticks(_ lo: Double, _ hi: Double, count: Int = 6) -> [Double] {
+        guard lo.isFinite, hi.isFinite, hi > lo else { return [lo] }
+        let raw = (hi - lo) / Double(max(count - 1, 1))
+        let power = pow(10, floor(log10(raw)))
+        let wanted = Double(max(count - 1, 1))
+        let step = [1.0, 2, 5, 10].map { $0 * power }.min { abs((hi - lo) / $0 - wanted) < abs((hi - lo) / $1 - wanted) }!
+        var t = (lo / step).rounded(.up) * step, out: [Double] = []
+        while t <= hi + step * 1e-9 { out.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+        return out
+    }
+
+    /// A tick label: percent (`45 %`) for shares, otherwise a short number.
+    static func tickLabel(_ v: Double, percent: Bool, step: Double) -> String {
+        if percent {
+            let digits = step * 100 >= 1 ? 0 : step * 100 >= 0.1 ? 1 : 2
+            return Number.fixed(100 * v, digits) + " %"
+        }
+        let digits = step >= 1 ? 0 : max(0, Int(-floor(log10(step))))
+        return Number.fixed(v, digits)
+    }
+
+    /// Vertical gridlines with tick labels under a horizontal axis from `left` to `left + width`, and an axis title.
+    static func horizontalAxis(lo: Double, hi: Double, left: Double, width: Double, top: Double, bottom: Double,
+                               percent: Bool, label: String) -> String {
+        let t = ticks(lo, hi)
+        let step = t.count > 1 ? t[1] - t[0] : 1
+        func x(_ v: Double) -> Double { left + (v - lo) / (hi - lo) * width }
+        var s = ""
+        for v in t {
+            s += "<line class=\"grid\" x1=\"\(f(x(v)))\" x2=\"\(f(x(v)))\" y1=\"\(f(top))\" y2=\"\(f(bottom))\" stroke=\"#e3e3e3\"/>"
+            s += "<line class=\"tick\" x1=\"\(f(x(v)))\" x2=\"\(f(x(v)))\" y1=\"\(f(bottom))\" y2=\"\(f(bottom + 4))\" stroke=\"#333\"/>"
+            s += "<text class=\"tick-label\" x=\"\(f(x(v)))\" y=\"\(f(bottom + 15))\" font-size=\"10\" text-anchor=\"middle\">\(escape(tickLabel(v, percent: percent, step: step)))</text>"
+        }
+        s += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + width))\" y2=\"\(f(bottom))\" stroke=\"#333\"/>"
+        s += "<text class=\"axis-label\" x=\"\(f(left + width / 2))\" y=\"\(f(bottom + 30))\" font-size=\"11\" text-anchor=\"middle\">\(escape(label))</text>"
+        return s
+    }
+
+    /// Histogram of values in `bins` equal-width bins, with gridlines and ticks on both axes and labelled axes.
+    public static func histogram(_ values: [Double], bins: Int = 30, title: String, width: Double = 640, height: Double = 260,
+                                 xLabel: String = "weight", yLabel: String = "respondents") -> String {
         guard let lo = values.min(), let hi = values.max(), !values.isEmpty else { return "" }
         let span = hi > lo ? hi - lo : 1
         var counts = [Int](repeating: 0, count: bins)
         for v in values { counts[min(bins - 1, Int((v - lo) / span * Double(bins)))] += 1 }
-        let maxCount = Double(counts.max() ?? 1)
-        let left = 50.0, bottom = height - 30, plotW = width - left - 10, plotH = bottom - 30
+        var yTicks = ticks(0, Double(counts.max() ?? 1), count: 6)
+        if yTicks.count > 1, let last = yTicks.last, last < Double(counts.max() ?? 1) { yTicks.append(last + yTicks[1] - yTicks[0]) }
+        let maxCount = max(Double(counts.max() ?? 1), yTicks.last ?? 1)
+        let left = 60.0, bottom = height - 45, plotW = width - left - 15, plotH = bottom - 30
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart histogram\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
         s += "<text x=\"\(f(left))\" y=\"18\" font-size=\"13\">\(escape(title))</text>"
+        for v in yTicks {
+            let y = bottom - v / maxCount * plotH
+            s += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(left + plotW))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#e3e3e3\"/>"
+            s += "<text class=\"tick-label\" x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" font-size=\"10\" text-anchor=\"end\">\(Int(v))</text>"
+        }
+        s += "<text class=\"axis-label\" x=\"14\" y=\"\(f(bottom - plotH / 2))\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(bottom - plotH / 2)))\">\(escape(yLabel))</text>"
         let bw = plotW / Double(bins)
         for (k, c) in counts.enumerated() where c > 0 {
             let h = Double(c) / maxCount * plotH
             s += "<rect class=\"bar\" x=\"\(f(left + Double(k) * bw))\" y=\"\(f(bottom - h))\" width=\"\(f(max(1, bw - 1)))\" height=\"\(f(h))\" fill=\"#4878a8\"><title>\(c)</title></rect>"
         }
-        s += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + plotW))\" y2=\"\(f(bottom))\" stroke=\"#333\"/>"
-        s += "<text x=\"\(f(left))\" y=\"\(f(bottom + 16))\" font-size=\"11\">\(escape(Number.fixed(lo, 2)))</text>"
-        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(bottom + 16))\" font-size=\"11\" text-anchor=\"end\">\(escape(Number.fixed(hi, 2)))</text>"
-        s += "<text x=\"\(f(left - 6))\" y=\"\(f(bottom - plotH + 4))\" font-size=\"11\" text-anchor=\"end\">\(Int(maxCount))</text>"
+        s += horizontalAxis(lo: lo, hi: lo + span, left: left, width: plotW, top: 30, bottom: bottom, percent: false, label: xLabel)
         return s + "</svg>"
     }
 
@@ -111,22 +157,30 @@ public enum SVGChart {
     }
 
     /// Dot plot: raw (open circle) and weighted (filled) with its confidence interval, per indicator.
-    public static func comparison(_ rows: [ComparisonRow], title: String, truth: [String: Double] = [:], width: Double = 640) -> String {
+    public static func comparison(_ rows: [ComparisonRow], title: String, truth: [String: Double] = [:],
+                                  published: [String: Double] = [:], axisLabel: String? = nil, width: Double = 640) -> String {
         guard !rows.isEmpty else { return "" }
+        let percent = rows.allSatisfy { $0.statistic == "proportion" }
         let rowH = 22.0, left = 260.0, plotW = width - left - 20
-        let height = 50 + Double(rows.count) * rowH + 24
+        let height = 50 + Double(rows.count) * rowH + 44
         var lo = Double.infinity, hi = -Double.infinity
         for r in rows {
             for v in [r.raw, r.weighted, r.ciLow ?? r.weighted, r.ciHigh ?? r.weighted] where v.isFinite { lo = min(lo, v); hi = max(hi, v) }
         }
         for v in truth.values where v.isFinite { lo = min(lo, v); hi = max(hi, v) }
+        for r in rows { if let v = published[r.variable], v.isFinite { lo = min(lo, v); hi = max(hi, v) } }
         if lo > hi { lo = 0; hi = 1 }  // nothing finite to draw: an empty axis, never NaN coordinates
         let pad = (hi - lo) * 0.05 + 1e-12
         lo -= pad; hi += pad
+        if percent { lo = max(0, lo); hi = min(1, hi) }
+        if hi <= lo { hi = lo + 1e-9 }
         func x(_ v: Double) -> Double { left + (v - lo) / (hi - lo) * plotW }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart comparison\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
         s += "<text x=\"10\" y=\"18\" font-size=\"13\">\(escape(title))</text>"
-        s += "<text x=\"\(f(left))\" y=\"36\" font-size=\"11\">○ raw  ● weighted with interval\(truth.isEmpty ? "" : "  ◆ truth")</text>"
+        s += "<text x=\"\(f(left))\" y=\"36\" font-size=\"11\">○ raw  ● weighted with interval\(truth.isEmpty ? "" : "  ◆ truth")\(published.isEmpty ? "" : "  ▏published")</text>"
+        let axisY = 50 + Double(rows.count) * rowH + 4
+        s += horizontalAxis(lo: lo, hi: hi, left: left, width: plotW, top: 42, bottom: axisY, percent: percent,
+                            label: axisLabel ?? (percent ? "share (%)" : "value"))
         for (k, r) in rows.enumerated() {
             let y = 50 + Double(k) * rowH + 8
             let name = (r.level.map { "\(r.variable) = \($0)" } ?? r.variable) + (r.domain.map { " (\($0))" } ?? "")
@@ -137,14 +191,13 @@ public enum SVGChart {
             }
             if r.raw.isFinite { s += "<circle class=\"raw\" cx=\"\(f(x(r.raw)))\" cy=\"\(f(y))\" r=\"4\" fill=\"white\" stroke=\"#555\"><title>raw \(Number.fixed(r.raw, 4))</title></circle>" }
             if r.weighted.isFinite { s += "<circle class=\"weighted\" cx=\"\(f(x(r.weighted)))\" cy=\"\(f(y))\" r=\"4\" fill=\"#4878a8\"><title>weighted \(Number.fixed(r.weighted, 4))</title></circle>" }
+            if let p = published[r.variable], p.isFinite {
+                s += "<line class=\"published\" x1=\"\(f(x(p)))\" x2=\"\(f(x(p)))\" y1=\"\(f(y - 7))\" y2=\"\(f(y + 7))\" stroke=\"#2a7d3c\" stroke-width=\"2\"><title>published \(Number.fixed(p, 4))</title></line>"
+            }
             if let t = truth[r.variable], t.isFinite {
                 s += "<rect class=\"truth\" x=\"\(f(x(t) - 3.5))\" y=\"\(f(y - 3.5))\" width=\"7\" height=\"7\" transform=\"rotate(45 \(f(x(t))) \(f(y)))\" fill=\"#b5462f\"><title>truth \(Number.fixed(t, 4))</title></rect>"
             }
         }
-        let axisY = 50 + Double(rows.count) * rowH + 4
-        s += "<line x1=\"\(f(left))\" y1=\"\(f(axisY))\" x2=\"\(f(left + plotW))\" y2=\"\(f(axisY))\" stroke=\"#333\"/>"
-        s += "<text x=\"\(f(left))\" y=\"\(f(axisY + 14))\" font-size=\"11\">\(Number.fixed(lo, 3))</text>"
-        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(axisY + 14))\" font-size=\"11\" text-anchor=\"end\">\(Number.fixed(hi, 3))</text>"
         return s + "</svg>"
     }
 }

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+@testable import Weighting
+
+@Suite("Chart axes read like a statistics office's")
+struct ChartAxisTests {
+    @Test("ticks are round steps of 1, 2 or 5 times a power of ten covering the range")
+    func roundTicks() {
+        #expect(SVGChart.ticks(0, 0.83).map { ($0 * 100).rounded() } == [0, 20, 40, 60, 80])
+        #expect(SVGChart.ticks(3, 131) == [20, 40, 60, 80, 100, 120])
+        #expect(SVGChart.ticks(0.012, 0.047).map { ($0 * 1000).rounded() } == [20, 30, 40])
+    }
+
+    @Test("the dot plot of shares has percent ticks with gridlines between its ends, an axis title, and marks the truth")
+    func dotPlotAxis() {
+        let rows = [ComparisonRow(variable: "website", level: nil, domain: nil, statistic: "proportion", raw: 0.76, weighted: 0.68, se: 0.01,
+                                  ciLow: 0.65, ciHigh: 0.71, shift: -0.08, rawOutsideInterval: true, n: 100)]
+        let svg = SVGChart.comparison(rows, title: "t", truth: ["website": 0.6], published: ["website": 0.76], axisLabel: "share (%)")
+        for label in ["60 %", "65 %", "70 %", "75 %"] { #expect(svg.contains(">\(label)</text>"), "\(label)") }
+        #expect(svg.components(separatedBy: "class=\"grid\"").count - 1 >= 4)
+        #expect(svg.contains("class=\"axis-label\"") && svg.contains(">share (%)</text>"))
+        #expect(svg.contains("class=\"truth\"") && svg.contains("class=\"published\""))
+    }
+
+    @Test("the weight histogram labels ticks inside its range on both axes and names them")
+    func histogramAxis() {
+        let values = (0..<500).map { 1 + Double($0 % 100) }
+        let svg = SVGChart.histogram(values, title: "w")
+        for label in [">20</text>", ">40</text>", ">60</text>", ">80</text>"] { #expect(svg.contains(label), "\(label)") }
+        #expect(svg.contains(">weight</text>") && svg.contains(">respondents</text>"))
+        #expect(svg.components(separatedBy: "class=\"tick-label\"").count - 1 >= 8)
+    }
+}
