@@ -27,7 +27,7 @@ struct ChangeCommand: ParsableCommand {
 
         Examples:
           weight-cli change --wave1 v1_weighted.csv --wave2 v2_weighted.csv --id code_insee --weight weight \\
-            --variables site_web,score_maturite --by taille --format html -o change.html
+            --variables site_web,score_maturite --category oui --by taille --format html -o change.html
           weight-cli change --wave1 v1.csv --wave2 v2.csv --id code_insee --margins m.csv \\
             --covariates region,taille,score_maturite --calibrate-to-wave1 score_maturite \\
             --variables site_web --variance bootstrap --replicates 200
@@ -42,6 +42,7 @@ struct ChangeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Respondent identifier linking the waves (without it: independent samples).", valueName: "column")) var id: String?
 
     @Option(help: ArgumentHelp("Indicators: numeric (means) or categorical (a proportion per level).", valueName: "v1,v2")) var variables: String
+    @Option(help: ArgumentHelp("For categorical --variables: only this level's proportion (default: every level's).", valueName: "level")) var category: String?
     @Option(help: ArgumentHelp("Domains: one categorical variable of both waves (each wave's own value).", valueName: "column")) var by: String?
 
     @Option(help: ArgumentHelp("Weight column of both waves (weights already computed).", valueName: "column")) var weight: String?
@@ -339,7 +340,13 @@ struct ChangeCommand: ParsableCommand {
                 Diagnostics.note("\(variable): numeric in one wave only, compared as categories")
             }
             let c1 = try t1.categorical(variable), c2 = try t2.categorical(variable)
-            let levels = Array(Set(c1.levels + c2.levels)).sorted()
+            var levels = Array(Set(c1.levels + c2.levels)).sorted()
+            if let category {
+                guard levels.contains(category) else {
+                    throw ChangeInputError(description: "\(fileNames.joined(separator: ", ")): variable \(Echo.quoted(variable)) has no level \(Echo.quoted(category)) (--category) in either wave; levels: \(levels.prefix(20).map { Echo.quoted($0) }.joined(separator: ", "))")
+                }
+                levels = [category]
+            }
             for l in levels {
                 let y1 = (0..<t1.rowCount).map { i in c1[i].map { $0 == l ? 1.0 : 0.0 } ?? .nan }
                 let y2 = wave2Rows.map { i in c2[i].map { $0 == l ? 1.0 : 0.0 } ?? .nan }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Weighting
 
-/// Monte Carlo check of the change between two editions (``ChangeMonteCarlo``). Every test run makes 6 pairs,
+/// Monte Carlo check of the change between two editions (``ChangeMonteCarlo``). Every test run makes 4 pairs,
 /// enough to check that the machinery runs and that, for these persistent indicators, the panel standard error
 /// is below the independent-samples one; the coverage figures of the README come from the on-demand run,
 /// `WEIGHTING_CHANGE_MONTE_CARLO=1000 [WEIGHTING_CHANGE_BOOTSTRAP=PAIRS] bash Benchmarks/change_coverage.sh`,
@@ -27,7 +27,7 @@ struct ChangeMonteCarloTests {
     @Test("pairs of editions: the panel SE is below the independent-samples SE for every persistent indicator")
     func panelBeatsIndependent() throws {
         let env = ProcessInfo.processInfo.environment
-        let pairs = Int(env["WEIGHTING_CHANGE_MONTE_CARLO"] ?? "") ?? 6
+        let pairs = Int(env["WEIGHTING_CHANGE_MONTE_CARLO"] ?? "") ?? 4
         let figures = try Self.check().run(pairs: pairs)
         Self.report(figures, label: "linearization")
         for f in figures {
