@@ -61,11 +61,12 @@ struct DemoCommand: ParsableCommand {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
-            let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"].map { "\(outputDir)/\($0)" }
+            let names = (["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"] + DemoChangeSection.fileNames).map { "\(outputDir)/\($0)" }
             let plan = try OutputPlan(outputs: names, inputs: [frame, margins], createFolders: Set(names))
             let demo = BarometerDemo(frameMargins: try MarginsFile.read(frame), rakingMargins: try MarginsFile.read(margins), seed: seed)
             let out = try demo.run()
-            try plan.write(zip(names, out.simulation.waves + [out.simulation.truth, out.html]).map { OutputPlan.Content(path: $0.0, text: $0.1) })
+            let change = try DemoChangeSection(frame: try MarginsFile.read(frame), margins: try MarginsFile.read(margins), seed: seed)
+            try plan.write(zip(names, out.simulation.waves + [out.simulation.truth, out.html] + change.files).map { OutputPlan.Content(path: $0.0, text: $0.1) })
             var text = "Baromètre Numérique & Collectivités (simulated on the INSEE COG 2026 frame, seed \(seed))\n"
             text += "respondents: wave 1 \(out.simulation.respondents[0]), wave 2 \(out.simulation.respondents[1]), wave 3 \(out.simulation.respondents[2])\n"
             text += "wave 1 raked on region and size (\(out.wave1.report.iterations) sweeps, effective n \(String(format: "%.0f", out.wave1.report.kishAfter.effectiveSampleSize))); waves 2-3 adjusted for attrition (propensity classes, two-phase calibration)\n\n"
@@ -80,6 +81,7 @@ struct DemoCommand: ParsableCommand {
             let closer = out.rows.filter(\.weightedCloser).count
             text += "\nweighted closer to the truth than raw: \(closer) of \(out.rows.count); report: \(outputDir)/rapport.html\n"
             text += "(region and size margins remove the regional and size biases; the rest comes from self-selection on digital maturity,\n which no margin measures in wave 1, so wave-1 intervals can miss the truth; later waves use wave-1 answers to correct attrition.)\n"
+            text += change.text(outputDir: outputDir)
             StandardOutput.write(text)
         }
     }

@@ -10,7 +10,8 @@ import Foundation
 /// one edition to the next with probability ``persistence`` (redrawn otherwise), so answers persist as real
 /// equipment does. The true rates are the population's realized shares at each edition (finite-population
 /// truth). The 2025 sample is a Poisson sample whose inclusion probability depends on region (three regions
-/// three times as often, the overseas regions five times) and size, recorded as the base weight `1/π`; the
+/// three times as often, the overseas regions five times) and size (`∝ (1 + size)^1.5`: large communes answer
+/// more), recorded as the base weight `1/π`; the
 /// 2025 respondents answer again with a probability depending on size and on their 2025 maturity score
 /// (`logit P = α + 0.25·size + 0.05·(score − 50)`, `α` set so that about ``expectedReturning`` answer).
 public struct NextEditionSimulator: Sendable {
@@ -89,7 +90,7 @@ public struct NextEditionSimulator: Sendable {
         }
         let raw = (0..<n).map { i -> Double in
             (BarometerSimulator.overRepresented.contains(region[i]) ? 3.0 : BarometerSimulator.overseas.contains(region[i]) ? 5.0 : 1.0)
-                * (1 + Double(size[i])).squareRoot()
+                * pow(1 + Double(size[i]), 1.5)
         }
         let scale = expectedFirst / raw.reduce(0, +)
         return Population(region: region, size: size, maturity: maturity, first: first, next: next,
