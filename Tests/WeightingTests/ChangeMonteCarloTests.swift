@@ -28,7 +28,9 @@ struct ChangeMonteCarloTests {
     func panelBeatsIndependent() throws {
         let env = ProcessInfo.processInfo.environment
         let pairs = Int(env["WEIGHTING_CHANGE_MONTE_CARLO"] ?? "") ?? 4
-        let figures = try Self.check().run(pairs: pairs)
+        var check = try Self.check()
+        let figures = try check.run(pairs: pairs)
+        print("CHANGE MONTE CARLO linearization: \(check.redrawn) draw(s) replaced (a calibration level without respondent)")
         Self.report(figures, label: "linearization")
         for f in figures {
             #expect(f.meanSE < f.meanIndependentSE, "\(f.indicator)")
@@ -44,6 +46,7 @@ struct ChangeMonteCarloTests {
             boot.replicates = Int(env["WEIGHTING_CHANGE_REPLICATES"] ?? "") ?? 100
             let b = try boot.run(pairs: bootPairs)
             Self.report(b, label: "bootstrap R=\(boot.replicates)")
+            print("CHANGE MONTE CARLO bootstrap: \(boot.redrawn) draw(s) replaced")
             for f in b where bootPairs >= 200 {
                 let mcse = 3 * (0.95 * 0.05 / Double(bootPairs)).squareRoot()
                 #expect(abs(f.coverage - 0.95) <= mcse, "\(f.indicator): bootstrap coverage \(f.coverage)")

@@ -66,14 +66,30 @@ public struct ChangeMonteCarlo: Sendable {
         }
     }
 
-    /// Runs `pairs` draws (seeds `1...pairs`) and summarizes them per indicator.
-    public func run(pairs: Int, level: Double = 0.95) throws -> [Figures] {
+    /// Draws replaced in the last ``run(pairs:level:)`` because a calibration level had no respondent.
+    public private(set) var redrawn = 0
+
+    /// Runs `pairs` draws (seeds 1, 2, …; a draw whose calibration is undefined is replaced and counted in
+    /// ``redrawn``) and summarizes them per indicator.
+    public mutating func run(pairs: Int, level: Double = 0.95) throws -> [Figures] {
         let population = simulator.population()
         let k = BarometerSimulator.indicators.count
         var sums = [[Double]](repeating: [], count: k), ses = sums, ind = sums
         var covered = [Int](repeating: 0, count: k), coveredIndependent = covered
-        for seed in 1...pairs {
-            let e = try estimates(population, seed: UInt64(seed), level: level)
+        var seed: UInt64 = 0, done = 0
+        redrawn = 0
+        while done < pairs {
+            seed += 1
+            let e: [ChangeEstimate]
+            do { e = try estimates(population, seed: seed, level: level) } catch let error as CalibrationError {
+                // A draw in which a calibration level has no respondent (a small region among the returning
+                // communes): the estimator is undefined there; the draw is replaced (conditional on every level
+                // being represented, as the attrition bootstrap does) and counted.
+                redrawn += 1
+                if redrawn > pairs { throw error }
+                continue
+            }
+            done += 1
             for (j, c) in e.enumerated() {
                 let truth = population.truth[BarometerSimulator.indicators[j].name]!
                 let delta = truth.next - truth.first

@@ -10,7 +10,8 @@ import Foundation
 /// one edition to the next with probability ``persistence`` (redrawn otherwise), so answers persist as real
 /// equipment does. The true rates are the population's realized shares at each edition (finite-population
 /// truth). The 2025 sample is a Poisson sample whose inclusion probability depends on region (three regions
-/// three times as often, the overseas regions five times) and size (`∝ (1 + size)^1.5`: large communes answer
+/// three times as often, the overseas regions eight times and
+/// Corsica four times, so that these small regions keep respondents in the next edition) and size (`∝ (1 + size)^1.5`: large communes answer
 /// more), recorded as the base weight `1/π`; the
 /// 2025 respondents answer again with a probability depending on size and on their 2025 maturity score
 /// (`logit P = α + 0.25·size + 0.05·(score − 50)`, `α` set so that about ``expectedReturning`` answer).
@@ -89,7 +90,7 @@ public struct NextEditionSimulator: Sendable {
             bySize[ind.name] = sizeCounts.map { ($0.0 / max($0.2, 1), $0.1 / max($0.2, 1)) }
         }
         let raw = (0..<n).map { i -> Double in
-            (BarometerSimulator.overRepresented.contains(region[i]) ? 3.0 : BarometerSimulator.overseas.contains(region[i]) ? 5.0 : 1.0)
+            (BarometerSimulator.overRepresented.contains(region[i]) ? 3.0 : BarometerSimulator.overseas.contains(region[i]) ? 8.0 : region[i] == "Corse" ? 4.0 : 1.0)
                 * pow(1 + Double(size[i]), 1.5)
         }
         let scale = expectedFirst / raw.reduce(0, +)
