@@ -293,17 +293,11 @@ public enum FixedSizeDraw {
     }
 }
 
-/// SplitMix64 with uniform and Box–Muller normal draws.
+/// ``SplitMix64`` (the bootstrap's generator) with uniform and Box–Muller normal draws, for the simulations.
 struct SimulationRandom: Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
+    var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func uniform() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
     mutating func normal() -> Double { (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * Double.pi * uniform()) }
 }

@@ -60,7 +60,7 @@ public struct NextEditionSimulator: Sendable {
 
     /// Builds the population (deterministic for ``populationSeed``).
     public func population() -> Population {
-        var rng = EditionRandom(seed: populationSeed)
+        var rng = SimulationRandom(seed: populationSeed)
         let indicators = BarometerSimulator.indicators
         var region: [String] = [], size: [Int] = [], maturity: [Double] = []
         for cell in cells {
@@ -112,7 +112,7 @@ public struct NextEditionSimulator: Sendable {
 
     /// Draws the 2025 sample and the next edition's returning respondents (deterministic for `seed`).
     public func draw(_ population: Population, seed: UInt64) -> Editions {
-        var rng = EditionRandom(seed: seed &* 0x2545F4914F6CDD1D &+ 17)
+        var rng = SimulationRandom(seed: seed &* 0x2545F4914F6CDD1D &+ 17)
         let first = population.inclusion.indices.filter { rng.uniform() < population.inclusion[$0] }
         let score = first.map { 40 + 8 * Double(population.size[$0]) + 10 * population.maturity[$0] + 5 * rng.normal() }
         let lin = zip(first, score).map { 0.25 * Double(population.size[$0.0]) + 0.05 * ($0.1 - 50) }
@@ -159,18 +159,3 @@ public struct NextEditionSimulator: Sendable {
 }
 
 @inline(__always) private func expit(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
-
-/// SplitMix64 with uniform and Box–Muller normal draws (deterministic for a seed).
-private struct EditionRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func normal() -> Double { (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * Double.pi * uniform()) }
-}

@@ -167,7 +167,7 @@ extension SurveyDesign {
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a small, fast, reproducible generator for the bootstrap.
-struct SplitMix64: RandomNumberGenerator {
+struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
