@@ -27,10 +27,11 @@ struct AttritionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Column of the long file giving the wave (waves in increasing order).", valueName: "column")) var waveColumn: String?
     @Option(help: ArgumentHelp("Respondent identifier column (in every wave).", valueName: "column")) var id: String
     @Option(help: ArgumentHelp("Wave-1 covariates of the response model.", valueName: "a,b,c")) var covariates: String
-    @Option(help: ArgumentHelp("Population margins.", valueName: "file")) var margins: String
-    @Option(help: "Calibration method: raking | linear | logit | truncated.") var method: String = "raking"
-    @Option(help: ArgumentHelp("Bounds L,U for logit or truncated.", valueName: "L,U")) var bounds: String?
-    @Option(help: "Adjustment: propensity (inverse propensity) | classes (propensity classes).") var adjustment: String = "classes"
+    @OptionGroup var marginsOptions: MarginsOptions
+    @OptionGroup var methodOptions: MethodOptions
+    @Option(help: ArgumentHelp("Adjustment: propensity (inverse propensity) | classes (propensity classes).", valueName: "adjustment"),
+            completion: AdjustmentChoice.completion, transform: AdjustmentChoice.parse)
+    var adjustment: AdjustmentChoice = .classes
     @Option(help: "Number of propensity classes.") var classes: Int = 5
     @Option(help: "Cap on the attrition adjustment factors.") var maxFactor: Double?
     @Option(help: ArgumentHelp("Wave-1 variables whose wave-1 weighted totals later waves must reproduce.", valueName: "x,y")) var calibrateToWave1: String?
@@ -51,14 +52,12 @@ struct AttritionCommand: ParsableCommand {
             if wave1 == nil { throw ValidationError("give --wave1 FILE (or --long FILE --wave-column COLUMN)") }
             if waves.isEmpty { throw ValidationError("give at least one later wave with --wave FILE") }
         }
-        guard ["propensity", "classes"].contains(adjustment) else { throw ValidationError("--adjustment must be propensity or classes") }
         if classes < 1 { throw ValidationError("--classes must be at least 1") }
         if let maxFactor, !(maxFactor > 1) { throw ValidationError("--max-factor must be greater than 1") }
         if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md") || report.hasSuffix(".html")) {
             throw ValidationError("--report must end in .json, .md or .html")
         }
         if replicates == 1 || replicates < 0 { throw ValidationError("--replicates must be 0 or at least 2") }
-        _ = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
     }
 
     func run() throws {
@@ -82,39 +81,23 @@ struct AttritionCommand: ParsableCommand {
                 }
             }
             let panel = try Panel(waves: tables, idColumn: id)
-            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, dialect: dialect)
-            let m = calibrator.margins, calibrationMethod = calibrator.method
-            let first = try calibrator.calibrate(tables[0], weightColumn: weight)
-            let adjustmentKind: NonresponseAdjustment = adjustment == "classes" ? .propensityClasses(classes) : .inversePropensity
-            var reports: [AttritionReport] = []
+            let margins = try marginsOptions.read(dialect: dialect)
+            var options = try methodOptions.calibrationOptions()
+            options.totalsTolerance = marginsOptions.marginTolerance
+            let calibrator = Calibrator(margins: margins, method: try methodOptions.calibrationMethod(), options: options)
+            let weighting = PanelWeighting(
+                panel: panel, calibrator: calibrator, wave1Weight: weight, covariates: commaList(covariates),
+                adjustment: adjustment == .classes ? .propensityClasses(classes) : .inversePropensity,
+                maxFactor: maxFactor, calibrateToWave1: commaList(calibrateToWave1))
+            let first = try weighting.calibrateWave1()
             var outputs: [(path: String, buffer: CSVBuffer, columns: [(name: String, values: [Double])])] = []
             // Cross-sectional weight of each row of each wave (0 for rows outside the panel).
-            var waveWeights: [[Double]] = [first.weights]
-            var waveInPanel: [[Double]] = [[Double](repeating: 1, count: tables[0].rowCount)]
-            var longitudinal: (rows: [Int], weights: [Double])?
-            func makeAdjustment(_ retained: [Bool], wave k: Int) -> AttritionAdjustment {
-                AttritionAdjustment(wave1: tables[0], retained: retained, covariates: commaList(covariates), adjustment: adjustmentKind,
-                                    maxFactor: maxFactor, margins: m, calibrateToWave1: commaList(calibrateToWave1),
-                                    method: calibrationMethod, wave: k)
-            }
-            for k in 2...tables.count {
-                // Cross-sectional: wave-1 respondents present at wave k (whatever they did in between).
-                let present = panel.rowInWave.map { $0[k - 1] != nil }
-                let (w, rows, report, _) = try makeAdjustment(present, wave: k).run(wave1Weights: first.weights)
-                reports.append(report)
-                var ww = [Double](repeating: 0, count: tables[k - 1].rowCount)
-                var inPanel = [Double](repeating: 0, count: tables[k - 1].rowCount)
-                for (j, r) in rows.enumerated() { let row = panel.rowInWave[r][k - 1]!; ww[row] = w[j]; inPanel[row] = 1 }
-                waveWeights.append(ww)
-                waveInPanel.append(inPanel)
-            }
+            let cross = try (2...tables.count).map { try weighting.crossSectional(wave: $0, wave1: first) }
+            let reports = cross.map(\.report)
+            let waveWeights: [[Double]] = [first.weights] + cross.map(\.weights)
+            let waveInPanel: [[Double]] = [[Double](repeating: 1, count: tables[0].rowCount)] + cross.map(\.inPanel)
             // Longitudinal: present in every wave.
-            let through = panel.retained(through: tables.count)
-            let lastAdjustment: AttritionAdjustment? = makeAdjustment(through, wave: tables.count)
-            if let adj = lastAdjustment {
-                let (w, rows, _, _) = try adj.run(wave1Weights: first.weights)
-                longitudinal = (rows, w)
-            }
+            let longitudinal = try weighting.longitudinal(wave1: first)
             if long != nil {
                 // One output for the long file: each row's cross-sectional weight.
                 let buffer = tables[0].sourceBuffer!
@@ -131,14 +114,14 @@ struct AttritionCommand: ParsableCommand {
             }
             // Longitudinal file: wave-1 rows of those present throughout.
             var longColumns: [(name: String, values: [Double])] = []
-            if let longitudinal, let adj = lastAdjustment {
+            do {
                 let sourceRows = longitudinal.rows.map { tables[0].sourceRows?[$0] ?? $0 }
                 let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(tables[0].sourceBuffer!, rows: sourceRows), file: wave1, dialect: dialect)
                 longColumns.append(("weight", longitudinal.weights))
                 if replicates >= 2 {
                     let reps: AttritionBootstrap.Result
                     do {
-                        reps = try AttritionBootstrap(replicates: replicates, seed: seed).run(calibrator: calibrator, wave1: first, adjustments: [adj])
+                        reps = try weighting.replicates(of: longitudinal, wave1: first, count: replicates, seed: seed)
                     } catch let failure as AttritionReplicateFailure {
                         // A replicate that cannot be calibrated fails like the main sample's calibration (exit 2).
                         Diagnostics.error(failure.description)

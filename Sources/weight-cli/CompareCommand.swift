@@ -22,16 +22,18 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var marginsOptions: MarginsOptions
     @OptionGroup var methodOptions: MethodOptions
     @Option(help: ArgumentHelp("Base weight column.", valueName: "column")) var weight: String?
-    @Option(help: "Interval for proportions: wald | logit | wilson | beta.") var ci: String = "logit"
+    @Option(help: ArgumentHelp("Interval for proportions: \(IntervalMethod.choiceList).", valueName: "interval"),
+            completion: IntervalMethod.completion, transform: IntervalMethod.parse)
+    var ci: IntervalMethod = .logit
     @Option(help: "Confidence level.") var level: Double = 0.95
-    @Option(help: "Output format: csv | json | md | html | svg (the chart alone).") var format: String = "md"
+    @Option(help: ArgumentHelp("Output format: \(CompareFormat.choiceList) (the chart alone).", valueName: "format"),
+            completion: CompareFormat.completion, transform: CompareFormat.parse)
+    var format: CompareFormat = .md
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
-        guard ["csv", "json", "md", "html", "svg"].contains(format) else { throw ValidationError("--format must be csv, json, md, html or svg") }
-        guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
     }
 
@@ -51,19 +53,19 @@ struct CompareCommand: ParsableCommand {
             let vars = commaList(variables)
             let domains = commaList(by)
             let rows = try Comparison.compare(table: table, weighted: design, variables: vars, by: domains,
-                                              interval: IntervalMethod(rawValue: ci)!, level: level)
+                                              interval: ci, level: level)
             let text: String
             switch format {
-            case "csv": text = ComparisonTable.csv(rows)
-            case "json": text = try ComparisonTable.json(rows)
-            case "svg": text = SVGChart.stack(SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)"))
-            case "html":
+            case .csv: text = ComparisonTable.csv(rows)
+            case .json: text = try ComparisonTable.json(rows)
+            case .svg: text = SVGChart.stack(SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)"))
+            case .html:
                 var report = HTMLReport(title: "Raw and weighted estimates: \(data)")
                 report.section("Raw and weighted", SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)")
                     + MarkdownHTML.table(ComparisonTable.markdown(rows, level: level)))
                 report.add(calibration: result.report, weights: result.weights)
                 text = report.render()
-            default: text = ComparisonTable.markdown(rows, level: level)
+            case .md: text = ComparisonTable.markdown(rows, level: level)
             }
             try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
             Diagnostics.undefined(rows.flatMap(\.undefinedValues), input: data)

@@ -24,8 +24,9 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Variables to estimate, comma-separated.", valueName: "v1,v2"))
     var variables: String
 
-    @Option(help: "mean | total | ratio | quantile (categorical variables: proportions or counts of each level).")
-    var statistic: String = "mean"
+    @Option(help: ArgumentHelp("\(EstimateStatistic.choiceList) (categorical variables: proportions or counts of each level).", valueName: "statistic"),
+            completion: EstimateStatistic.completion, transform: EstimateStatistic.parse)
+    var statistic: EstimateStatistic = .mean
 
     @Option(help: ArgumentHelp("Denominator variable for --statistic ratio.", valueName: "column"))
     var denominator: String?
@@ -41,14 +42,16 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the data with the (re-calibrated) replicate weights as columns rep_1..rep_R.", valueName: "file"))
     var writeReplicates: String?
 
-    @Option(help: "Interval for proportions: wald | logit | wilson | beta.")
-    var ci: String = "wald"
+    @Option(help: ArgumentHelp("Interval for proportions: \(IntervalMethod.choiceList).", valueName: "interval"),
+            completion: IntervalMethod.completion, transform: IntervalMethod.parse)
+    var ci: IntervalMethod = .wald
 
     @Option(help: "Confidence level.")
     var level: Double = 0.95
 
-    @Option(help: "Output format: csv | json | md.")
-    var format: String = "csv"
+    @Option(help: ArgumentHelp("Output format: \(TableFormat.choiceList).", valueName: "format"),
+            completion: TableFormat.completion, transform: TableFormat.parse)
+    var format: TableFormat = .csv
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
     var output: String?
@@ -57,14 +60,9 @@ struct EstimateCommand: ParsableCommand {
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
-        guard ["mean", "total", "ratio", "quantile"].contains(statistic) else {
-            throw ValidationError("--statistic must be mean, total, ratio or quantile; got \(Echo.quoted(statistic))")
-        }
-        if statistic == "ratio" && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
-        guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta; got \(Echo.quoted(ci))") }
-        guard ["csv", "json", "md"].contains(format) else { throw ValidationError("--format must be csv, json or md") }
+        if statistic == .ratio && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
-        if writeReplicates != nil && designOptions.variance == "linearization" {
+        if writeReplicates != nil && designOptions.variance == .linearization {
             throw ValidationError("--write-replicates needs a replicate variance (--variance jk1|jkn|bootstrap|brr)")
         }
         _ = try parsedQuantiles()
@@ -96,19 +94,19 @@ struct EstimateCommand: ParsableCommand {
             }
             let kind: StatisticKind
             switch statistic {
-            case "total": kind = .total
-            case "ratio": kind = .ratio(denominator: denominator!)
-            case "quantile": kind = .quantile(try parsedQuantiles())
-            default: kind = .mean
+            case .total: kind = .total
+            case .ratio: kind = .ratio(denominator: denominator!)
+            case .quantile: kind = .quantile(try parsedQuantiles())
+            case .mean: kind = .mean
             }
             let estimator = SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
-                                            interval: IntervalMethod(rawValue: ci)!, level: level)
+                                            interval: ci, level: level)
             let estimates = try estimator.estimate(variables: commaList(variables), statistic: kind, by: commaList(by))
             let text: String
             switch format {
-            case "json": text = try EstimateTable.json(estimates)
-            case "md": text = EstimateTable.markdown(estimates, level: level)
-            default: text = EstimateTable.csv(estimates)
+            case .json: text = try EstimateTable.json(estimates)
+            case .md: text = EstimateTable.markdown(estimates, level: level)
+            case .csv: text = EstimateTable.csv(estimates)
             }
             // The estimates and the replicate weights are committed together.
             contents.insert(OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text), at: 0)
