@@ -10,6 +10,8 @@ import Weighting
 protocol OptionChoice: CaseIterable, ExpressibleByArgument, RawRepresentable, Sendable where RawValue == String {
     /// The option's flag, e.g. `--method`.
     static var flag: String { get }
+    /// What the refusal says the value must be (default: the choices in words, `a, b or c`).
+    static var mustBe: String { get }
 }
 
 extension OptionChoice {
@@ -52,6 +54,7 @@ extension IntervalMethod: OptionChoice {
 
 extension PValueAdjustment: OptionChoice {
     static var flag: String { "--adjust" }
+    static var mustBe: String { "none, holm or bonferroni" }
 }
 
 /// How the margins file gives its targets.
