@@ -55,8 +55,12 @@ public struct BarometerDemo: Sendable {
     public func run() throws -> Output {
         let sim = try BarometerSimulator(margins: frameMargins, seed: seed).run()
         let tables = try sim.waves.enumerated().map { try Table(buffer: CSVBuffer(bytes: Array($0.element.utf8), file: "vague\($0.offset + 1).csv")) }
-        let panel = try Panel(waves: tables, idColumn: "code_commune")
-        let first = try Calibrator(margins: rakingMargins, method: .raking).calibrate(tables[0])
+        let weighting = try PanelWeighting(waves: tables, idColumn: "code_commune",
+                                           calibrator: Calibrator(margins: rakingMargins, method: .raking),
+                                           covariates: ["region", "taille", "score_maturite"], adjustment: .propensityClasses(5),
+                                           calibrateToWave1: ["score_maturite", "site_web"])
+        let panel = weighting.panel
+        let first = try weighting.calibrateWave1()
         let indicators = BarometerSimulator.indicators.map(\.name)
         var rows: [Row] = []
         var attrition: [AttritionReport] = []
@@ -73,15 +77,12 @@ public struct BarometerDemo: Sendable {
         }
         try add(wave: 1, table: tables[0], design: try SurveyDesign(table: tables[0]).calibrated(first))
         for k in 2...3 {
-            let adj = AttritionAdjustment(wave1: tables[0], retained: panel.retained(through: k),
-                                          covariates: ["region", "taille", "score_maturite"], adjustment: .propensityClasses(5),
-                                          margins: rakingMargins, calibrateToWave1: ["score_maturite", "site_web"],
-                                          method: .raking, wave: k)
-            let (_, retainedRows, report, calibration) = try adj.run(wave1Weights: first.weights)
-            attrition.append(report)
-            let waveRows = retainedRows.map { panel.rowInWave[$0][k - 1]! }
+            // Those present in every wave through k.
+            let longitudinal = try weighting.longitudinal(through: k, wave1: first)
+            attrition.append(longitudinal.report)
+            let waveRows = longitudinal.rows.map { panel.rowInWave[$0][k - 1]! }
             let answers = try tables[k - 1].subset(waveRows)
-            let design = try SurveyDesign(weights: calibration.baseWeights).calibrated(calibration)
+            let design = try SurveyDesign(weights: longitudinal.calibration.baseWeights).calibrated(longitudinal.calibration)
             try add(wave: k, table: answers, design: design)
         }
         var html = HTMLReport(title: "Baromètre Numérique & Collectivités (simulated): raw, weighted and true rates")
