@@ -105,12 +105,16 @@ struct OptionParsingTests {
             #expect((try Self.parse(Self.compare + ["--ci", i.rawValue]) as! CompareCommand).ci == i)
         }
         for f in TableFormat.allCases {
-            #expect((try Self.parse(Self.estimate + ["--format", f.rawValue]) as! EstimateCommand).format == f)
-            #expect((try Self.parse(Self.test + ["--format", f.rawValue]) as! TestCommand).format == f)
+            let extra = f == .xlsx ? ["--output", "out.xlsx"] : []  // a workbook needs a file
+            #expect((try Self.parse(Self.estimate + ["--format", f.rawValue] + extra) as! EstimateCommand).format == f)
+            #expect((try Self.parse(Self.test + ["--format", f.rawValue] + extra) as! TestCommand).format == f)
         }
         for f in CompareFormat.allCases {
-            #expect((try Self.parse(Self.compare + ["--format", f.rawValue]) as! CompareCommand).format == f)
+            let extra = f == .xlsx ? ["--output", "out.xlsx"] : []
+            #expect((try Self.parse(Self.compare + ["--format", f.rawValue] + extra) as! CompareCommand).format == f)
         }
+        let auto = try Self.parse(Self.calibrate + ["--method", "logit", "--bounds", "auto:0.2"]) as! CalibrateCommand
+        #expect(auto.methodOptions.bounds?.autoSlack == 0.2)
         for a in PValueAdjustment.allCases {
             #expect((try Self.parse(Self.test + ["--adjust", a.rawValue]) as! TestCommand).adjust == a)
         }
@@ -132,8 +136,8 @@ struct OptionParsingTests {
         (estimate + ["--statistic", "mode"], "--statistic must be mean, total, ratio or quantile; got 'mode'"),
         (test + ["--statistic", "quantile"], "--statistic must be mean, total or ratio; got 'quantile'"),
         (estimate + ["--ci", "exact"], "--ci must be wald, logit, wilson or beta; got 'exact'"),
-        (estimate + ["--format", "html"], "--format must be csv, json or md; got 'html'"),
-        (compare + ["--format", "pdf"], "--format must be csv, json, md, html or svg; got 'pdf'"),
+        (estimate + ["--format", "html"], "--format must be csv, json, md or xlsx; got 'html'"),
+        (compare + ["--format", "pdf"], "--format must be csv, json, md, html, svg or xlsx; got 'pdf'"),
         (test + ["--adjust", "fdr"], "--adjust must be none, holm or bonferroni; got 'fdr'"),
         (attrition + ["--adjustment", "ipw"], "--adjustment must be propensity or classes; got 'ipw'"),
         (calibrate + ["--targets", "percent"], "--targets must be counts or shares; got 'percent'"),
@@ -142,6 +146,8 @@ struct OptionParsingTests {
         (calibrate + ["--method", "logit"], "--method logit needs --bounds L,U"),
         (estimate + ["--margins", "m.csv", "--method", "truncated"], "--method truncated needs --bounds L,U"),
         (calibrate + ["--bounds", "0.5,2"], "--bounds applies to --method logit or truncated"),
+        (calibrate + ["--method", "logit", "--bounds", "auto:2"], "--bounds auto takes an optional slack between 0 and 1"),
+        (estimate + ["--format", "xlsx"], "--format xlsx writes a workbook: give the file with --output FILE.xlsx"),
     ])
     func refused(_ args: [String], _ message: String) {
         let text = Self.refusal(args)
