@@ -6,13 +6,14 @@ import Weighting
 struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
-        abstract: "Run a list of jobs (calibrate, estimate, compare, attrition) over many files, on all cores.",
+        abstract: "Run a list of jobs (calibrate, estimate, test, change, compare, attrition) over many files, on all cores.",
         discussion: """
         The batch file (.toml, .yaml or .json) lists jobs; each names a command, glob patterns of input files, an \
         output template ({stem}, {name}, {dir}, {job}) and the command's options. Every job runs even if others \
         fail; a summary table (job, file, status, seconds, rows, iterations, max deviation, effective n) follows, \
         and the exit code is non-zero when any job failed (the largest failing code). --dry-run validates the whole \
-        file and lists what would run.
+        file and lists what would run. A change job's inputs are later waves, each compared with the wave1 option \
+        (its inputs may be left out when the options name both waves).
 
         Example (jobs.toml):
           [[jobs]]
@@ -59,10 +60,13 @@ struct BatchCommand: ParsableCommand {
                 if matches.isEmpty { throw BatchError.invalid("\(file): job \(Echo.quoted(job.name))", "no file matches \(Echo.quoted(pattern))") }
                 files += matches
             }
-            if job.command == "attrition" && files.isEmpty { files = [""] }
+            if (job.command == "attrition" || job.command == "change") && files.isEmpty { files = [""] }
             for input in files {
                 var args = [job.command]
-                if !input.isEmpty { args.append(input) }
+                if !input.isEmpty {
+                    // change: each matched file is the later wave, compared with the options' --wave1.
+                    if job.command == "change" { args += ["--wave2", input] } else { args.append(input) }
+                }
                 var reportJSON: String?
                 for (key, values) in job.options {
                     if values == ["__false__"] { continue }

@@ -23,7 +23,7 @@ struct BatchFile {
 
     var jobs: [Job]
 
-    static let commands = ["calibrate", "estimate", "compare", "attrition", "inspect"]
+    static let commands = ["calibrate", "estimate", "test", "change", "compare", "attrition", "inspect"]
 
     /// Interprets a parsed batch document (from JSON, YAML or TOML) into jobs, checking every key.
     static func interpret(_ root: Any, path: String) throws -> BatchFile {
@@ -43,7 +43,7 @@ struct BatchFile {
             }
             var inputs: [String] = []
             if let list = job["inputs"] as? [Any] { inputs = list.compactMap { $0 as? String } } else if let one = (job["inputs"] ?? job["input"]) as? String { inputs = [one] }
-            if inputs.isEmpty && command != "attrition" { throw BatchError.invalid(at, "missing 'inputs' (a glob pattern or a list of them)") }
+            if inputs.isEmpty && command != "attrition" && command != "change" { throw BatchError.invalid(at, "missing 'inputs' (a glob pattern or a list of them)") }
             var options: [(String, [String])] = []
             if let opts = job["options"] as? [String: Any] {
                 for key in opts.keys.sorted() {

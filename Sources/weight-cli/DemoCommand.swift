@@ -65,6 +65,10 @@ struct DemoCommand: ParsableCommand {
     var frame: String = "data/frame/collectivites.csv"
     @Option(help: ArgumentHelp("Wave-1 raking margins (region and strate).", valueName: "file"))
     var margins: String = "data/margins/collectivites/collectivites_region_strate.csv"
+    @Option(help: ArgumentHelp("Crossed region*taille margin of the communes, for the two-edition simulation of the differences-and-change section.", valueName: "file"))
+    var editionFrame: String = "data/margins/communes_region_x_taille.csv"
+    @Option(help: ArgumentHelp("Raking margins (region and size) of the two-edition simulation.", valueName: "file"))
+    var editionMargins: String = "data/margins/communes_region_taille.csv"
     @Option(help: "Seed of the simulation.") var seed: UInt64 = 2026
     @Option(help: "How respondents select themselves: self-selected or mar.")
     var scenario: BarometerSimulation.Scenario = .selfSelected
@@ -89,13 +93,15 @@ struct DemoCommand: ParsableCommand {
                 StandardOutput.write(BarometerMonteCarlo.markdown(summary, scenario: scenario))
                 return
             }
-            let names = ["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"].map { "\(outputDir)/\($0)" }
-            let plan = try OutputPlan(outputs: names, inputs: [frame, margins], createFolders: Set(names))
+            let names = (["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"] + DemoChangeSection.fileNames).map { "\(outputDir)/\($0)" }
+            let plan = try OutputPlan(outputs: names, inputs: [frame, margins, editionFrame, editionMargins], createFolders: Set(names))
             let demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
                                      seed: seed, scenario: scenario)
             let out = try demo.run()
-            try plan.write(zip(names, out.waveFiles + [out.truthFile, out.html]).map { OutputPlan.Content(path: $0.0, text: $0.1) })
-            StandardOutput.write(Self.text(out, seed: seed, outputDir: outputDir))
+            // The differences-and-change section runs its own two-edition simulation of the communes.
+            let change = try DemoChangeSection(frame: try MarginsFile.read(editionFrame), margins: try MarginsFile.read(editionMargins), seed: seed)
+            try plan.write(zip(names, out.waveFiles + [out.truthFile, out.html] + change.files).map { OutputPlan.Content(path: $0.0, text: $0.1) })
+            StandardOutput.write(Self.text(out, seed: seed, outputDir: outputDir) + change.text(outputDir: outputDir))
         }
     }
 

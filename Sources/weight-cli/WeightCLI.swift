@@ -10,7 +10,7 @@ struct WeightCLI: ParsableCommand {
         Exit codes: 0 success; 1 bad input or options; 2 calibration did not converge or is infeasible; \
         3 a file could not be read or written. Outputs are written atomically: on failure no output is left.
         """,
-        subcommands: [CalibrateCommand.self, EstimateCommand.self, TestCommand.self, CompareCommand.self, ExploreCommand.self, AttritionCommand.self, NonresponseCommand.self, BatchCommand.self, SimulateCommand.self, DemoCommand.self, InspectCommand.self]
+        subcommands: [CalibrateCommand.self, EstimateCommand.self, TestCommand.self, ChangeCommand.self, CompareCommand.self, ExploreCommand.self, AttritionCommand.self, NonresponseCommand.self, BatchCommand.self, SimulateCommand.self, DemoCommand.self, InspectCommand.self]
     )
 
     /// Parses and runs, mapping usage errors to exit code 1 (bad options), as documented.

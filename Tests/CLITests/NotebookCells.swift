@@ -12,6 +12,7 @@ enum NotebookCells {
         "estimator": estimator,
         "batch-check": batchCheck,
         "barometer-truth": barometerTruth,
+        "change-library": changeLibrary,
     ]
 
     /// Runs a cell from the repository root and returns what it printed.
@@ -133,5 +134,29 @@ enum NotebookCells {
         }
         // end cell
         return output
+    }
+
+    static func changeLibrary() throws -> String {
+        var output = ""
+        func print(_ items: Any...) { output += items.map { "\($0)" }.joined(separator: " ") + "\n" }
+        // cell: change-library
+        let first = try Table(contentsOf: "out/notebooks/demo/edition2025.csv")
+        let next = try Table(contentsOf: "out/notebooks/demo/edition_suivante.csv")
+        let panel = try Panel(waves: [first, next], idColumn: "code_commune")
+        let raking = Calibrator(margins: try MarginsFile.read("data/margins/communes_region_taille.csv"), method: .raking)
+        let (design, records, _) = try ChangeDesign.attritionAdjusted(
+            wave1: first, retained: panel.retained(through: 2), calibrator: raking, baseWeight: "poids_base",
+            covariates: ["rang_taille", "score_maturite"], adjustment: .inversePropensity,
+            calibrateToWave1: ["score_maturite"])
+        let score1 = try first.numeric("score_maturite").values
+        let score2 = try next.numeric("score_maturite").values
+        let y2 = records.map { score2[panel.rowInWave[$0][1]!] }
+        let c = try design.change(y1: score1, y2: y2, variable: "score_maturite", ratio: true)
+        print("maturity score: 2025", String(format: "%.2f", c.wave1.estimate), "next", String(format: "%.2f", c.wave2.estimate))
+        print("change", String(format: "%+.2f", c.change.estimate), "panel SE", String(format: "%.3f", c.change.se!),
+              "independent SE", String(format: "%.3f", c.independentSE!), "correlation", String(format: "%.2f", c.correlation!))
+        print("ratio", String(format: "%.3f", c.ratio!.estimate), "SE", String(format: "%.4f", c.ratio!.se!))
+        // end cell
+        return String(output.dropLast())
     }
 }

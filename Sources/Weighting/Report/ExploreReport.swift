@@ -24,13 +24,19 @@ public enum ExploreReport {
         s += "<text x=\"\(f(left))\" y=\"18\" font-size=\"13\">\(esc(title))</text>"
         s += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + plotW))\" y2=\"\(f(bottom))\" stroke=\"#333\"/>"
         s += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left))\" y2=\"\(f(bottom - plotH))\" stroke=\"#333\"/>"
-        for k in 0...4 {
-            let vx = xlo + Double(k) / 4 * (xhi - xlo), vy = ylo + Double(k) / 4 * (yhi - ylo)
-            s += "<text x=\"\(f(x(vx)))\" y=\"\(f(bottom + 15))\" font-size=\"11\" text-anchor=\"middle\">\(Number.fixed(vx, 2))</text>"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(vy) + 4))\" font-size=\"11\" text-anchor=\"end\">\(String(format: "%.3g", vy))</text>"
+        // Round ticks (1, 2 or 5 times a power of ten) with light gridlines.
+        let xt = SVGChart.ticks(xlo, xhi, count: 5), yt = SVGChart.ticks(ylo, yhi, count: 5)
+        let xstep = xt.count > 1 ? xt[1] - xt[0] : 1, ystep = yt.count > 1 ? yt[1] - yt[0] : 1
+        for vx in xt {
+            s += "<line x1=\"\(f(x(vx)))\" y1=\"\(f(bottom))\" x2=\"\(f(x(vx)))\" y2=\"\(f(bottom - plotH))\" stroke=\"#ddd\"/>"
+            s += "<text x=\"\(f(x(vx)))\" y=\"\(f(bottom + 15))\" font-size=\"11\" text-anchor=\"middle\">\(SVGChart.tickLabel(vx, percent: false, step: xstep))</text>"
+        }
+        for vy in yt {
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(y(vy)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(vy)))\" stroke=\"#ddd\"/>"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(vy) + 4))\" font-size=\"11\" text-anchor=\"end\">\(SVGChart.tickLabel(vy, percent: false, step: ystep))</text>"
         }
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" font-size=\"12\" text-anchor=\"middle\">Kish design effect 1 + cv²(w)</text>"
-        s += "<text x=\"14\" y=\"\(f(bottom - plotH / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(bottom - plotH / 2)))\">largest |shift| (points for proportions)</text>"
+        s += "<text x=\"14\" y=\"\(f(bottom - plotH / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(bottom - plotH / 2)))\">largest |weighted − raw| (proportions as fractions)</text>"
         // Labels of points close to an earlier one are moved down a line, so that they do not overlap.
         var placed: [(Double, Double)] = []
         for (i, vx, vy) in points {
