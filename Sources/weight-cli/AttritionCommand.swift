@@ -27,10 +27,11 @@ struct AttritionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Column of the long file giving the wave (waves in increasing order).", valueName: "column")) var waveColumn: String?
     @Option(help: ArgumentHelp("Respondent identifier column (in every wave).", valueName: "column")) var id: String
     @Option(help: ArgumentHelp("Wave-1 covariates of the response model.", valueName: "a,b,c")) var covariates: String
-    @Option(help: ArgumentHelp("Population margins.", valueName: "file")) var margins: String
-    @Option(help: "Calibration method: raking | linear | logit | truncated.") var method: String = "raking"
-    @Option(help: ArgumentHelp("Bounds L,U for logit or truncated.", valueName: "L,U")) var bounds: String?
-    @Option(help: "Adjustment: propensity (inverse propensity) | classes (propensity classes).") var adjustment: String = "classes"
+    @OptionGroup var marginsOptions: MarginsOptions
+    @OptionGroup var methodOptions: MethodOptions
+    @Option(help: ArgumentHelp("Adjustment: propensity (inverse propensity) | classes (propensity classes).", valueName: "adjustment"),
+            completion: AdjustmentChoice.completion, transform: AdjustmentChoice.parse)
+    var adjustment: AdjustmentChoice = .classes
     @Option(help: "Number of propensity classes.") var classes: Int = 5
     @Option(help: "Cap on the attrition adjustment factors.") var maxFactor: Double?
     @Option(help: ArgumentHelp("Wave-1 variables whose wave-1 weighted totals later waves must reproduce.", valueName: "x,y")) var calibrateToWave1: String?
@@ -52,14 +53,12 @@ struct AttritionCommand: ParsableCommand {
             if wave1 == nil { throw ValidationError("give --wave1 FILE (or --long FILE --wave-column COLUMN)") }
             if waves.isEmpty { throw ValidationError("give at least one later wave with --wave FILE") }
         }
-        guard ["propensity", "classes"].contains(adjustment) else { throw ValidationError("--adjustment must be propensity or classes") }
         if classes < 1 { throw ValidationError("--classes must be at least 1") }
         if let maxFactor, !(maxFactor > 1) { throw ValidationError("--max-factor must be greater than 1") }
         if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md") || report.hasSuffix(".html")) {
             throw ValidationError("--report must end in .json, .md or .html")
         }
         if replicates == 1 || replicates < 0 { throw ValidationError("--replicates must be 0 or at least 2") }
-        _ = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
         let longWaves = try waveOptions.longitudinalWaves(count: (long != nil ? nil : waves.count + 1))
         if let longWaves, !longWaves.contains(1), replicates >= 2 {
             throw ValidationError("--replicates needs wave 1 in --longitudinal (the replicates start from wave 1's calibration)")
@@ -87,15 +86,22 @@ struct AttritionCommand: ParsableCommand {
                 }
             }
             let panel = try Panel(waves: tables, idColumn: id)
-            let calibrator = try makeCalibrator(margins: margins, method: method, bounds: bounds, dialect: dialect, table: tables[0],
-                                                baseWeights: try AutoBounds.baseWeights(tables[0], weight: weight))
+            // The command keeps its own workflow (newcomers, longitudinal sets, missing covariates), which
+            // PanelWeighting does not carry yet.
+            let read = try marginsOptions.read(dialect: dialect)
+            var options = try methodOptions.calibrationOptions()
+            options.totalsTolerance = marginsOptions.marginTolerance
+            let calibrator = Calibrator(margins: read,
+                                        method: try methodOptions.calibrationMethod(table: tables[0], margins: read,
+                                                                                   baseWeights: try AutoBounds.baseWeights(tables[0], weight: weight)),
+                                        options: options)
             let m = calibrator.margins, calibrationMethod = calibrator.method
             let first = try calibrator.calibrate(tables[0], weightColumn: weight)
             let modelCovariates = try ResponseModelCovariates(table: tables[0], covariates: commaList(covariates), weights: first.weights,
                                                               policy: waveOptions.missingCovariates.policy)
             for note in modelCovariates.notes { Diagnostics.note(note) }
             let longWaves = try waveOptions.longitudinalWaves(count: tables.count) ?? Array(1...tables.count)
-            let adjustmentKind: NonresponseAdjustment = adjustment == "classes" ? .propensityClasses(classes) : .inversePropensity
+            let adjustmentKind: NonresponseAdjustment = adjustment == .classes ? .propensityClasses(classes) : .inversePropensity
             var reports: [AttritionReport] = []
             var outputs: [(path: String, buffer: CSVBuffer, columns: [(name: String, values: [Double])])] = []
             // Cross-sectional weight of each row of each wave (0 for rows outside the panel).

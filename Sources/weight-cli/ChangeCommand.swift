@@ -302,7 +302,10 @@ struct ChangeCommand: ParsableCommand {
     /// wave 2 = the wave-1 respondents present again, adjusted for attrition and calibrated.
     func attritionDesign(_ t1: Table, _ t2: Table, match2: [Int?], dialect: CSVDialect) throws -> (ChangeDesign, [Int], [String]) {
         var notes: [String] = []
-        let calibrator = try makeCalibrator(margins: margins!, method: method, bounds: bounds, dialect: dialect)
+        let read = try MarginsFile.read(margins!, scale: .counts, dialect: dialect)
+        let methodOptions = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
+        let calibrator = Calibrator(margins: read, method: try methodOptions.calibrationMethod(
+            table: t1, margins: read, baseWeights: try AutoBounds.baseWeights(t1, weight: baseWeight)))
         var retained = [Bool](repeating: false, count: t1.rowCount)
         var rowInWave2 = [Int?](repeating: nil, count: t1.rowCount)
         for (j, r) in match2.enumerated() { if let r { retained[r] = true; rowInWave2[r] = j } }

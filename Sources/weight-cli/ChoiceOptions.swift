@@ -97,8 +97,8 @@ struct GroupOptions: ParsableArguments {
     /// The grouped margins, or `nil` without `--group-by`.
     func read(_ marginsOptions: MarginsOptions, dialect: CSVDialect) throws -> GroupedMargins? {
         guard let groupBy else { return nil }
-        if marginsOptions.targets != "counts" {
-            throw ValidationError("--group-by needs targets as counts (each group has its own population size); got --targets \(marginsOptions.targets)")
+        if marginsOptions.targets != .counts {
+            throw ValidationError("--group-by needs targets as counts (each group has its own population size); got --targets \(marginsOptions.targets.rawValue)")
         }
         return try GroupedMargins.read(marginsOptions.margins, groupVariable: groupBy, dialect: dialect)
     }

@@ -34,7 +34,7 @@ extension CompareCommand: CommandFiles {
 }
 
 extension AttritionCommand: CommandFiles {
-    var inputFiles: [String] { [wave1, long].compactMap { $0 } + waves + [margins] }
+    var inputFiles: [String] { [wave1, long].compactMap { $0 } + waves + [marginsOptions.margins] }
     var outputFiles: [String] { dataOutputs + [report].compactMap { $0 } }
 
     /// The weighted files written in the output folder: one per wave (or one for the long file), then the

@@ -23,19 +23,21 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var methodOptions: MethodOptions
     @OptionGroup var groupOptions: GroupOptions
     @Option(help: ArgumentHelp("Base weight column.", valueName: "column")) var weight: String?
-    @Option(help: "Interval for proportions: logit (default; Korn-Graubard at 0 and 1) | beta (Korn-Graubard) | wilson | wald.") var ci: String = "logit"
+    @Option(help: ArgumentHelp("Interval for proportions: \(IntervalMethod.choiceList) (default logit; Korn-Graubard at 0 and 1; beta is Korn-Graubard).", valueName: "interval"),
+            completion: IntervalMethod.completion, transform: IntervalMethod.parse)
+    var ci: IntervalMethod = .logit
     @OptionGroup var flagsOptions: FlagsOptions
     @Option(help: "Confidence level.") var level: Double = 0.95
-    @Option(help: "Output format: csv | json | md | html | svg (the chart alone) | xlsx (a workbook; also chosen by an --output ending in .xlsx).") var format: String = "md"
+    @Option(help: ArgumentHelp("Output format: \(CompareFormat.choiceList) (svg: the chart alone; xlsx: a workbook, also chosen by an --output ending in .xlsx).", valueName: "format"),
+            completion: CompareFormat.completion, transform: CompareFormat.parse)
+    var format: CompareFormat = .md
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var missingOptions: MissingValueOptions
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
-        guard ["csv", "json", "md", "html", "svg", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json, md, html, svg or xlsx") }
-        try WorkbookOutput.check(format: format, output: output)
-        guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta") }
+        try WorkbookOutput.check(format: format.rawValue, output: output)
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
     }
 
@@ -62,21 +64,21 @@ struct CompareCommand: ParsableCommand {
             let vars = commaList(variables)
             let domains = commaList(by)
             let rows = try Comparison.compare(table: table, weighted: design, variables: vars, by: domains,
-                                              interval: IntervalMethod(rawValue: ci)!, level: level, rules: rules)
+                                              interval: ci, level: level, rules: rules)
             let text: String
             switch format {
-            case "csv": text = ComparisonTable.csv(rows)
-            case "json": text = try ComparisonTable.json(rows)
-            case "svg": text = SVGChart.stack(SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)"))
-            case "html":
+            case .csv: text = ComparisonTable.csv(rows)
+            case .json: text = try ComparisonTable.json(rows)
+            case .svg: text = SVGChart.stack(SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)"))
+            case .html:
                 var report = HTMLReport(title: "Raw and weighted estimates: \(data)")
                 report.section("Raw and weighted", SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)")
                     + MarkdownHTML.table(ComparisonTable.markdown(rows, level: level)))
                 report.add(calibration: result.report, weights: result.weights)
                 text = report.render()
-            default: text = ComparisonTable.markdown(rows, level: level)
+            case .md, .xlsx: text = ComparisonTable.markdown(rows, level: level)
             }
-            if WorkbookOutput.wanted(format: format, output: output), let output {
+            if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
                 try plan.write([OutputPlan.Content(path: output, bytes: try Workbook.bytes([ComparisonTable.sheet(rows)], name: output))])
             } else {
                 try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])

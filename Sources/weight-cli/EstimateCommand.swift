@@ -24,8 +24,9 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Variables to estimate, comma-separated.", valueName: "v1,v2"))
     var variables: String
 
-    @Option(help: "mean | total | ratio | quantile (categorical variables: proportions or counts of each level).")
-    var statistic: String = "mean"
+    @Option(help: ArgumentHelp("\(EstimateStatistic.choiceList) (categorical variables: proportions or counts of each level).", valueName: "statistic"),
+            completion: EstimateStatistic.completion, transform: EstimateStatistic.parse)
+    var statistic: EstimateStatistic = .mean
 
     @Option(help: ArgumentHelp("Denominator variable for --statistic ratio.", valueName: "column"))
     var denominator: String?
@@ -41,16 +42,18 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the data with the (re-calibrated) replicate weights as columns rep_1..rep_R.", valueName: "file"))
     var writeReplicates: String?
 
-    @Option(help: "Interval for proportions: logit (default; Korn-Graubard at 0 and 1) | beta (Korn-Graubard) | wilson | wald.")
-    var ci: String = "logit"
+    @Option(help: ArgumentHelp("Interval for proportions: \(IntervalMethod.choiceList) (default logit; Korn-Graubard at 0 and 1; beta is Korn-Graubard).", valueName: "interval"),
+            completion: IntervalMethod.completion, transform: IntervalMethod.parse)
+    var ci: IntervalMethod = .logit
 
     @OptionGroup var flagsOptions: FlagsOptions
 
     @Option(help: "Confidence level.")
     var level: Double = 0.95
 
-    @Option(help: "Output format: csv | json | md | xlsx (a workbook; also chosen by an --output ending in .xlsx).")
-    var format: String = "csv"
+    @Option(help: ArgumentHelp("Output format: \(TableFormat.choiceList) (xlsx: a workbook, also chosen by an --output ending in .xlsx).", valueName: "format"),
+            completion: TableFormat.completion, transform: TableFormat.parse)
+    var format: TableFormat = .csv
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
     var output: String?
@@ -59,15 +62,10 @@ struct EstimateCommand: ParsableCommand {
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
-        guard ["mean", "total", "ratio", "quantile"].contains(statistic) else {
-            throw ValidationError("--statistic must be mean, total, ratio or quantile; got \(Echo.quoted(statistic))")
-        }
-        if statistic == "ratio" && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
-        guard IntervalMethod(rawValue: ci) != nil else { throw ValidationError("--ci must be wald, logit, wilson or beta; got \(Echo.quoted(ci))") }
-        guard ["csv", "json", "md", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json, md or xlsx") }
-        try WorkbookOutput.check(format: format, output: output)
+        if statistic == .ratio && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
+        try WorkbookOutput.check(format: format.rawValue, output: output)
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
-        if writeReplicates != nil && designOptions.variance == "linearization" {
+        if writeReplicates != nil && designOptions.variance == .linearization {
             throw ValidationError("--write-replicates needs a replicate variance (--variance jk1|jkn|bootstrap|brr)")
         }
         _ = try parsedQuantiles()
@@ -103,22 +101,22 @@ struct EstimateCommand: ParsableCommand {
             }
             let kind: StatisticKind
             switch statistic {
-            case "total": kind = .total
-            case "ratio": kind = .ratio(denominator: denominator!)
-            case "quantile": kind = .quantile(try parsedQuantiles())
-            default: kind = .mean
+            case .total: kind = .total
+            case .ratio: kind = .ratio(denominator: denominator!)
+            case .quantile: kind = .quantile(try parsedQuantiles())
+            case .mean: kind = .mean
             }
             let estimator = SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
-                                            interval: IntervalMethod(rawValue: ci)!, level: level)
+                                            interval: ci, level: level)
             let estimates = rules.apply(to: try estimator.estimate(variables: commaList(variables), statistic: kind, by: commaList(by)))
             let text: String
             switch format {
-            case "json": text = try EstimateTable.json(estimates)
-            case "md": text = EstimateTable.markdown(estimates, level: level)
-            default: text = EstimateTable.csv(estimates)
+            case .json: text = try EstimateTable.json(estimates)
+            case .md: text = EstimateTable.markdown(estimates, level: level)
+            case .csv, .xlsx: text = EstimateTable.csv(estimates)
             }
             // The estimates and the replicate weights are committed together.
-            if WorkbookOutput.wanted(format: format, output: output), let output {
+            if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
                 contents.insert(OutputPlan.Content(path: output, bytes: try Workbook.bytes([EstimateTable.sheet(estimates)], name: output)), at: 0)
             } else {
                 contents.insert(OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text), at: 0)

@@ -34,13 +34,11 @@ struct InputFormatOptions: ParsableArguments {
     }
 }
 
-/// Margins file and how to read its targets.
-struct MarginsOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Population margins, long format with header variable,level,target.", valueName: "file"))
-    var margins: String
-
-    @Option(help: "Targets are 'counts' (default) or 'shares' (then give --population).")
-    var targets: String = "counts"
+/// How the margins file gives its targets: counts, or shares of `--population`, and the tolerance on their totals.
+struct TargetsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Targets are 'counts' (default) or 'shares' (then give --population).", valueName: "kind"),
+            completion: TargetsKind.completion, transform: TargetsKind.parse)
+    var targets: TargetsKind = .counts
 
     @Option(help: "Population size, to turn shares into counts.")
     var population: Double?
@@ -49,8 +47,7 @@ struct MarginsOptions: ParsableArguments {
     var marginTolerance: Double = 1e-6
 
     func validate() throws {
-        guard targets == "counts" || targets == "shares" else { throw ValidationError("--targets must be 'counts' or 'shares'") }
-        if targets == "shares" {
+        if targets == .shares {
             guard let p = population, p > 0, p.isFinite else {
                 throw ValidationError("--targets shares needs --population N (a positive number)")
             }
@@ -58,31 +55,79 @@ struct MarginsOptions: ParsableArguments {
         try Tolerance.check(marginTolerance, option: "--margin-tolerance")
     }
 
+    /// How the margins file's targets are scaled.
+    var scale: TargetScale { targets == .shares ? .shares(population: population!) : .counts }
+}
+
+/// Margins file and how to read its targets.
+struct MarginsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Population margins, long format with header variable,level,target.", valueName: "file"))
+    var margins: String
+
+    @OptionGroup var targetsOptions: TargetsOptions
+
+    /// `--targets`.
+    var targets: TargetsKind { targetsOptions.targets }
+    /// `--population`.
+    var population: Double? { targetsOptions.population }
+    /// `--margin-tolerance`.
+    var marginTolerance: Double { targetsOptions.marginTolerance }
+
     func read(dialect: CSVDialect) throws -> Margins {
-        let scale: TargetScale = targets == "shares" ? .shares(population: population!) : .counts
-        return try MarginsFile.read(margins, scale: scale, dialect: dialect)
+        try MarginsFile.read(margins, scale: targetsOptions.scale, dialect: dialect)
     }
 }
 
-/// Calibration method, bounds and convergence settings.
-struct MethodOptions: ParsableArguments {
-    @Option(help: "poststratify | raking | linear | logit | truncated.")
-    var method: String = "raking"
-
-    @Option(help: ArgumentHelp("Bounds L,U on the ratio w/d (logit, truncated), with L < 1 < U; 'auto' (or auto:SLACK) for the tightest feasible bounds widened by SLACK (default 0.1).", valueName: "L,U"))
-    var bounds: String?
-
+/// Convergence settings of a calibration.
+struct ConvergenceOptions: ParsableArguments {
     @Option(help: "Largest number of iterations (default 100 Newton iterations, 1000 raking sweeps).")
     var maxIterations: Int?
 
     @Option(help: "Convergence tolerance on |achieved − target| / (1 + |target|).")
     var tolerance: Double = 1e-10
 
+    func validate() throws {
+        try Tolerance.check(tolerance, option: "--tolerance")
+        if let maxIterations, maxIterations < 1 {
+            throw ValidationError("--max-iterations must be at least 1, got \(maxIterations)")
+        }
+    }
+}
+
+/// Trimming of the calibrated weights (with re-calibration of the others).
+struct TrimmingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Trim final weights to [MIN,MAX] and re-calibrate the others (either may be empty).", valueName: "MIN,MAX"))
     var trimWeights: String?
 
     @Option(help: ArgumentHelp("Trim the ratios w/d to [L,U] and re-calibrate the others.", valueName: "L,U"))
     var trimRatio: String?
+
+    func validate() throws { _ = try bounds() }
+
+    /// The trimming bounds, or nil without trimming.
+    func bounds() throws -> TrimmingBounds? {
+        guard trimWeights != nil || trimRatio != nil else { return nil }
+        var t = TrimmingBounds()
+        if let trimWeights { (t.minWeight, t.maxWeight) = try MethodOptions.pair(trimWeights, option: "--trim-weights") }
+        if let trimRatio { (t.minRatio, t.maxRatio) = try MethodOptions.pair(trimRatio, option: "--trim-ratio") }
+        return t
+    }
+}
+
+/// Calibration method, bounds, convergence settings, trimming and collapsing, shared by every command that
+/// calibrates.
+struct MethodOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Calibration method: \(CalibrationMethod.Name.choiceList).", valueName: "method"),
+            completion: CalibrationMethod.Name.completion, transform: CalibrationMethod.Name.parse)
+    var method: CalibrationMethod.Name = .raking
+
+    @Option(help: ArgumentHelp("Bounds L,U on the ratio w/d (logit, truncated), with L < 1 < U; 'auto' (or auto:SLACK) for the tightest feasible bounds widened by SLACK (default 0.1).", valueName: "L,U"),
+            transform: Bounds.parse)
+    var bounds: Bounds?
+
+    @OptionGroup var convergence: ConvergenceOptions
+
+    @OptionGroup var trimmingOptions: TrimmingOptions
 
     @Option(help: ArgumentHelp("Post-stratification: merge an empty cell into a neighbour, 'a*b->c*d' (repeatable).", valueName: "cell->cell"))
     var collapse: [String] = []
@@ -90,36 +135,20 @@ struct MethodOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Post-stratification: merge empty cells into the nearest cell along this ordered variable.", valueName: "variable"))
     var collapseOrdered: String?
 
+    /// `--max-iterations`.
+    var maxIterations: Int? { convergence.maxIterations }
+    /// `--tolerance`.
+    var tolerance: Double { convergence.tolerance }
+
     func validate() throws {
-        guard ["poststratify", "raking", "linear", "logit", "truncated"].contains(method) else {
-            throw ValidationError("--method must be one of poststratify, raking, linear, logit, truncated; got \(Echo.quoted(method))")
-        }
-        if method == "logit" || method == "truncated" {
-            guard bounds != nil else { throw ValidationError("--method \(method) needs --bounds L,U (e.g. --bounds 0.5,2)") }
+        if method.needsBounds {
+            guard bounds != nil else { throw ValidationError("--method \(method.rawValue) needs --bounds L,U (e.g. --bounds 0.5,2)") }
         } else if bounds != nil {
             throw ValidationError("--bounds applies to --method logit or truncated; use --trim-ratio L,U to bound raking or linear weights")
         }
-        try Tolerance.check(tolerance, option: "--tolerance")
-        if let maxIterations, maxIterations < 1 {
-            throw ValidationError("--max-iterations must be at least 1, got \(maxIterations)")
-        }
-        _ = try parsedBounds()
-        _ = try trimming()
         for c in collapse where c.components(separatedBy: "->").count != 2 {
             throw ValidationError("--collapse takes 'CELL->NEIGHBOUR' with levels joined by '*', got \(Echo.quoted(c))")
         }
-    }
-
-    func parsedBounds() throws -> (Double, Double)? {
-        guard let bounds, try AutoBounds.slack(bounds) == nil else { return nil }
-        let parts = bounds.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let l = parts[0], let u = parts[1] else {
-            throw ValidationError("--bounds takes two numbers L,U (e.g. 0.5,2), got \(Echo.quoted(bounds))")
-        }
-        guard l.isFinite, u.isFinite else {
-            throw ValidationError("--bounds takes two finite numbers L,U (e.g. 0.5,2), got \(Echo.quoted(bounds))")
-        }
-        return (l, u)
     }
 
     static func pair(_ text: String, option: String) throws -> (Double?, Double?) {
@@ -133,29 +162,18 @@ struct MethodOptions: ParsableArguments {
         return (try num(parts[0]), try num(parts[1]))
     }
 
-    func trimming() throws -> TrimmingBounds? {
-        guard trimWeights != nil || trimRatio != nil else { return nil }
-        var t = TrimmingBounds()
-        if let trimWeights { (t.minWeight, t.maxWeight) = try MethodOptions.pair(trimWeights, option: "--trim-weights") }
-        if let trimRatio { (t.minRatio, t.maxRatio) = try MethodOptions.pair(trimRatio, option: "--trim-ratio") }
-        return t
-    }
+    func trimming() throws -> TrimmingBounds? { try trimmingOptions.bounds() }
 
     /// The method; with `--bounds auto`, `autoBounds` are the resolved bounds (placeholders `[0.5, 2]` when
-    /// only validating).
+    /// only validating), through the library's one mapping of names to methods.
     func calibrationMethod(autoBounds: (Double, Double)? = nil) throws -> CalibrationMethod {
-        switch method {
-        case "poststratify": return .poststratify
-        case "raking": return .raking
-        case "linear": return .linear
-        case "logit": let b = try parsedBounds() ?? autoBounds ?? (0.5, 2); return .logit(lower: b.0, upper: b.1)
-        default: let b = try parsedBounds() ?? autoBounds ?? (0.5, 2); return .truncated(lower: b.0, upper: b.1)
-        }
+        let pair = bounds.map { b in b.autoSlack != nil ? autoBounds.map { (lower: $0.0, upper: $0.1) } ?? b.pair : b.pair }
+        return try CalibrationMethod(method, bounds: pair)
     }
 
     /// The method with `--bounds auto` resolved on `table` and `margins` (``AutoBounds``).
     func calibrationMethod(table: Table, margins: Margins, baseWeights d: [Double]) throws -> CalibrationMethod {
-        guard let slack = try AutoBounds.slack(bounds) else { return try calibrationMethod() }
+        guard let slack = bounds?.autoSlack else { return try calibrationMethod() }
         return try calibrationMethod(autoBounds: try AutoBounds.resolve(table: table, margins: margins, baseWeights: d, slack: slack))
     }
 
@@ -217,20 +235,6 @@ struct OptionProblem: Error, CustomStringConvertible {
 /// Items of a comma-separated option value, trimmed, empty ones dropped.
 func commaList(_ s: String?) -> [String] {
     (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-}
-
-/// A calibrator for commands that take `--margins`, `--method` and `--bounds` as plain options.
-/// With `--bounds auto`, the bounds are resolved on `table` and its base weights `baseWeights`.
-func makeCalibrator(margins path: String, method: String, bounds: String?, scale: TargetScale = .counts,
-                dialect: CSVDialect, table: Table? = nil, baseWeights: [Double]? = nil,
-                valueLabels: [String: [Double: String]] = [:]) throws -> Calibrator {
-    let margins = resolvingValueLabels(try MarginsFile.read(path, scale: scale, dialect: dialect), labels: valueLabels)
-    let options = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
-    if let table, try AutoBounds.slack(bounds) != nil {
-        let d = baseWeights ?? [Double](repeating: 1, count: table.rowCount)
-        return Calibrator(margins: margins, method: try options.calibrationMethod(table: table, margins: margins, baseWeights: d))
-    }
-    return Calibrator(margins: margins, method: try options.calibrationMethod())
 }
 
 /// Runs a command body, turning errors into a message on stderr and the documented exit code.

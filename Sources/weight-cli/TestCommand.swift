@@ -38,8 +38,9 @@ struct TestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("For a categorical --variable: the level whose proportion (or count) is compared.", valueName: "level"))
     var category: String?
 
-    @Option(help: "mean | total | ratio (with --denominator).")
-    var statistic: String = "mean"
+    @Option(help: ArgumentHelp("\(TestStatistic.choiceList) (with --denominator).", valueName: "statistic"),
+            completion: TestStatistic.completion, transform: TestStatistic.parse)
+    var statistic: TestStatistic = .mean
 
     @Option(help: ArgumentHelp("Denominator variable for --statistic ratio.", valueName: "column"))
     var denominator: String?
@@ -53,8 +54,9 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Every pair of domains of --by.")
     var pairwise = false
 
-    @Option(help: "Multiple-comparison adjustment of --pairwise (and of several --contrast): none | holm | bonferroni.")
-    var adjust: String = "holm"
+    @Option(help: ArgumentHelp("Multiple-comparison adjustment of --pairwise (and of several --contrast): \(PValueAdjustment.choiceList).", valueName: "adjustment"),
+            completion: PValueAdjustment.completion, transform: PValueAdjustment.parse)
+    var adjust: PValueAdjustment = .holm
 
     @Option(help: ArgumentHelp("A contrast of the domains of --by, e.g. 'E - H', 'E + H - 2*M', 'E / H', 'E - all' (repeatable).", valueName: "contrast"))
     var contrast: [String] = []
@@ -73,8 +75,9 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Confidence level of the intervals.")
     var level: Double = 0.95
 
-    @Option(help: "Output format: csv | json | md | xlsx (a workbook; also chosen by an --output ending in .xlsx).")
-    var format: String = "csv"
+    @Option(help: ArgumentHelp("Output format: \(TableFormat.choiceList) (xlsx: a workbook, also chosen by an --output ending in .xlsx).", valueName: "format"),
+            completion: TableFormat.completion, transform: TableFormat.parse)
+    var format: TableFormat = .csv
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
     var output: String?
@@ -94,12 +97,9 @@ struct TestCommand: ParsableCommand {
             guard !commaList(by).isEmpty else { throw ValidationError("--against-total, --pairwise, --contrast, --all-equal and --ttest need --by VARIABLE") }
         }
         if let chisq, commaList(chisq).count != 2 { throw ValidationError("--chisq takes two categorical variables, ROW,COLUMN; got '\(chisq)'") }
-        guard ["mean", "total", "ratio"].contains(statistic) else { throw ValidationError("--statistic must be mean, total or ratio; got '\(statistic)'") }
-        if statistic == "ratio" && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
-        if ttest && statistic != "mean" { throw ValidationError("--ttest compares means: leave --statistic at mean") }
-        guard PValueAdjustment(rawValue: adjust) != nil else { throw ValidationError("--adjust must be none, holm or bonferroni; got '\(adjust)'") }
-        guard ["csv", "json", "md", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json, md or xlsx") }
-        try WorkbookOutput.check(format: format, output: output)
+        if statistic == .ratio && denominator == nil { throw ValidationError("--statistic ratio needs --denominator COLUMN") }
+        if ttest && statistic != .mean { throw ValidationError("--ttest compares means: leave --statistic at mean") }
+        try WorkbookOutput.check(format: format.rawValue, output: output)
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
         for c in contrast { do { _ = try Contrast(parsing: c) } catch { throw ValidationError("--contrast: \(error)") } }
     }
@@ -134,11 +134,11 @@ struct TestCommand: ParsableCommand {
             for r in rows where r.note?.hasPrefix("no test") == true { Diagnostics.note("\(r.comparison): \(r.note!)") }
             let text: String
             switch format {
-            case "json": text = try ContrastTable.json(rows)
-            case "md": text = ContrastTable.markdown(rows, level: level)
-            default: text = ContrastTable.csv(rows)
+            case .json: text = try ContrastTable.json(rows)
+            case .md: text = ContrastTable.markdown(rows, level: level)
+            case .csv, .xlsx: text = ContrastTable.csv(rows)
             }
-            if WorkbookOutput.wanted(format: format, output: output), let output {
+            if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
                 try plan.write([OutputPlan.Content(path: output, bytes: try Workbook.bytes([ContrastTable.sheet(rows)], name: output))])
             } else {
                 try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
@@ -148,13 +148,13 @@ struct TestCommand: ParsableCommand {
 
     func analyses(_ estimator: SurveyEstimator) throws -> [ContrastTableRow] {
         var rows: [ContrastTableRow] = []
-        let adjustment = PValueAdjustment(rawValue: adjust)!
+        let adjustment = adjust
         if let variable, againstTotal || pairwise || !contrast.isEmpty || allEqual {
             let kind: StatisticKind
             switch statistic {
-            case "total": kind = .total
-            case "ratio": kind = .ratio(denominator: denominator!)
-            default: kind = .mean
+            case .total: kind = .total
+            case .ratio: kind = .ratio(denominator: denominator!)
+            case .mean: kind = .mean
             }
             let joint = try estimator.jointEstimates(variable: variable, level: category, statistic: kind, by: commaList(by))
             let name = "\(joint.variable) \(joint.statistic)"
@@ -217,31 +217,25 @@ struct DesignOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Finite population correction column: population PSUs per stratum (> 1) or sampling fraction (≤ 1).", valueName: "column"))
     var fpc: String?
 
-    @Option(help: "Single-PSU strata: fail | remove | certainty | adjust | average.")
-    var lonelyPsu: String = "fail"
+    @Option(help: ArgumentHelp("Single-PSU strata: \(LonelyPSUPolicy.choiceList).", valueName: "policy"),
+            completion: LonelyPSUPolicy.completion, transform: LonelyPSUPolicy.parse)
+    var lonelyPsu: LonelyPSUPolicy = .fail
 
     @Option(help: ArgumentHelp("Population margins: calibrate the weights first.", valueName: "file"))
     var margins: String?
 
-    @Option(help: "Targets in the margins file: counts or shares.")
-    var targets: String = "counts"
+    @OptionGroup var targetsOptions: TargetsOptions
 
-    @Option(help: "Population size for --targets shares.")
-    var population: Double?
-
-    @Option(help: "Calibration method with --margins: poststratify | raking | linear | logit | truncated.")
-    var method: String = "raking"
-
-    @Option(help: ArgumentHelp("Bounds L,U on w/d for logit or truncated calibration; 'auto' for the tightest feasible ones widened by 10%.", valueName: "L,U"))
-    var bounds: String?
+    @OptionGroup var methodOptions: MethodOptions
 
     @OptionGroup var penaltyOptions: PenaltyOptions
 
     @Option(help: ArgumentHelp("With --margins: calibrate each group (levels of VARIABLE) to its own margins (a 'group' column in the margins file).", valueName: "variable"))
     var groupBy: String?
 
-    @Option(help: "Variance: linearization | jk1 | jkn | bootstrap | brr | replicates (columns given by --replicate-columns).")
-    var variance: String = "linearization"
+    @Option(help: ArgumentHelp("Variance: \(VarianceChoice.choiceList) (columns given by --replicate-columns).", valueName: "variance"),
+            completion: VarianceChoice.completion, transform: VarianceChoice.parse)
+    var variance: VarianceChoice = .linearization
 
     @Option(help: "Number of bootstrap replicates.")
     var replicates: Int = 200
@@ -255,21 +249,15 @@ struct DesignOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read replicate weights from the data columns with this prefix (with --variance replicates).", valueName: "prefix"))
     var replicateColumns: String?
 
-    @Option(help: "Scheme of replicate weights read back: jk1 | bootstrap | brr | fay.")
-    var replicateType: String = "bootstrap"
+    @Option(help: ArgumentHelp("Scheme of replicate weights read back: \(ReplicateTypeChoice.choiceList).", valueName: "type"),
+            completion: ReplicateTypeChoice.completion, transform: ReplicateTypeChoice.parse)
+    var replicateType: ReplicateTypeChoice = .bootstrap
 
     @OptionGroup var missingOptions: MissingValueOptions
 
     func validate() throws {
-        guard LonelyPSUPolicy(rawValue: lonelyPsu) != nil else {
-            throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average; got \(Echo.quoted(lonelyPsu))")
-        }
-        guard ["linearization", "jk1", "jkn", "bootstrap", "brr", "replicates"].contains(variance) else {
-            throw ValidationError("--variance must be linearization, jk1, jkn, bootstrap, brr or replicates; got \(Echo.quoted(variance))")
-        }
-        if variance == "replicates" && replicateColumns == nil { throw ValidationError("--variance replicates needs --replicate-columns PREFIX") }
-        if variance == "bootstrap" && replicates < 2 { throw ValidationError("--replicates must be at least 2") }
-        guard targets == "counts" || targets == "shares" else { throw ValidationError("--targets must be 'counts' or 'shares'") }
+        if variance == .replicates && replicateColumns == nil { throw ValidationError("--variance replicates needs --replicate-columns PREFIX") }
+        if variance == .bootstrap && replicates < 2 { throw ValidationError("--replicates must be at least 2") }
     }
 
     /// The design of `table` as the options give it, calibrated to the margins when given (the calibration
@@ -277,34 +265,39 @@ struct DesignOptions: ParsableArguments {
     /// replicate by replicate with the same calibrator (Lumley 2010, section 7.4).
     func design(table: Table, dialect: CSVDialect) throws -> (design: SurveyDesign, replicates: ReplicateWeights?) {
         var design = try SurveyDesign(table: table, weight: weight, strata: strata, cluster: cluster, fpc: fpc,
-                                      lonelyPSU: LonelyPSUPolicy(rawValue: lonelyPsu)!)
+                                      lonelyPSU: lonelyPsu)
         var reps: ReplicateWeights?
         switch variance {
-        case "jk1": reps = try ReplicateWeights.jk1(design)
-        case "jkn": reps = try ReplicateWeights.jkn(design)
-        case "bootstrap": reps = try ReplicateWeights.bootstrap(design, replicates: replicates, seed: seed)
-        case "brr": reps = try ReplicateWeights.brr(design, fay: fay)
-        case "replicates":
+        case .jk1: reps = try ReplicateWeights.jk1(design)
+        case .jkn: reps = try ReplicateWeights.jkn(design)
+        case .bootstrap: reps = try ReplicateWeights.bootstrap(design, replicates: replicates, seed: seed)
+        case .brr: reps = try ReplicateWeights.brr(design, fay: fay)
+        case .replicates:
             let columns = table.names.filter { $0.hasPrefix(replicateColumns!) }
-            reps = try ReplicateWeights.read(from: table, columns: columns, method: replicateType, fay: fay)
-        default: reps = nil
+            reps = try ReplicateWeights.read(from: table, columns: columns, method: replicateType.rawValue, fay: fay)
+        case .linearization: reps = nil
         }
         if let margins {
-            let scale: TargetScale = targets == "shares" ? .shares(population: population ?? 0) : .counts
+            var options = try methodOptions.calibrationOptions()
+            options.totalsTolerance = targetsOptions.marginTolerance
             var calibrationTable = table  // gains the per-group numeric auxiliaries with --group-by
             var calibrator: Calibrator
             var preparedNotes: [String] = []
             if let groupBy {
-                guard targets == "counts" else { throw OptionProblem("--group-by needs targets as counts (each group has its own population size)") }
+                guard targetsOptions.targets == .counts else { throw OptionProblem("--group-by needs targets as counts (each group has its own population size)") }
                 let crossed = try GroupedMargins.read(margins, groupVariable: groupBy, dialect: dialect).crossed(for: &calibrationTable)
-                let options = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
                 calibrator = Calibrator(margins: resolvingValueLabels(crossed, labels: table.allValueLabels),
-                                        method: try options.calibrationMethod(table: calibrationTable, margins: crossed,
-                                                                             baseWeights: design.weights))
+                                        method: try methodOptions.calibrationMethod(table: calibrationTable, margins: crossed,
+                                                                                   baseWeights: design.weights),
+                                        options: options)
             } else {
+                let read = resolvingValueLabels(try MarginsFile.read(margins, scale: targetsOptions.scale, dialect: dialect),
+                                                labels: table.allValueLabels)
                 let prepared = try missingOptions.prepare(
-                    table: table, calibrator: try makeCalibrator(margins: margins, method: method, bounds: bounds, scale: scale, dialect: dialect,
-                                                                 table: table, baseWeights: design.weights, valueLabels: table.allValueLabels))
+                    table: table, calibrator: Calibrator(margins: read,
+                                                         method: try methodOptions.calibrationMethod(table: table, margins: read,
+                                                                                                    baseWeights: design.weights),
+                                                         options: options))
                 calibrator = prepared.calibrator
                 calibrationTable = prepared.table
                 preparedNotes = prepared.notes

@@ -45,13 +45,7 @@ struct GoldenTests {
 
     static func method(_ c: Case) -> CalibrationMethod {
         let b = c.bounds.split(separator: ",").compactMap { Double($0) }
-        switch c.method {
-        case "poststratify": return .poststratify
-        case "raking": return .raking
-        case "linear": return .linear
-        case "logit": return .logit(lower: b[0], upper: b[1])
-        default: return .truncated(lower: b[0], upper: b[1])
-        }
+        return try! CalibrationMethod(name: c.method, bounds: b.count == 2 ? (b[0], b[1]) : nil)
     }
 
     static func calibrate(_ c: Case) throws -> (Table, CalibrationResult) {

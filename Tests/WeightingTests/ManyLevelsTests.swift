@@ -46,12 +46,17 @@ struct ManyLevelsTests {
         let (table, margins, d) = try Self.problem(n: 3000, levels: 300, seed: 5)
         let design = try AuxiliaryDesign.build(table: table, margins: margins, baseWeights: d, perRecord: false, method: "test")
         #expect(MarginBlockSystem.eliminatedSlot(design.auxiliaries, minimumLevels: 100) == 0)
-        var dense = NewtonCalibration(x: design.auxiliaries, distance: CalibrationDistance(method), constraints: design.constraints)
-        dense.blockThreshold = Int.max
-        var block = dense
-        block.blockThreshold = 100
-        let a = try dense.solve(unitWeight: design.unitWeight, targets: design.targets, maxIterations: 50, tolerance: 1e-12)
-        let b = try block.solve(unitWeight: design.unitWeight, targets: design.targets, maxIterations: 50, tolerance: 1e-12)
+        typealias Solution = (g: [Double], redundant: [Int], converged: Bool)
+        func solveBothWays<D: CalibrationDistance>(_ distance: D) throws -> (Solution, Solution) {
+            var dense = NewtonCalibration(x: design.auxiliaries, distance: distance, constraints: design.constraints)
+            dense.blockThreshold = Int.max
+            var block = dense
+            block.blockThreshold = 100
+            let a = try dense.solve(unitWeight: design.unitWeight, targets: design.targets, maxIterations: 50, tolerance: 1e-12)
+            let b = try block.solve(unitWeight: design.unitWeight, targets: design.targets, maxIterations: 50, tolerance: 1e-12)
+            return ((a.g, a.redundant, a.converged), (b.g, b.redundant, b.converged))
+        }
+        let (a, b) = try solveBothWays(method.distance)
         #expect(a.converged && b.converged)
         #expect(a.redundant == b.redundant && a.redundant.count == 1, "\(a.redundant) vs \(b.redundant)")
         let worst = zip(a.g, b.g).reduce(0.0) { max($0, abs($1.0 - $1.1) / abs($1.0)) }

@@ -28,6 +28,12 @@ public struct Calibrator: Sendable {
         self.options = options
     }
 
+    /// Creates a calibrator for any calibration distance (a built-in one or a user-defined
+    /// ``CalibrationDistance``), solved by Newton iterations generic over the distance.
+    public init(margins: Margins, distance: some CalibrationDistance, options: CalibrationOptions = CalibrationOptions()) {
+        self.init(margins: margins, method: CalibrationMethod(distance: distance), options: options)
+    }
+
     /// Calibrates a table, with base weights read from a column (or all 1 when `weightColumn` is `nil`).
     public func calibrate(_ table: Table, weightColumn: String? = nil) throws -> CalibrationResult {
         let d: [Double]
@@ -119,7 +125,7 @@ public struct Calibrator: Sendable {
             trimmedCount: solved.atTrimmingBound, notes: notes)
         var result = CalibrationResult(weights: w, baseWeights: d, report: report, method: method, margins: margins, design: design)
         if let costs = options.costs {
-            result.penalty = PenalizedCalibration(design: design, distance: CalibrationDistance(method), costs: costs).ridge
+            result.penalty = PenalizedCalibration(design: design, distance: method.distance, costs: costs).ridge
             let soft = design.constraints.filter { costs.cost(of: $0) < .infinity }.map(\.label)
             result.report.notes.append("penalized calibration: met approximately (finite cost): " + soft.joined(separator: ", "))
         }
@@ -192,7 +198,7 @@ public struct Calibrator: Sendable {
             if r.slow && r.iterations < maxIt {
                 // IPF slowed down (sparse table): finish with Newton on the raking distance from u = log f, until
                 // the margins are met and the last step moved no weight by more than the tolerance.
-                let solver = NewtonCalibration(x: design.auxiliaries, distance: CalibrationDistance(.raking),
+                let solver = NewtonCalibration(x: design.auxiliaries, distance: RakingDistance(),
                                                constraints: design.constraints)
                 let n = try solver.solve(unitWeight: s, targets: t, maxIterations: maxIt - r.iterations,
                                          tolerance: options.tolerance, initial: r.g.map { Foundation.log($0) },
@@ -204,11 +210,23 @@ public struct Calibrator: Sendable {
             return Solved(g: r.g, iterations: r.iterations, converged: r.converged, trace: r.trace, redundant: [],
                           algorithm: method == .poststratify ? "poststratification" : "ipf", atTrimmingBound: 0)
         }
-        let distance = CalibrationDistance(method == .poststratify ? .raking : method)
         if let costs = options.costs {
-            return try PenalizedCalibration(design: design, distance: distance, costs: costs)
+            return try PenalizedCalibration(design: design, distance: method.distance, costs: costs)
                 .solve(maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
         }
+        // The Newton iterations, specialised for each built-in distance (no existential in the inner loop).
+        switch method {
+        case .poststratify, .raking: return try solveNewton(design, distance: RakingDistance())
+        case .linear: return try solveNewton(design, distance: LinearDistance())
+        case .logit(let l, let u): return try solveNewton(design, distance: LogitDistance(lower: l, upper: u))
+        case .truncated(let l, let u): return try solveNewton(design, distance: TruncatedLinearDistance(lower: l, upper: u))
+        case .custom(let d): return try solveNewton(design, distance: d)
+        }
+    }
+
+    /// Newton iterations with `distance`'s `F`, under the method's bounds and the trimming bounds.
+    func solveNewton<Distance: CalibrationDistance>(_ design: AuxiliaryDesign, distance: Distance) throws -> Solved {
+        let s = design.unitWeight, t = design.targets
         var unitBounds: (lower: [Double], upper: [Double])?
         let units = design.unitCount
         let methodLower = method.bounds?.lower ?? -Double.infinity
@@ -219,7 +237,7 @@ public struct Calibrator: Sendable {
                 let d = design.unitWeight[c]  // units are records under trimming
                 if d == 0 { lo[c] = methodLower; hi[c] = methodUpper; continue }  // a record a replicate leaves out
                 let (wl, wu) = trimming.range(baseWeight: d)
-                lo[c] = max(methodLower, wl / d, method == .raking || method == .poststratify ? 0 : -Double.infinity)
+                lo[c] = max(methodLower, wl / d, distance.ratioRange.lower)
                 hi[c] = min(methodUpper, wu / d)
                 if lo[c] > hi[c] {
                     throw CalibrationError.trimmingInfeasible(rounds: 0, reason: "record \(c + 1) (base weight \(Table.format(d))) cannot satisfy the weight bounds and the ratio bounds at once")
@@ -230,7 +248,7 @@ public struct Calibrator: Sendable {
         if method.bounds != nil || unitBounds != nil {
             let lo = unitBounds?.lower ?? [Double](repeating: methodLower, count: units)
             let hi = unitBounds?.upper ?? [Double](repeating: methodUpper, count: units)
-            let bad = NewtonCalibration.unreachable(x: design.auxiliaries, unitWeight: s, targets: t,
+            let bad = NewtonCalibration<Distance>.unreachable(x: design.auxiliaries, unitWeight: s, targets: t,
                                                     constraints: design.constraints, lower: lo, upper: hi)
             if !bad.isEmpty {
                 var text = method.bounds.map { "[\(Table.format($0.lower)), \(Table.format($0.upper))] on w/d" } ?? ""

@@ -1,4 +1,4 @@
-/// Generalized calibration by Newton's method (Deville & Särndal 1992; R survey's `grake`; Calmar).
+/// Generalized calibration by Newton's method, generic over the ``CalibrationDistance`` (Deville & Särndal 1992; R survey's `grake`; Calmar).
 ///
 /// With `u_c = x_c'λ`, `g_c = F(u_c)`, the equations `Σ_c s_c g_c x_c = t` are solved by
 /// `λ ← λ + T⁻¹ (t − Σ_c s_c g_c x_c)` where `T = Σ_c s_c F'(u_c) x_c x_c' = X' diag(s F'(u)) X`,
@@ -22,7 +22,7 @@
 /// Constraints that are linear combinations of others in the sample (e.g. the last level of a second margin,
 /// implied by the first margin's total) are found once with a rank-revealing pivoted Cholesky (`dpstrf`) of
 /// `X' diag(s) X` scaled to unit diagonal, left out of the solve, and checked afterwards.
-struct NewtonCalibration {
+struct NewtonCalibration<Distance: CalibrationDistance> {
     struct Result {
         var g: [Double]
         var iterations: Int
@@ -33,7 +33,8 @@ struct NewtonCalibration {
 
     /// The auxiliary matrix over the units, in split form.
     let x: SplitAuxiliaries
-    let distance: CalibrationDistance
+    /// The distance whose `F` and `F'` give `g` (a type parameter, so `evaluate` is inlined in the loop).
+    let distance: Distance
     let constraints: [CalibrationConstraint]
     /// Optional bounds on `g` for each unit (trimming): `g` is clamped to `[lower_u, upper_u]` and `F' = 0` there.
     var unitBounds: (lower: [Double], upper: [Double])? = nil
@@ -42,7 +43,7 @@ struct NewtonCalibration {
     var blockThreshold = MarginBlockSystem.defaultThreshold
 
     /// The derivative a unit held at a trimming bound contributes to `T` (instead of 0).
-    static let heldUnitDerivative = 1e-6
+    static var heldUnitDerivative: Double { 1e-6 }
 
     /// Solves for unit sums of base weights `s` and targets `t`.
     ///

@@ -57,7 +57,7 @@ public struct ConstraintCosts: Sendable, Equatable {
 /// calibration (met all the same); soft ones are all kept (`Λ` makes the system positive definite).
 struct PenalizedCalibration {
     let design: AuxiliaryDesign
-    let distance: CalibrationDistance
+    let distance: any CalibrationDistance
     let costs: ConstraintCosts
 
     /// `Λ_kk = 1/(2 c_k)` per constraint (0 for hard ones, +∞ for cost 0).
@@ -116,7 +116,7 @@ struct PenalizedCalibration {
         var trace: [Double] = [], iterations = 0, converged = false, lastStep = Double.infinity
         while true {
             trace.append(dev)
-            if dev < tolerance && (distance.kind == .linear ? iterations > 0 || r == 0 : lastStep < tolerance) { converged = true; break }
+            if dev < tolerance && (distance is LinearDistance ? iterations > 0 || r == 0 : lastStep < tolerance) { converged = true; break }
             if iterations >= maxIterations { break }
             iterations += 1
             var jac = xk.crossProduct(weights: zip(s, dF).map { $0 * $1 })
@@ -142,7 +142,7 @@ struct PenalizedCalibration {
             lastStep = zip(lambda, before).reduce(0) { max($0, abs($1.0 - $1.1) / (1 + abs($1.1))) }
         }
         return Calibrator.Solved(g: g, iterations: iterations, converged: converged, trace: trace, redundant: hardDropped,
-                                 algorithm: distance.kind == .linear ? "penalized closed-form" : "penalized newton",
+                                 algorithm: distance is LinearDistance ? "penalized closed-form" : "penalized newton",
                                  atTrimmingBound: 0)
     }
 }

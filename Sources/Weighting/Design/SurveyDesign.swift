@@ -22,6 +22,15 @@ public enum DesignError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingDesignValue(variable: String, firstSeen: SourceLocation)
     /// A replicate-weight specification is unusable.
     case invalidReplicates(String)
+    /// Replicate weights asked of a design whose weights were already adjusted, without re-applying the
+    /// adjustments in each replicate (R's `as.svrepdesign` refuses a calibrated design too).
+    case replicatesOfAdjustedDesign(adjustments: [String])
+    /// An adjustment's base weights are not the design's current weights (it was computed from other weights).
+    case adjustmentBaseWeightsDiffer(adjustment: String, firstRecord: Int, design: Double, adjustmentBase: Double)
+    /// A vector given to a design does not have one value per record.
+    case lengthMismatch(what: String, expected: Int, found: Int)
+    /// An adjustment cannot be re-applied to replicate weights (no calibrator recorded, or not a calibration).
+    case adjustmentNotReplicable(String)
 
     /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
@@ -31,6 +40,13 @@ public enum DesignError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidFPC(let s, let r): return "finite population correction in stratum \(Echo.quoted(s)): \(r)"
         case .missingDesignValue(let v, let loc): return "design variable \(Echo.quoted(v)) is missing at \(loc)"
         case .invalidReplicates(let s): return "replicate weights: \(s)"
+        case .replicatesOfAdjustedDesign(let a):
+            return "replicate weights cannot be built from a design already adjusted by \(a.joined(separator: ", ")): build them from the unadjusted design with withReplicates(_:), which re-applies every adjustment in each replicate"
+        case .adjustmentBaseWeightsDiffer(let a, let i, let d, let b):
+            return "the \(a) started from other base weights than the design's (record \(i + 1): design weight \(Table.format(d)), base weight of the adjustment \(Table.format(b))); calibrate the design's own weights"
+        case .lengthMismatch(let what, let expected, let found):
+            return "\(what) has \(found) values for \(expected) records"
+        case .adjustmentNotReplicable(let s): return "cannot re-apply to replicate weights: \(s)"
         }
     }
 }
@@ -57,8 +73,14 @@ public struct SurveyDesign: Sendable {
     public let samplingFraction: [Double]
     /// Whether the design has clusters.
     public let isClustered: Bool
-    /// The calibration applied, whose auxiliaries enter the linearized variance.
-    public private(set) var calibration: CalibrationResult?
+    /// The adjustments applied to the base weights, in order (post-stratification, calibrations, attrition
+    /// adjustment, two-phase calibration); the linearized variance residualizes on each in turn.
+    public internal(set) var adjustments: [DesignAdjustment] = []
+    /// Replicate weights carrying every adjustment (``withReplicates(_:)``), when asked for.
+    public internal(set) var replicates: ReplicateWeights?
+    /// The last calibration applied, whose auxiliaries enter the linearized variance (with the earlier ones,
+    /// ``adjustments``).
+    public var calibration: CalibrationResult? { adjustments.last?.result }
     /// What to do with single-PSU strata.
     public var lonelyPSU: LonelyPSUPolicy
 
@@ -112,6 +134,12 @@ public struct SurveyDesign: Sendable {
     public init(weights: [Double], strata: [Int32]? = nil, strataLabels: [String]? = nil, clusters: [Int32]? = nil,
                 isClustered: Bool? = nil, fpc: [Double]? = nil, lonelyPSU: LonelyPSUPolicy = .fail) throws {
         let n = weights.count
+        for (what, count) in [("strata", strata?.count), ("clusters", clusters?.count), ("fpc", fpc?.count)] {
+            if let count, count != n { throw DesignError.lengthMismatch(what: what, expected: n, found: count) }
+        }
+        if let strataLabels, let m = strata?.max(), Int(m) >= strataLabels.count {
+            throw DesignError.lengthMismatch(what: "strataLabels", expected: Int(m) + 1, found: strataLabels.count)
+        }
         self.weights = weights
         self.strata = strata ?? [Int32](repeating: 0, count: n)
         let nStrata = Int((self.strata.max() ?? 0) + 1)
@@ -146,13 +174,16 @@ public struct SurveyDesign: Sendable {
         samplingFraction = f
     }
 
-    /// The same design with calibrated weights; the linearized variance then accounts for the calibration.
+    /// The same design with calibrated weights; the linearized variance then accounts for the calibration
+    /// (appended to ``adjustments``). The calibration must have started from the design's weights (a
+    /// programming error otherwise; ``adjusted(by:)`` throws instead).
     public func calibrated(_ result: CalibrationResult) -> SurveyDesign {
-        precondition(result.weights.count == count)
-        var d = self
-        d.weights = result.weights
-        d.calibration = result
-        return d
+        precondition(result.weights.count == count, "one calibrated weight per record")
+        do {
+            return try adjusted(by: DesignAdjustment(.calibration, result: result))
+        } catch {
+            preconditionFailure("\(error)")
+        }
     }
 
     /// Design degrees of freedom: number of PSUs minus number of strata, counting only PSUs and strata with a

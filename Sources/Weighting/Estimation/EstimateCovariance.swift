@@ -243,11 +243,11 @@ extension SurveyEstimator {
             // Calibrated: the influence values residualized a block of targets at a time (the projection is
             // column by column), so memory holds 16 vectors of the sample's length, not one per target.
             let k = targets.count, block = 16
-            let cal = CalibrationResiduals(result: design.calibration!, weights: w)
+            let design = self.design
             return try LinearizationVariance(design: design).covariance(count: k) { recordPSU, totals in
                 for start in stride(from: 0, to: k, by: block) {
                     let range = start..<min(k, start + block)
-                    let zz = try cal.residualize(range.map { targets[$0].influence(w) })
+                    let zz = try design.calibrationResiduals(range.map { targets[$0].influence(w) })
                     for (j, zj) in zip(range, zz) { for i in zj.indices where zj[i] != 0 { totals[recordPSU[i] * k + j] += zj[i] } }
                 }
             }
@@ -289,7 +289,7 @@ extension LinearizationVariance {
         let k = z.count
         guard k > 0 else { return Matrix(rows: 0, columns: 0) }
         var zz = z
-        if let cal = design.calibration { zz = try CalibrationResiduals(result: cal, weights: design.weights).residualize(zz) }
+        zz = try design.calibrationResiduals(zz)
         return try covariance(count: k) { recordPSU, totals in
             for j in 0..<k { let zj = zz[j]; for i in zj.indices where zj[i] != 0 { totals[recordPSU[i] * k + j] += zj[i] } }
         }

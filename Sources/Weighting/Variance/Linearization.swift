@@ -7,6 +7,8 @@
 /// After calibration, `z` is first replaced by the calibration residuals
 /// `z_i ← w_i (u_i − x_i'B)`, `u_i = z_i / w_i`, `B = (Σ d x x')⁻¹ Σ d x u`, with `d` the weights before
 /// calibration and `x` the calibration auxiliaries (Deville & Särndal 1992, §3; R's `calibrate`, `postStratify`).
+/// After several calibrations (``SurveyDesign/adjustments``), the residuals are taken on each in turn, first
+/// applied first, each with its own weights before and after (R survey's `svyrecvar` on `postStrata`).
 /// This is the exact projection for every calibration method; R's `rake()` instead approximates it with ten
 /// backfitting sweeps, which is why it can differ slightly from `calibrate(calfun = "raking")`.
 public struct LinearizationVariance: Sendable {
@@ -22,7 +24,7 @@ public struct LinearizationVariance: Sendable {
     public func variances(_ z: [[Double]]) throws -> [Double] {
         guard !z.isEmpty else { return [] }
         var zz = z
-        if let cal = design.calibration { zz = try CalibrationResiduals(result: cal, weights: design.weights).residualize(zz) }
+        zz = try design.calibrationResiduals(zz)
         return try zz.map { try stratifiedVariance($0) }
     }
 
@@ -41,7 +43,7 @@ public struct LinearizationVariance: Sendable {
     public func variances(sparse z: [SparseInfluence]) throws -> [Double] {
         guard let cal = design.calibration else { return try z.map { try stratifiedVariance($0) } }
         let residuals = CalibrationResiduals(result: cal, weights: design.weights)
-        if !design.isClustered && !cal.design.perRecord && residuals.columns.count > 0 {
+        if design.adjustments.count == 1 && !design.isClustered && !cal.design.perRecord && residuals.columns.count > 0 {
             return try residuals.cellVariances(z, design: design, combine: combine(sum:sumSq:))
         }
         let n = design.count
@@ -55,7 +57,7 @@ public struct LinearizationVariance: Sendable {
                 for (i, x) in zip(s.rows, s.values) { v[i] = x }
                 return v
             }
-            out += try residuals.residualize(dense).map { try stratifiedVariance($0) }
+            out += try design.calibrationResiduals(dense).map { try stratifiedVariance($0) }
             start = end
         }
         return out

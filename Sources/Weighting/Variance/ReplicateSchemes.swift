@@ -7,6 +7,7 @@ extension ReplicateWeights {
     /// Delete-one-PSU jackknife for unstratified designs (JK1): replicate `k` drops PSU `k` and multiplies the
     /// others by `n/(n−1)`; `V = (1 − f)(n−1)/n Σ_k (θ̂_k − θ̄)²` (R's `jk1weights`).
     public static func jk1(_ design: SurveyDesign) throws -> ReplicateWeights {
+        try design.checkUnadjusted()
         guard design.psuCount.count == 1 else {
             throw DesignError.invalidReplicates("JK1 is for unstratified designs; use JKn (--variance jkn) with strata")
         }
@@ -32,6 +33,7 @@ extension ReplicateWeights {
     /// (R's `jknweights`). Single-PSU strata follow the design's lonely-PSU policy (`fail` refuses them;
     /// the others leave them out of the replicates).
     public static func jkn(_ design: SurveyDesign) throws -> ReplicateWeights {
+        try design.checkUnadjusted()
         let psus = design.psuIndex()
         var weights: [[Double]] = []
         var rscales: [Double] = []
@@ -63,6 +65,7 @@ extension ReplicateWeights {
     /// replacement; a PSU drawn `m` times gets multiplier `m n_h/(n_h−1)`; `V = Σ_r (θ̂_r − θ̄)² / (R−1)`
     /// (R's `subbootweights`). Reproducible from `seed`.
     public static func bootstrap(_ design: SurveyDesign, replicates: Int, seed: UInt64) throws -> ReplicateWeights {
+        try design.checkUnadjusted()
         guard replicates >= 2 else { throw DesignError.invalidReplicates("the bootstrap needs at least 2 replicates") }
         let psus = design.psuIndex()
         var byStratum: [[Int]] = Array(repeating: [], count: design.psuCount.count)
@@ -95,6 +98,7 @@ extension ReplicateWeights {
     /// of `H[r][h+1]`, with multiplier `2 − ρ` for the kept PSU and `ρ` for the other (Fay's method when ρ > 0);
     /// `V = Σ_r (θ̂_r − θ̄)² / (R (1−ρ)²)` (Wolter 2007, ch. 3; Judkins 1990).
     public static func brr(_ design: SurveyDesign, fay rho: Double = 0) throws -> ReplicateWeights {
+        try design.checkUnadjusted()
         guard rho >= 0 && rho < 1 else { throw DesignError.invalidReplicates("Fay's factor must be in [0, 1), got \(rho)") }
         let psus = design.psuIndex()
         var byStratum: [[Int]] = Array(repeating: [], count: design.psuCount.count)
@@ -176,5 +180,15 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
         z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
         return z ^ (z >> 31)
+    }
+}
+
+extension SurveyDesign {
+    /// Refuses to build replicate weights from adjusted weights: the replicates would not re-run the
+    /// adjustments (R's `as.svrepdesign` refuses a calibrated design); ``withReplicates(_:)`` does.
+    func checkUnadjusted() throws {
+        guard adjustments.isEmpty else {
+            throw DesignError.replicatesOfAdjustedDesign(adjustments: adjustments.map(\.kind.rawValue))
+        }
     }
 }
