@@ -71,31 +71,7 @@ struct BatchCollisionTests {
     @Test("SIGTERM or SIGINT to batch stops its children: previous outputs kept, no temporary, nothing written after it exits",
           arguments: [SIGTERM, SIGINT])
     func interrupted(signal: Int32) throws {
-        let dir = try scratchDirectory()
-        try dir.write("m.csv", BatchCommandTests.margins)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("in"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("out"), withIntermediateDirectories: true)
-        for (k, name) in ["a", "b", "c"].enumerated() {
-            try dir.write("in/\(name).csv", BatchCommandTests.data(rows: 2000, seed: k + 1))
-            try dir.write("out/\(name).csv", "previous\n")
-        }
-        try dir.write("jobs.yaml", "jobs:\n  - name: w\n    command: calibrate\n    inputs: [\"in/*.csv\"]\n    output: out/{stem}.csv\n    options: {margins: m.csv}\n")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = ["batch", "jobs.yaml", "--jobs", "2", "--quiet"]
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        var env = ProcessInfo.processInfo.environment
-        env["WEIGHTING_TEST_WRITE_DELAY"] = "4"  // each child holds its complete temporary file 4 s before the rename
-        p.environment = env
-        try p.run()
-        let out = dir.appendingPathComponent("out")
-        func temporaries() -> [String] {
-            ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.contains(".tmp-") }
-        }
-        let deadline = Date().addingTimeInterval(120)
-        while p.isRunning && temporaries().isEmpty && Date() < deadline { usleep(2000) }
+        let (dir, p, temporaries) = try Self.batchHoldingTemporaries(["a", "b", "c"], delay: 4)
         kill(p.processIdentifier, signal)
         p.waitUntilExit()
         #expect(p.terminationReason == .exit && p.terminationStatus == 128 + signal)
@@ -109,31 +85,7 @@ struct BatchCollisionTests {
 
     @Test("SIGKILL to batch (which it cannot forward) still stops its children: they remove their temporaries and write nothing")
     func killedBatchLeavesNoOrphans() throws {
-        let dir = try scratchDirectory()
-        try dir.write("m.csv", BatchCommandTests.margins)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("in"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("out"), withIntermediateDirectories: true)
-        for (k, name) in ["a", "b"].enumerated() {
-            try dir.write("in/\(name).csv", BatchCommandTests.data(rows: 2000, seed: k + 1))
-            try dir.write("out/\(name).csv", "previous\n")
-        }
-        try dir.write("jobs.yaml", "jobs:\n  - name: w\n    command: calibrate\n    inputs: [\"in/*.csv\"]\n    output: out/{stem}.csv\n    options: {margins: m.csv}\n")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = ["batch", "jobs.yaml", "--jobs", "2", "--quiet"]
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        var env = ProcessInfo.processInfo.environment
-        env["WEIGHTING_TEST_WRITE_DELAY"] = "6"  // each child holds its complete temporary file 6 s before the rename
-        p.environment = env
-        try p.run()
-        let out = dir.appendingPathComponent("out")
-        func temporaries() -> [String] {
-            ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.contains(".tmp-") }
-        }
-        let deadline = Date().addingTimeInterval(120)
-        while p.isRunning && temporaries().isEmpty && Date() < deadline { usleep(2000) }
+        let (dir, p, temporaries) = try Self.batchHoldingTemporaries(["a", "b"], delay: 6)
         #expect(!temporaries().isEmpty, "no child reached its temporary file")
         // The children, found before the kill: processes whose parent is the batch.
         let batch = p.processIdentifier
@@ -149,6 +101,38 @@ struct BatchCollisionTests {
         #expect(temporaries().isEmpty, "temporary files left: \(temporaries())")
         Thread.sleep(forTimeInterval: 5)  // past the delay: an orphan would have renamed its output by now
         for name in ["a", "b"] { #expect(try dir.read("out/\(name).csv") == "previous\n", "\(name) written after batch was killed") }
+    }
+
+    /// Starts `batch --jobs 2` calibrating `in/NAME.csv` to `out/NAME.csv` (each holding "previous"), every child
+    /// holding its complete temporary file `delay` seconds before the rename, and returns once a temporary exists
+    /// (or the batch ended): the folder, the running batch, and a listing of the temporaries in `out/`.
+    static func batchHoldingTemporaries(_ names: [String], delay: Int) throws -> (URL, Process, () -> [String]) {
+        let dir = try scratchDirectory()
+        try dir.write("m.csv", BatchCommandTests.margins)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("in"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("out"), withIntermediateDirectories: true)
+        for (k, name) in names.enumerated() {
+            try dir.write("in/\(name).csv", BatchCommandTests.data(rows: 2000, seed: k + 1))
+            try dir.write("out/\(name).csv", "previous\n")
+        }
+        try dir.write("jobs.yaml", "jobs:\n  - name: w\n    command: calibrate\n    inputs: [\"in/*.csv\"]\n    output: out/{stem}.csv\n    options: {margins: m.csv}\n")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["batch", "jobs.yaml", "--jobs", "2", "--quiet"]
+        p.currentDirectoryURL = dir
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        var env = ProcessInfo.processInfo.environment
+        env["WEIGHTING_TEST_WRITE_DELAY"] = String(delay)
+        p.environment = env
+        try p.run()
+        let out = dir.appendingPathComponent("out")
+        func temporaries() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.contains(".tmp-") }
+        }
+        let deadline = Date().addingTimeInterval(120)
+        while p.isRunning && temporaries().isEmpty && Date() < deadline { usleep(2000) }
+        return (dir, p, temporaries)
     }
 
     /// Process ids whose parent is `pid` (from /proc).

@@ -240,6 +240,19 @@ struct CalibrationResiduals {
         }
     }
 
+    /// The coefficients `B = (X'DX)⁻¹ X'D u` of each column of `xdu = X'D u` (p x k): through the block
+    /// elimination when a margin has many levels, else by Cholesky on the dense `X'DX`.
+    func coefficients(_ xdu: Matrix) throws -> Matrix {
+        guard let system else { return try LAPACK.solvePositiveDefinite(xdx!, columns: xdu) }
+        let p = xdu.rows, k = xdu.columns
+        var b = Matrix(rows: p, columns: k)
+        for j in 0..<k {
+            let col = try system.solve(Array(xdu.values[(j * p)..<((j + 1) * p)]))
+            b.values.replaceSubrange((j * p)..<((j + 1) * p), with: col)
+        }
+        return b
+    }
+
     /// Variances of the residuals of sparse influence values when the calibration units are cells and each
     /// record is its own PSU, without forming the residuals over all records.
     ///
@@ -298,16 +311,7 @@ struct CalibrationResiduals {
                     }
                 }
             }
-            var b: Matrix
-            if let system {
-                b = Matrix(rows: p, columns: k)
-                for j in 0..<k {
-                    let col = try system.solve(Array(xdu.values[(j * p)..<((j + 1) * p)]))
-                    b.values.replaceSubrange((j * p)..<((j + 1) * p), with: col)
-                }
-            } else {
-                b = try LAPACK.solvePositiveDefinite(xdx!, columns: xdu)
-            }
+            let b = try coefficients(xdu)
             for j in 0..<k {
                 let zj = z[start + j]
                 let bj = b.values[(j * p)..<((j + 1) * p)]
@@ -368,16 +372,7 @@ struct CalibrationResiduals {
             }
         }
         let xdu = xk.totals(unitDU)                                    // p x k
-        var b: Matrix                                                  // p x k
-        if let system {
-            b = Matrix(rows: p, columns: k)
-            for j in 0..<k {
-                let col = try system.solve(Array(xdu.values[(j * p)..<((j + 1) * p)]))
-                b.values.replaceSubrange((j * p)..<((j + 1) * p), with: col)
-            }
-        } else {
-            b = try LAPACK.solvePositiveDefinite(xdx!, columns: xdu)
-        }
+        let b = try coefficients(xdu)                                 // p x k
         let fitted = xk.linearPredictor(b)                             // units x k
         var out = z
         for j in 0..<k {
