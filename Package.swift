@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "Weighting",
-    platforms: [.macOS(.v13)],
     products: [
         .library(name: "Weighting", targets: ["Weighting"]),
         .executable(name: "weight-cli", targets: ["weight-cli"]),

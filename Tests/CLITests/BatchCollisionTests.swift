@@ -3,6 +3,8 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Batch tasks that would overwrite each other's outputs or inputs are refused at validation, naming both; an

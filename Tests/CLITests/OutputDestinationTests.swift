@@ -4,6 +4,8 @@ import Weighting
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// How output paths are classified, checked without writing anything (so that a regression cannot replace

@@ -232,7 +232,11 @@ public struct ByteSink {
         if let failure { throw failure }
         var off = 0
         while off < buffer.count {
+            #if canImport(Glibc)
             let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            #else
+            let n = buffer.withUnsafeBytes { Darwin.write(fd, $0.baseAddress! + off, $0.count - off) }
+            #endif
             if n < 0 {
                 if errno == EINTR { continue }
                 failure = DataError.cannotWrite(file: path, reason: FileIO.errnoText())

@@ -22,8 +22,13 @@ public struct FileSignature: Sendable, Equatable {
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         size = Int64(st.st_size)
+        #if canImport(Darwin)
+        modified = Int64(st.st_mtimespec.tv_sec)
+        modifiedNanoseconds = Int64(st.st_mtimespec.tv_nsec)
+        #else
         modified = Int64(st.st_mtim.tv_sec)
         modifiedNanoseconds = Int64(st.st_mtim.tv_nsec)
+        #endif
     }
 }
 

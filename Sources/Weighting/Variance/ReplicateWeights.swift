@@ -97,6 +97,8 @@ final class ResultBox: @unchecked Sendable {
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A minimal mutex over pthreads.
