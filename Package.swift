@@ -5,6 +5,9 @@ let package = Package(
     name: "Weighting",
     products: [
         .library(name: "Weighting", targets: ["Weighting"]),
+        .library(name: "WeightingIO", targets: ["WeightingIO"]),
+        .library(name: "WeightingReports", targets: ["WeightingReports"]),
+        .library(name: "WeightingSimulation", targets: ["WeightingSimulation"]),
         .executable(name: "weight-cli", targets: ["weight-cli"]),
     ],
     dependencies: [
@@ -20,27 +23,52 @@ let package = Package(
         ),
         // No unsafe flags: the library ships with its checks (bounds, overflow, preconditions) in every
         // configuration, the fuzzers test the same program, and other packages can depend on it.
+        // Statistics only: calibration, designs, estimation, variance, intervals, panels. No file, signal or HTML.
         .target(
             name: "Weighting",
             dependencies: ["CLapack"]
+        ),
+        // Files: CSV reading and writing (whole and chunked), margins files, atomic outputs, interrupt cleanup.
+        .target(
+            name: "WeightingIO",
+            dependencies: ["Weighting"]
+        ),
+        // Presentation: Markdown, HTML, SVG and JSON renderings of reports and estimates.
+        .target(
+            name: "WeightingReports",
+            dependencies: ["Weighting", "WeightingIO"]
+        ),
+        // The barometer simulator and the demo built on it.
+        .target(
+            name: "WeightingSimulation",
+            dependencies: ["Weighting", "WeightingIO", "WeightingReports"]
         ),
         .executableTarget(
             name: "weight-cli",
             dependencies: [
                 "Weighting",
+                "WeightingIO",
+                "WeightingReports",
+                "WeightingSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // Helpers shared by the test targets: temporary files, tolerances, the CLI runner.
+        .target(
+            name: "WeightingTestSupport",
+            path: "Tests/WeightingTestSupport"
+        ),
         .testTarget(
             name: "WeightingTests",
-            dependencies: ["Weighting"],
+            dependencies: ["Weighting", "WeightingIO", "WeightingReports", "WeightingSimulation", "WeightingTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["weight-cli", "Weighting"],
+            dependencies: ["weight-cli", "Weighting", "WeightingIO", "WeightingReports", "WeightingSimulation",
+                           "WeightingTestSupport"],
             exclude: ["BadInputs"]  // read from the source tree by BadInputCorpusTests
         ),
     ]

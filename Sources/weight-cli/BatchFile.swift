@@ -1,6 +1,9 @@
 import Foundation
 import TOMLKit
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 import Yams
 
 extension BatchFile {

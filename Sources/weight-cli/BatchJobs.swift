@@ -1,5 +1,8 @@
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 /// A batch file: jobs to run, each a weight-cli subcommand over the files matching glob patterns.
 ///

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,8 @@
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

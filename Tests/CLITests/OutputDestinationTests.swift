@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
+import WeightingTestSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Weighting
 
 /// Where one output of a command really goes, once its path is resolved: symbolic links followed, the kind of
 /// file found there, and an identity to compare it with other outputs and with the inputs.

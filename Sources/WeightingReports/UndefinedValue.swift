@@ -1,3 +1,5 @@
+import Weighting
+import WeightingIO
 /// A published quantity that has no finite value: a standard error that cannot be formed (one respondent in a
 /// domain with replicate variance: `V = c Σ (θ̂_r − θ̂)²` takes `θ̂_r` from replicates where the domain is empty),
 /// or a total that overflows (values near ±1.8e308 whose weighted sum exceeds the largest double).
@@ -68,5 +70,15 @@ extension ComparisonRow {
         return UndefinedValue.find([("raw", raw), ("weighted", weighted), ("se", se), ("ci_low", ciLow),
                                     ("ci_high", ciHigh), ("shift", shift)],
                                    subject: subject, domain: domain)
+    }
+}
+
+extension UndefinedValue {
+    /// The note under a Markdown table listing its undefined values (empty when there are none; the first 20,
+    /// then how many more).
+    static func notes(_ undefined: [UndefinedValue]) -> String {
+        guard !undefined.isEmpty else { return "" }
+        let shown = undefined.prefix(20).map { "- \($0)\n" }.joined()
+        return "\nEmpty cells are undefined values:\n\n" + shown + (undefined.count > 20 ? "- … and \(undefined.count - 20) more\n" : "")
     }
 }

@@ -1,3 +1,5 @@
+import Weighting
+import WeightingIO
 import Foundation
 
 /// One line of the output of `weight-cli test`: a contrast (estimate, standard error, interval, t test) or a
@@ -72,7 +74,7 @@ public enum ContrastTable {
         for r in rows {
             let fields: [String] = [r.comparison, n(r.estimate), n(r.se), n(r.ciLow), n(r.ciHigh), n(r.statistic),
                                     r.statisticName ?? "", n(r.df), n(r.ddf), n(r.pValue), n(r.pAdjusted), r.note ?? ""]
-            s += fields.map(EstimateTable.quote).joined(separator: ",") + "\n"
+            s += fields.map { CSVField.quoted($0) }.joined(separator: ",") + "\n"
         }
         return s
     }
@@ -86,27 +88,23 @@ public enum ContrastTable {
 
     /// Markdown table with rounded figures.
     public static func markdown(_ rows: [ContrastTableRow], level: Double) -> String {
-        let pct = Number.fixed(level * 100, 0)
+        let pct = NumberFormat.fixed(level * 100, 0)
         var s = "| comparison | estimate | se | \(pct)% CI | statistic | df | p | p adjusted | note |\n"
         s += "|---|---:|---:|---|---:|---|---:|---:|---|\n"
-        func f(_ x: Double?, _ d: Int = 4) -> String { x.map { Number.fixed($0, d) } ?? "" }
+        func f(_ x: Double?, _ d: Int = 4) -> String { x.map { NumberFormat.fixed($0, d) } ?? "" }
         for r in rows {
             let ci = r.ciLow == nil ? "" : "\(f(r.ciLow)) – \(f(r.ciHigh))"
-            let stat = r.statistic.map { "\(r.statisticName ?? "") = \(Number.fixed($0, 3))" } ?? ""
-            let df = r.df.map { d in r.ddf.map { "\(Number.fixed(d, 2)), \(Number.fixed($0, 1))" } ?? Number.fixed(d, 0) } ?? ""
+            let stat = r.statistic.map { "\(r.statisticName ?? "") = \(NumberFormat.fixed($0, 3))" } ?? ""
+            let df = r.df.map { d in r.ddf.map { "\(NumberFormat.fixed(d, 2)), \(NumberFormat.fixed($0, 1))" } ?? NumberFormat.fixed(d, 0) } ?? ""
             s += "| \(r.comparison) | \(f(r.estimate)) | \(f(r.se)) | \(ci) | \(stat) | \(df) | \(p(r.pValue)) | \(p(r.pAdjusted)) | \(r.note ?? "") |\n"
         }
         return s
     }
 
-    static func n(_ x: Double?) -> String { x.map(EstimateTable.number) ?? "" }
+    static func n(_ x: Double?) -> String { x.map(NumberFormat.cell) ?? "" }
     static func p(_ x: Double?) -> String {
         guard let x else { return "" }
-        return x < 1e-4 ? "< 0.0001" : Number.fixed(x, 4)
+        return x < 1e-4 ? "< 0.0001" : NumberFormat.fixed(x, 4)
     }
 }
 
-extension ContrastTable {
-    /// A number as the CSV outputs write it (up to 17 significant digits).
-    public static func number(_ x: Double) -> String { EstimateTable.number(x) }
-}

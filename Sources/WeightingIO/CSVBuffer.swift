@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Weighting
 
 /// The bytes of a delimited text file, split into records and fields once (RFC 4180), never copied again.
 ///

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Runs the built `weight-cli` binary and captures its output and exit status.
-enum CLI {
+public enum CLI {
     /// The binary: `$WEIGHT_CLI`, else next to the test bundle, else `.build/debug/weight-cli`.
-    static let binary: String = {
+    public static let binary: String = {
         if let env = ProcessInfo.processInfo.environment["WEIGHT_CLI"] { return env }
         var candidates: [URL] = []
         let bundleDir = Bundle.main.bundleURL
@@ -14,18 +14,22 @@ enum CLI {
         return candidates.last!.path
     }()
 
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    /// What a run of the binary gave.
+    public struct Result {
+        /// The exit status.
+        public var status: Int32
+        /// Standard output.
+        public var stdout: String
+        /// Standard error.
+        public var stderr: String
     }
 
     /// Runs the CLI with arguments in a working directory.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
@@ -51,7 +55,7 @@ enum CLI {
 }
 
 /// A fresh temporary folder for one test.
-func scratchDirectory() throws -> URL {
+public func scratchDirectory() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("weight-cli-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
@@ -60,17 +64,17 @@ func scratchDirectory() throws -> URL {
 extension URL {
     /// Writes text to a file in this folder and returns its path.
     @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         let url = appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
         return url.path
     }
 
     /// Reads a file in this folder as text.
-    func read(_ name: String) throws -> String {
+    public func read(_ name: String) throws -> String {
         String(decoding: try Data(contentsOf: appendingPathComponent(name)), as: UTF8.self)
     }
 
     /// Whether a file exists in this folder.
-    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: appendingPathComponent(name).path) }
+    public func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: appendingPathComponent(name).path) }
 }

@@ -1,3 +1,6 @@
+import Weighting
+import WeightingIO
+import WeightingReports
 import Foundation
 
 /// The barometer case end to end: simulate three waves on the real frame, rake wave 1 on region and size,
@@ -101,7 +104,7 @@ public struct BarometerDemo: Sendable {
     public static func markdown(_ rows: [Row]) -> String {
         var s = "| wave | indicator | truth | raw | weighted | 95% CI | closer |\n|---:|---|---:|---:|---:|---|---|\n"
         for r in rows {
-            s += "| \(r.wave) | \(r.indicator) | \(Number.fixed(100 * r.truth, 1)) % | \(Number.fixed(100 * r.raw, 1)) % | \(Number.fixed(100 * r.weighted, 1)) % | \(Number.fixed(100 * r.ciLow, 1)) – \(Number.fixed(100 * r.ciHigh, 1)) % | \(r.weightedCloser ? "weighted" : "raw") |\n"
+            s += "| \(r.wave) | \(r.indicator) | \(NumberFormat.fixed(100 * r.truth, 1)) % | \(NumberFormat.fixed(100 * r.raw, 1)) % | \(NumberFormat.fixed(100 * r.weighted, 1)) % | \(NumberFormat.fixed(100 * r.ciLow, 1)) – \(NumberFormat.fixed(100 * r.ciHigh, 1)) % | \(r.weightedCloser ? "weighted" : "raw") |\n"
         }
         return s
     }

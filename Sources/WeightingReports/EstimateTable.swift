@@ -1,3 +1,5 @@
+import Weighting
+import WeightingIO
 import Foundation
 
 /// Renders estimates as CSV (`variable,level,domain,estimate,se,ci_low,ci_high,deff,n` then extras),
@@ -16,11 +18,11 @@ public enum EstimateTable {
         for e in estimates {
             let note = UndefinedValue.note(e.note, adding: e.undefinedValues)
             let fields: [String] = [
-                e.variable, e.level ?? "", e.domain ?? "", number(e.estimate), number(e.se), e.ciLow.map(number) ?? "",
-                e.ciHigh.map(number) ?? "", e.deff.map(number) ?? "", String(e.n), e.statistic, String(e.missing),
-                number(e.df), e.effectiveN.map(number) ?? "", note ?? "",
+                e.variable, e.level ?? "", e.domain ?? "", NumberFormat.cell(e.estimate), NumberFormat.cell(e.se), e.ciLow.map(NumberFormat.cell) ?? "",
+                e.ciHigh.map(NumberFormat.cell) ?? "", e.deff.map(NumberFormat.cell) ?? "", String(e.n), e.statistic, String(e.missing),
+                NumberFormat.cell(e.df), e.effectiveN.map(NumberFormat.cell) ?? "", note ?? "",
             ]
-            s += fields.map(quote).joined(separator: ",") + "\n"
+            s += fields.map { CSVField.quoted($0) }.joined(separator: ",") + "\n"
         }
         return s
     }
@@ -36,21 +38,15 @@ public enum EstimateTable {
 
     /// Markdown table with rounded figures; an undefined value is an empty cell, listed in a note under the table.
     public static func markdown(_ estimates: [Estimate], level: Double) -> String {
-        let pct = Number.fixed(level * 100, 0)
+        let pct = NumberFormat.fixed(level * 100, 0)
         var s = "| variable | level | domain | statistic | estimate | se | \(pct)% CI | deff | n |\n"
         s += "|---|---|---|---|---:|---:|---|---:|---:|\n"
         for e in estimates {
-            let ci = (e.ciLow.map { Number.fixed($0, 4) } ?? "–") + " – " + (e.ciHigh.map { Number.fixed($0, 4) } ?? "–")
-            s += "| \(e.variable) | \(e.level ?? "") | \(e.domain ?? "") | \(e.statistic) | \(Number.fixed(e.estimate, 4)) | \(Number.fixed(e.se, 4)) | \(ci) | \(e.deff.map { Number.fixed($0, 2) } ?? "") | \(e.n) |\n"
+            let ci = (e.ciLow.map { NumberFormat.fixed($0, 4) } ?? "–") + " – " + (e.ciHigh.map { NumberFormat.fixed($0, 4) } ?? "–")
+            s += "| \(e.variable) | \(e.level ?? "") | \(e.domain ?? "") | \(e.statistic) | \(NumberFormat.fixed(e.estimate, 4)) | \(NumberFormat.fixed(e.se, 4)) | \(ci) | \(e.deff.map { NumberFormat.fixed($0, 2) } ?? "") | \(e.n) |\n"
         }
-        return s + Number.undefinedNotes(estimates.flatMap(\.undefinedValues))
+        return s + UndefinedValue.notes(estimates.flatMap(\.undefinedValues))
     }
 
-    /// A number for CSV: shortest round-trip text, empty when NaN or infinite (never `nan` or `inf`).
-    static func number(_ x: Double) -> String { x.isFinite ? WeightedFileWriter.format(x, decimalComma: false) : "" }
 
-    static func quote(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

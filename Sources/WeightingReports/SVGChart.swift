@@ -1,3 +1,5 @@
+import Weighting
+import WeightingIO
 import Foundation
 
 /// Small SVG charts written by Weighting itself (no JavaScript, no external resources).
@@ -25,8 +27,8 @@ public enum SVGChart {
             s += "<rect class=\"bar\" x=\"\(f(left + Double(k) * bw))\" y=\"\(f(bottom - h))\" width=\"\(f(max(1, bw - 1)))\" height=\"\(f(h))\" fill=\"#4878a8\"><title>\(c)</title></rect>"
         }
         s += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + plotW))\" y2=\"\(f(bottom))\" stroke=\"#333\"/>"
-        s += "<text x=\"\(f(left))\" y=\"\(f(bottom + 16))\" font-size=\"11\">\(escape(Number.fixed(lo, 2)))</text>"
-        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(bottom + 16))\" font-size=\"11\" text-anchor=\"end\">\(escape(Number.fixed(hi, 2)))</text>"
+        s += "<text x=\"\(f(left))\" y=\"\(f(bottom + 16))\" font-size=\"11\">\(escape(NumberFormat.fixed(lo, 2)))</text>"
+        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(bottom + 16))\" font-size=\"11\" text-anchor=\"end\">\(escape(NumberFormat.fixed(hi, 2)))</text>"
         s += "<text x=\"\(f(left - 6))\" y=\"\(f(bottom - plotH + 4))\" font-size=\"11\" text-anchor=\"end\">\(Int(maxCount))</text>"
         return s + "</svg>"
     }
@@ -135,16 +137,16 @@ public enum SVGChart {
             if let a = r.ciLow, let b = r.ciHigh, a.isFinite, b.isFinite {
                 s += "<line class=\"ci\" x1=\"\(f(x(a)))\" x2=\"\(f(x(b)))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#4878a8\" stroke-width=\"2\"/>"
             }
-            if r.raw.isFinite { s += "<circle class=\"raw\" cx=\"\(f(x(r.raw)))\" cy=\"\(f(y))\" r=\"4\" fill=\"white\" stroke=\"#555\"><title>raw \(Number.fixed(r.raw, 4))</title></circle>" }
-            if r.weighted.isFinite { s += "<circle class=\"weighted\" cx=\"\(f(x(r.weighted)))\" cy=\"\(f(y))\" r=\"4\" fill=\"#4878a8\"><title>weighted \(Number.fixed(r.weighted, 4))</title></circle>" }
+            if r.raw.isFinite { s += "<circle class=\"raw\" cx=\"\(f(x(r.raw)))\" cy=\"\(f(y))\" r=\"4\" fill=\"white\" stroke=\"#555\"><title>raw \(NumberFormat.fixed(r.raw, 4))</title></circle>" }
+            if r.weighted.isFinite { s += "<circle class=\"weighted\" cx=\"\(f(x(r.weighted)))\" cy=\"\(f(y))\" r=\"4\" fill=\"#4878a8\"><title>weighted \(NumberFormat.fixed(r.weighted, 4))</title></circle>" }
             if let t = truth[r.variable], t.isFinite {
-                s += "<rect class=\"truth\" x=\"\(f(x(t) - 3.5))\" y=\"\(f(y - 3.5))\" width=\"7\" height=\"7\" transform=\"rotate(45 \(f(x(t))) \(f(y)))\" fill=\"#b5462f\"><title>truth \(Number.fixed(t, 4))</title></rect>"
+                s += "<rect class=\"truth\" x=\"\(f(x(t) - 3.5))\" y=\"\(f(y - 3.5))\" width=\"7\" height=\"7\" transform=\"rotate(45 \(f(x(t))) \(f(y)))\" fill=\"#b5462f\"><title>truth \(NumberFormat.fixed(t, 4))</title></rect>"
             }
         }
         let axisY = 50 + Double(rows.count) * rowH + 4
         s += "<line x1=\"\(f(left))\" y1=\"\(f(axisY))\" x2=\"\(f(left + plotW))\" y2=\"\(f(axisY))\" stroke=\"#333\"/>"
-        s += "<text x=\"\(f(left))\" y=\"\(f(axisY + 14))\" font-size=\"11\">\(Number.fixed(lo, 3))</text>"
-        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(axisY + 14))\" font-size=\"11\" text-anchor=\"end\">\(Number.fixed(hi, 3))</text>"
+        s += "<text x=\"\(f(left))\" y=\"\(f(axisY + 14))\" font-size=\"11\">\(NumberFormat.fixed(lo, 3))</text>"
+        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(axisY + 14))\" font-size=\"11\" text-anchor=\"end\">\(NumberFormat.fixed(hi, 3))</text>"
         return s + "</svg>"
     }
 }
@@ -165,15 +167,15 @@ public struct HTMLReport: Sendable {
 
     /// Adds a calibration report: summary, margins chart and table, weight histogram, convergence trace.
     public mutating func add(calibration r: CalibrationReport, weights: [Double], heading: String = "Calibration") {
-        var summary = "<table class=\"summary\"><tr><th>method</th><td>\(SVGChart.escape(r.method))\(r.bounds.map { " [\(Number.short($0[0])), \(Number.short($0[1]))]" } ?? "")</td></tr>"
+        var summary = "<table class=\"summary\"><tr><th>method</th><td>\(SVGChart.escape(r.method))\(r.bounds.map { " [\(NumberFormat.short($0[0])), \(NumberFormat.short($0[1]))]" } ?? "")</td></tr>"
         summary += "<tr><th>respondents</th><td>\(r.respondents)</td></tr><tr><th>iterations</th><td>\(r.iterations) (\(r.algorithm))</td></tr>"
-        summary += "<tr><th>max relative deviation</th><td>\(Number.scientific(r.maxDeviation))</td></tr>"
-        summary += "<tr><th>Kish deff</th><td>\(Number.fixed(r.kishBefore.designEffect, 3)) → \(Number.fixed(r.kishAfter.designEffect, 3))</td></tr>"
-        summary += "<tr><th>effective n</th><td>\(Number.fixed(r.kishBefore.effectiveSampleSize, 1)) → \(Number.fixed(r.kishAfter.effectiveSampleSize, 1))</td></tr></table>"
+        summary += "<tr><th>max relative deviation</th><td>\(NumberFormat.scientific(r.maxDeviation))</td></tr>"
+        summary += "<tr><th>Kish deff</th><td>\(NumberFormat.fixed(r.kishBefore.designEffect, 3)) → \(NumberFormat.fixed(r.kishAfter.designEffect, 3))</td></tr>"
+        summary += "<tr><th>effective n</th><td>\(NumberFormat.fixed(r.kishBefore.effectiveSampleSize, 1)) → \(NumberFormat.fixed(r.kishAfter.effectiveSampleSize, 1))</td></tr></table>"
         section(heading, summary)
         var table = "<table class=\"margins\"><thead><tr><th>constraint</th><th>target</th><th>respondents</th><th>before</th><th>after</th><th>deviation</th></tr></thead><tbody>"
         for c in r.constraints {
-            table += "<tr><td>\(SVGChart.escape(c.label))</td><td>\(Number.fixed(c.target, 1))</td><td>\(c.respondents)</td><td>\(Number.fixed(c.before, 1))</td><td>\(Number.fixed(c.after, 1))</td><td>\(Number.scientific(c.deviation))</td></tr>"
+            table += "<tr><td>\(SVGChart.escape(c.label))</td><td>\(NumberFormat.fixed(c.target, 1))</td><td>\(c.respondents)</td><td>\(NumberFormat.fixed(c.before, 1))</td><td>\(NumberFormat.fixed(c.after, 1))</td><td>\(NumberFormat.scientific(c.deviation))</td></tr>"
         }
         table += "</tbody></table>"
         section("\(heading): margins before and after", SVGChart.margins(r.constraints, title: "Shares of each margin level") + table)

@@ -1,3 +1,5 @@
+import Weighting
+import WeightingIO
 import Foundation
 
 /// Renders a raw-versus-weighted comparison as CSV, JSON or Markdown.
@@ -7,11 +9,11 @@ public enum ComparisonTable {
     public static func csv(_ rows: [ComparisonRow]) -> String {
         var s = "variable,level,domain,statistic,raw,weighted,se,ci_low,ci_high,shift,raw_outside_ci,n,note\n"
         for r in rows {
-            let f = [r.variable, r.level ?? "", r.domain ?? "", r.statistic, EstimateTable.number(r.raw), EstimateTable.number(r.weighted),
-                     EstimateTable.number(r.se), r.ciLow.map(EstimateTable.number) ?? "", r.ciHigh.map(EstimateTable.number) ?? "",
-                     EstimateTable.number(r.shift), r.rawOutsideInterval ? "yes" : "no", String(r.n),
+            let f = [r.variable, r.level ?? "", r.domain ?? "", r.statistic, NumberFormat.cell(r.raw), NumberFormat.cell(r.weighted),
+                     NumberFormat.cell(r.se), r.ciLow.map(NumberFormat.cell) ?? "", r.ciHigh.map(NumberFormat.cell) ?? "",
+                     NumberFormat.cell(r.shift), r.rawOutsideInterval ? "yes" : "no", String(r.n),
                      UndefinedValue.note(nil, adding: r.undefinedValues) ?? ""]
-            s += f.map(EstimateTable.quote).joined(separator: ",") + "\n"
+            s += f.map { CSVField.quoted($0) }.joined(separator: ",") + "\n"
         }
         return s
     }
@@ -21,14 +23,14 @@ public enum ComparisonTable {
 
     /// Markdown table; proportions in percent.
     public static func markdown(_ rows: [ComparisonRow], level: Double) -> String {
-        var s = "| indicator | domain | raw | weighted | \(Number.fixed(100 * level, 0))% CI | shift | raw outside CI |\n|---|---|---:|---:|---|---:|:---:|\n"
+        var s = "| indicator | domain | raw | weighted | \(NumberFormat.fixed(100 * level, 0))% CI | shift | raw outside CI |\n|---|---|---:|---:|---|---:|:---:|\n"
         for r in rows {
             let pct = r.statistic == "proportion"
-            func f(_ x: Double) -> String { pct && x.isFinite ? Number.fixed(100 * x, 1) + " %" : Number.fixed(x, 3) }
+            func f(_ x: Double) -> String { pct && x.isFinite ? NumberFormat.fixed(100 * x, 1) + " %" : NumberFormat.fixed(x, 3) }
             let name = r.level.map { "\(r.variable) = \($0)" } ?? r.variable
             let ci = (r.ciLow.map(f) ?? "–") + " – " + (r.ciHigh.map(f) ?? "–")
-            s += "| \(name) | \(r.domain ?? "") | \(f(r.raw)) | \(f(r.weighted)) | \(ci) | \(Number.fixed(r.shift, pct ? 1 : 3))\(pct ? " pts" : "") | \(r.rawOutsideInterval ? "yes" : "") |\n"
+            s += "| \(name) | \(r.domain ?? "") | \(f(r.raw)) | \(f(r.weighted)) | \(ci) | \(NumberFormat.fixed(r.shift, pct ? 1 : 3))\(pct ? " pts" : "") | \(r.rawOutsideInterval ? "yes" : "") |\n"
         }
-        return s + Number.undefinedNotes(rows.flatMap(\.undefinedValues))
+        return s + UndefinedValue.notes(rows.flatMap(\.undefinedValues))
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Weighting
 
 /// Reads a delimited file as a sequence of ``CSVBuffer`` chunks of whole records, so that memory stays bounded
 /// by the chunk size however large the file is.

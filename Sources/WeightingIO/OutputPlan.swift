@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Weighting
 
 /// All the outputs of one command, checked before anything is written and committed together.
 ///

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Weighting
 
 /// Identity and state of a file on disk (device, inode, size, modification time), to detect that a file read
 /// twice changed in between.
@@ -33,7 +34,7 @@ public struct FileSignature: Sendable, Equatable {
 }
 
 /// Where the records of a table read from a streamed file stand in that file.
-struct StreamOrigin: Sendable {
+struct StreamOrigin: StreamedRecords {
     /// The file.
     var file: String
     /// The file's whole header (the table keeps only some columns).
@@ -108,25 +109,10 @@ extension Table {
         var storage: [Storage] = []
         for k in categoricalNames.indices { storage.append(.categorical(CategoricalColumn(codes: codes[k], levels: levels[k]))) }
         for k in numericNames.indices { storage.append(.numeric(NumericColumn(values[k]))) }
-        self.names = categoricalNames + numericNames
-        self.storage = storage
-        self.rowCount = lines.count
-        self.source = path
-        self.buffer = nil
-        self.dialect = dialect
-        self.streamOrigin = StreamOrigin(file: path, header: header, lines: lines, signature: signature, dialect: dialect,
-                                         delimiter: delimiter, lineEnding: lineEnding)
-    }
-
-    /// Whether the table was read with ``init(streaming:dialect:categorical:numeric:chunkSize:)``.
-    public var isStreamed: Bool { streamOrigin != nil }
-
-    /// The physical line of record `row` in the file it was read from (`row + 2` for a table built in code).
-    public func line(ofRow row: Int) -> Int {
-        if let buffer { return Int(buffer.lines[row]) }
-        if let o = streamOrigin { return Int(o.lines[row]) }
-        if let parentBuffer, let rowMap { return Int(parentBuffer.lines[rowMap[row]]) }
-        return row + 2
+        self.init(names: categoricalNames + numericNames, storage: storage, rowCount: lines.count, source: path,
+                  decimalComma: dialect.decimalComma,
+                  streamOrigin: StreamOrigin(file: path, header: header, lines: lines, signature: signature,
+                                             dialect: dialect, delimiter: delimiter, lineEnding: lineEnding))
     }
 }
 

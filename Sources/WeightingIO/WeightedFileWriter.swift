@@ -1,3 +1,4 @@
+import Weighting
 import Foundation
 
 /// Writes a data file back with new numeric columns appended, every original row and field byte for byte.
@@ -21,13 +22,6 @@ public struct WeightedFileWriter: Sendable {
         self.buffer = buffer
         self.decimalComma = decimalComma
         self.replacesExisting = replacesExisting
-    }
-
-    /// Text of a number as written in outputs.
-    public static func format(_ x: Double, decimalComma: Bool) -> String {
-        let s = "\(x)"
-        let t = s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-        return decimalComma ? t.replacingOccurrences(of: ".", with: ",") : t
     }
 
     /// Appends columns and writes the file to `path` atomically (never over the input).
@@ -87,25 +81,18 @@ public struct WeightedFileWriter: Sendable {
                 let raw = UnsafeBufferPointer(rebasing: all[record.startIndex..<record.endIndex])
                 ReplacedFields.write(raw, replacing: columns.indices.compactMap { k in replaced[k].map { ($0, k) } },
                                      delimiter: buffer.delimiter, into: &sink) { k in
-                    WeightedFileWriter.format(columns[k].values[r], decimalComma: decimalComma)
+                    NumberFormat.field(columns[k].values[r], decimalComma: decimalComma)
                 }
                 for k in appended {
                     sink.write(delimiter)
-                    sink.write(WeightedFileWriter.format(columns[k].values[r], decimalComma: decimalComma).utf8)
+                    sink.write(NumberFormat.field(columns[k].values[r], decimalComma: decimalComma).utf8)
                 }
                 sink.write(buffer.lineEnding(after: record.endIndex))
             }
         }
     }
 
-    func quoteIfNeeded(_ s: String) -> String { WeightedFileWriter.quoteIfNeeded(s, delimiter: buffer.delimiter) }
-
-    /// A column name as written in a header: quoted (RFC 4180) when it holds the delimiter, a quote or a line break.
-    static func quoteIfNeeded(_ s: String, delimiter: UInt8) -> String {
-        let special: Set<UInt8> = [delimiter, 0x22, 0x0A, 0x0D]
-        guard s.utf8.contains(where: { special.contains($0) }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    func quoteIfNeeded(_ s: String) -> String { CSVField.quoted(s, delimiter: buffer.delimiter) }
 }
 
 extension CSVBuffer {

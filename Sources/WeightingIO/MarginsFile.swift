@@ -1,3 +1,4 @@
+import Weighting
 /// How the targets of a margins file are expressed.
 public enum TargetScale: Sendable, Equatable {
     /// Population counts (and numeric population totals).

@@ -1,3 +1,6 @@
+import Weighting
+import WeightingIO
+import WeightingReports
 import Foundation
 
 /// A synthetic "Baromètre Numérique & Collectivités": a population of communes built on the real frame's

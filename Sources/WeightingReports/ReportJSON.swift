@@ -1,3 +1,5 @@
+import Weighting
+import WeightingIO
 import Foundation
 
 /// JSON text of a report or table, with every NaN or infinite number written as `null`.

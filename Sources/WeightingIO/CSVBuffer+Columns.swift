@@ -3,13 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Weighting
 
 extension CSVBuffer {
     /// Dictionary-encodes a column: levels in order of first appearance, missing for empty fields and
     /// the missing tokens (`NA`, `NaN`, …). Leading and trailing spaces are not part of a level.
     ///
     /// - Complexity: O(n) with an open-addressing hash table over the field bytes (no per-row allocation).
-    func categorical(column: Int) -> CategoricalColumn {
+    public func categorical(column: Int) -> CategoricalColumn {
         let n = rowCount
         var codes = [UInt32](repeating: CategoricalColumn.missing, count: n)
         var levels: [String] = []
@@ -43,7 +44,7 @@ extension CSVBuffer {
                     levels.append(text)
                     levelRanges.append((s, e))
                     levelQuoted.append(buf[s] == 0x22)
-                    missingLevel.append(text.isEmpty || CSVDialect.missingTokens.contains(text))
+                    missingLevel.append(text.isEmpty || CategoricalColumn.missingTokens.contains(text))
                     table[slot] = code
                     if levels.count * 2 > tableSize {
                         tableSize *= 2
@@ -80,7 +81,7 @@ extension CSVBuffer {
     }
 
     /// Parses a column as numbers (NaN where missing), failing on the first field that is not a finite number.
-    func numeric(column: Int, decimalComma: Bool) throws -> NumericColumn {
+    public func numeric(column: Int, decimalComma: Bool) throws -> NumericColumn {
         let n = rowCount
         var out = [Double](repeating: .nan, count: n)
         try bytes.withUnsafeBufferPointer { buf in
@@ -99,73 +100,12 @@ extension CSVBuffer {
                     out[r] = v
                 } else {
                     let t = CSVBuffer.unquote(buf, s, e)
-                    if CSVDialect.missingTokens.contains(t) { continue }
+                    if CategoricalColumn.missingTokens.contains(t) { continue }
                     throw DataError.notANumber(location(row: r, column: column), value: t)
                 }
             }
           }
         }
         return NumericColumn(out)
-    }
-}
-
-/// Strict number parsing: the whole field must be a decimal number (optional sign, digits, one decimal mark,
-/// optional exponent). `inf`, `nan`, hex and thousands separators are rejected.
-enum NumberParser {
-    /// 10^0 ... 10^15, each exact in a Double.
-    static let powersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
-
-    static func parse(_ text: String, decimalComma: Bool) -> Double? {
-        var scratch = [CChar](repeating: 0, count: 512)
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBufferPointer { parse($0, 0, bytes.count, decimalComma: decimalComma, scratch: &scratch) }
-    }
-
-    @inline(__always)
-    static func parse(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, decimalComma: Bool,
-                      scratch: inout [CChar]) -> Double? {
-        let len = e - s
-        guard len > 0, len < scratch.count else { return nil }
-        let mark: UInt8 = decimalComma ? 0x2C : 0x2E
-        // Validate the shape and fast-path plain integers.
-        var i = s
-        var negative = false
-        if buf[i] == 0x2B || buf[i] == 0x2D { negative = buf[i] == 0x2D; i += 1 }
-        // `mantissa` holds the digits before and after the mark while there are at most 15 of them
-        // (`fraction` of them after the mark): then `mantissa / 10^fraction` is one correctly rounded division.
-        var digits = 0, mantissa: Int64 = 0, fraction = 0, sawMark = false, sawExp = false, simple = true
-        while i < e {
-            let b = buf[i]
-            if b >= 0x30 && b <= 0x39 {
-                if !sawExp && digits < 15 {
-                    mantissa = mantissa &* 10 &+ Int64(b &- 0x30)
-                    if sawMark { fraction &+= 1 }
-                } else { simple = false }
-                digits &+= 1
-            } else if b == mark && !sawMark && !sawExp {
-                sawMark = true
-            } else if (b == 0x65 || b == 0x45) && !sawExp && digits > 0 {
-                sawExp = true; simple = false
-                if i + 1 < e, buf[i + 1] == 0x2B || buf[i + 1] == 0x2D { i += 1 }
-                if i + 1 >= e { return nil }
-            } else {
-                return nil
-            }
-            i &+= 1
-        }
-        if digits == 0 { return nil }
-        if simple {
-            // Clinger's fast path (Clinger 1990): an integer below 2^53 divided by an exact power of ten
-            // (10^k, k ≤ 22) is one correctly rounded IEEE operation, so the result equals strtod's.
-            let m = Double(mantissa)
-            let value = fraction == 0 ? m : m / NumberParser.powersOfTen[fraction]
-            return negative ? -value : value
-        }
-        for k in 0..<len {
-            let b = buf[s + k]
-            scratch[k] = CChar(bitPattern: b == mark ? 0x2E : b)
-        }
-        scratch[len] = 0
-        return scratch.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
     }
 }

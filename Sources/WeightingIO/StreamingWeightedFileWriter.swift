@@ -1,3 +1,4 @@
+import Weighting
 /// Writes a streamed file back with new numeric columns appended, reading it a second time chunk by chunk, so
 /// that memory never holds the whole file (the companion of ``Table/init(streaming:dialect:categorical:numeric:chunkSize:)``).
 ///
@@ -20,7 +21,7 @@ public struct StreamingWeightedFileWriter: Sendable {
     /// - Precondition: `table.isStreamed`.
     public init(table: Table, decimalComma: Bool = false, chunkSize: Int = 8 << 20, replacesExisting: Bool = false) {
         precondition(table.streamOrigin != nil, "the table was not read with Table(streaming:)")
-        self.origin = table.streamOrigin!
+        self.origin = table.streamOrigin as! StreamOrigin
         self.decimalComma = decimalComma
         self.chunkSize = chunkSize
         self.replacesExisting = replacesExisting
@@ -108,7 +109,7 @@ public struct StreamingWeightedFileWriter: Sendable {
                         sink.write(UnsafeBufferPointer(rebasing: buf[start..<end]))
                         for k in appended {
                             sink.write(CollectionOfOne(delimiter))
-                            sink.write(WeightedFileWriter.quoteIfNeeded(columns[k].name, delimiter: delimiter).utf8)
+                            sink.write(CSVField.quoted(columns[k].name, delimiter: delimiter).utf8)
                         }
                     } else {
                         guard row < origin.lines.count, Int(origin.lines[row]) == startLine else {
@@ -116,11 +117,11 @@ public struct StreamingWeightedFileWriter: Sendable {
                         }
                         ReplacedFields.write(UnsafeBufferPointer(rebasing: buf[start..<end]), replacing: replacing,
                                              delimiter: delimiter, into: &sink) { k in
-                            WeightedFileWriter.format(columns[k].values[row], decimalComma: decimalComma)
+                            NumberFormat.field(columns[k].values[row], decimalComma: decimalComma)
                         }
                         for k in appended {
                             sink.write(CollectionOfOne(delimiter))
-                            sink.write(WeightedFileWriter.format(columns[k].values[row], decimalComma: decimalComma).utf8)
+                            sink.write(NumberFormat.field(columns[k].values[row], decimalComma: decimalComma).utf8)
                         }
                     }
                     sink.write(UnsafeBufferPointer(rebasing: buf[end..<next]))  // the line's own ending, if any

@@ -1,3 +1,5 @@
+import Weighting
+
 /// How a delimited text file is written: its delimiter and its decimal mark.
 public struct CSVDialect: Sendable, Equatable {
     /// The field delimiter, or `nil` to detect it from the header line (`,` `;` or tab).
@@ -12,7 +14,7 @@ public struct CSVDialect: Sendable, Equatable {
     }
 
     /// Tokens read as a missing value (besides the empty field).
-    public static let missingTokens: Set<String> = ["NA", "N/A", "NaN", "nan", "null", "NULL"]
+    public static var missingTokens: Set<String> { CategoricalColumn.missingTokens }
 
     /// The delimiter most frequent outside quotes in the first line: `,`, `;` or tab; `,` when none occurs.
     static func detectDelimiter(in firstLine: UnsafeBufferPointer<UInt8>) -> UInt8 {

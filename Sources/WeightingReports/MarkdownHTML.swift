@@ -1,3 +1,5 @@
+import Weighting
+import WeightingIO
 /// Turns the pipe tables Weighting writes in Markdown into HTML tables (for the HTML reports).
 public enum MarkdownHTML {
     /// Converts every pipe table of `markdown` to HTML; other lines become paragraphs or headings.
