@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -41,7 +42,8 @@ let package = Package(
         // The barometer simulator and the demo built on it.
         .target(
             name: "WeightingSimulation",
-            dependencies: ["Weighting", "WeightingIO", "WeightingReports"]
+            dependencies: ["Weighting", "WeightingIO", "WeightingReports"],
+            resources: [.copy("Resources/margins")]  // copies of two data/margins files: the demo runs anywhere
         ),
         .executableTarget(
             name: "weight-cli",
@@ -64,6 +66,12 @@ let package = Package(
             name: "WeightingTests",
             dependencies: ["Weighting", "WeightingIO", "WeightingReports", "WeightingSimulation", "WeightingTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        // The public API only (`import Weighting`, no @testable): the getting-started article's code, run.
+        .testTarget(
+            name: "PublicAPITests",
+            dependencies: ["Weighting"],
+            exclude: ["make_golden.R", "golden.txt"]
         ),
         .testTarget(
             name: "CLITests",

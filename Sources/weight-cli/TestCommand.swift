@@ -122,9 +122,9 @@ struct TestCommand: ParsableCommand {
             do {
                 rows = try analyses(estimator)
             } catch let e as ComparisonError {
-                throw RequestError(description: "\(data): \(e)")
+                throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
             } catch let e as EstimationError {
-                throw RequestError(description: "\(data): \(e)")
+                throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
             }
             for r in rows where r.note?.hasPrefix("no test") == true { Diagnostics.note("\(r.comparison): \(r.note!)") }
             let text: String

@@ -8,7 +8,7 @@ extension ReplicateWeights {
     /// others by `n/(n−1)`; `V = (1 − f)(n−1)/n Σ_k (θ̂_k − θ̄)²` (R's `jk1weights`).
     public static func jk1(_ design: SurveyDesign) throws -> ReplicateWeights {
         guard design.psuCount.count == 1 else {
-            throw DesignError.invalidReplicates("JK1 is for unstratified designs; use JKn (--variance jkn) with strata")
+            throw DesignError.invalidReplicates("JK1 is for unstratified designs; use JKn with strata")
         }
         let psus = design.psuIndex()
         let n = psus.count

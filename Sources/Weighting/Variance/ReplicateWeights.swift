@@ -78,7 +78,7 @@ extension ReplicateWeights {
             switch box.get(r) {
             case .success(let w): out.weights[r] = w
             case .failure(let e):
-                throw DesignError.invalidReplicates("replicate \(r + 1) of \(count) cannot be calibrated: \(e)")
+                throw ReplicateCalibrationFailure(replicate: r + 1, count: count, underlying: e)
             }
         }
         out.degreesOfFreedom = Self.rankDegreesOfFreedom(out.weights, otherwise: degreesOfFreedom, budget: rankBudget)
