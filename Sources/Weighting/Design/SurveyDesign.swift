@@ -68,11 +68,13 @@ public struct SurveyDesign: Sendable {
     /// A design from columns of a table.
     ///
     /// - Parameters:
+    ///   - table: the data.
     ///   - weight: base weight column (all 1 when `nil`).
     ///   - strata: stratum column.
     ///   - cluster: first-stage cluster (PSU) column; PSUs are nested in strata.
     ///   - fpc: per record, the number of PSUs in the stratum's population (values > 1) or the sampling
     ///     fraction (values ≤ 1), constant within a stratum.
+    ///   - lonelyPSU: what to do with a stratum of one PSU.
     public init(table: Table, weight: String? = nil, strata: String? = nil, cluster: String? = nil,
                 fpc: String? = nil, lonelyPSU: LonelyPSUPolicy = .fail) throws {
         let n = table.rowCount

@@ -157,7 +157,11 @@ extension SurveyEstimator {
     /// - Parameters:
     ///   - variable: a numeric variable (mean, total, ratio), or a categorical one with `level` (its proportion
     ///     or count).
+    ///   - level: the level of a categorical `variable` whose proportion or count is estimated.
     ///   - statistic: `.mean`, `.total` or `.ratio(denominator:)` (quantiles are not linear: refused).
+    ///   - by: the domain variables.
+    ///   - includingWhole: whether the whole population is added as a last domain.
+    ///
     /// Missing values are left out of the estimate (R's `na.rm = TRUE`), the records staying in the design.
     public func jointEstimates(variable: String, level: String? = nil, statistic: StatisticKind, by: [String],
                                includingWhole: Bool = true) throws -> JointEstimates {

@@ -117,9 +117,11 @@ extension ReplicateWeights {
     /// Replicate weights read back from columns of a table, with the constants of their scheme.
     ///
     /// - Parameters:
+    ///   - table: the data holding the replicate weight columns.
     ///   - columns: the replicate weight columns, in replicate order.
     ///   - method: `JK1` (scale (R−1)/R), `bootstrap` (1/(R−1)), `BRR` (1/R) or `Fay` (1/(R(1−ρ)²)).
     ///   - fay: Fay's ρ for `Fay`.
+    ///
     /// The degrees of freedom are the rank of the replicate weights minus one, as R's `degf`.
     public static func read(from table: Table, columns: [String], method: String, fay: Double = 0) throws -> ReplicateWeights {
         guard columns.count >= 2 else { throw DesignError.invalidReplicates("need at least 2 replicate weight columns, found \(columns.count)") }
