@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Weighting
+import WeightingTestSupport
 
 /// Library errors carry data and advice in the library's own terms: no command-line flag (the CLI adds those,
 /// in `ExitCode+Errors.swift`); an error raised inside a replicate keeps its type.
