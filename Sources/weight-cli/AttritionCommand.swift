@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 struct AttritionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 import Weighting
 
 /// `--bounds auto[:SLACK]`: the bounds of a logit or truncated calibration taken from the tightest feasible ones

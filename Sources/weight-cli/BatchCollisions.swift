@@ -1,4 +1,7 @@
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 /// Batch tasks that would write the same file, or write a file another task reads: they run at once, so one
 /// would silently overwrite the other's output or change its input. Checked when the batch file is validated

@@ -2,6 +2,9 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

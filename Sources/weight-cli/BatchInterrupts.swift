@@ -1,8 +1,13 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 /// The child processes a batch is running, so that an interrupted batch can stop them and wait for them.
 final class BatchChildren: @unchecked Sendable {

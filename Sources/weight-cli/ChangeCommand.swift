@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 import Weighting
 
 /// `weight-cli change`: the change of indicators between two waves of a panel, or two editions of a survey,

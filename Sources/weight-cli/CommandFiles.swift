@@ -1,4 +1,7 @@
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 /// The files a command reads and writes, known from its options alone: the command builds its
 /// ``OutputPlan`` from them, and `batch` checks them across tasks before running anything.

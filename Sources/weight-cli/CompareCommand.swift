@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,7 @@
 import Foundation
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 import Weighting
 
 /// The demo's section on differences and change: the gap between the smallest and the largest communes, each

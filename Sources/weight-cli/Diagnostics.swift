@@ -1,7 +1,12 @@
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Messages to standard error (unbuffered `write(2)`, safe from any thread).
@@ -30,7 +35,11 @@ enum FileDescriptor {
         bytes.withUnsafeBytes { buf in
             var off = 0
             while off < buf.count {
+                #if canImport(Glibc)
                 let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                #else
+                let n = Darwin.write(fd, buf.baseAddress! + off, buf.count - off)
+                #endif
                 if n < 0 { if errno == EINTR { continue }; return }
                 off += n
             }

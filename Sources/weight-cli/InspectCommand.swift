@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,8 @@
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 /// A JSON parse error from Foundation said in plain words: what the parser found and where (line and column
 /// computed from the byte offset it reports), never `Error Domain=NSCocoaErrorDomain Code=3840 …`.

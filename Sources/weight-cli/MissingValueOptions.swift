@@ -1,3 +1,6 @@
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 import ArgumentParser
 import Weighting
 

@@ -1,4 +1,7 @@
 import Foundation
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 import ArgumentParser
 import Weighting
 

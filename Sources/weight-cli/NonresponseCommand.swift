@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 import Weighting
 
 struct NonresponseCommand: ParsableCommand {

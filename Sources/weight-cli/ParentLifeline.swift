@@ -4,6 +4,10 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 /// The tie between `batch` and the tasks it runs, so that no task outlives its batch, even a batch killed by
 /// SIGKILL (which it cannot handle, so it cannot forward).

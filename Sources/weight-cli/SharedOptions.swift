@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 /// How input files are read.
 struct InputFormatOptions: ParsableArguments {
@@ -249,32 +252,6 @@ func runReporting(_ body: () throws -> Void) throws {
         let (code, message) = ExitStatus.classify(error)
         Diagnostics.error(message)
         throw ExitCode(code)
-    }
-}
-
-enum ExitStatus {
-    static func classify(_ error: Error) -> (Int32, String) {
-        switch error {
-        case let e as DataError:
-            switch e {
-            case .cannotRead, .cannotWrite: return (3, e.description)
-            default: return (1, e.description)
-            }
-        case let e as CalibrationError:
-            switch e {
-            case .didNotConverge(_, let deviation, _) where !deviation.isFinite: return (1, e.description)  // overflow: the input's scale
-            case .didNotConverge, .infeasible, .trimmingInfeasible: return (2, e.description)
-            default: return (1, e.description)
-            }
-        case let e as MarginsError: return (1, e.description)
-        case let e as BoundAdvisorError: return (2, e.description)
-        case let e as CustomStringConvertible where !(e is NSError): return (1, e.description)
-        default:
-            // Foundation's file-system errors (e.g. creating a folder where a file stands) are said in plain
-            // words with exit code 3, never as NSCocoaErrorDomain text.
-            if let plain = FileSystemProblem.message(for: error) { return (3, plain) }
-            return (1, String(describing: error))
-        }
     }
 }
 

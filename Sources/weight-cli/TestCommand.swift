@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 /// `weight-cli test`: differences between groups with their design-based standard errors and tests.
 struct TestCommand: ParsableCommand {
@@ -122,9 +125,9 @@ struct TestCommand: ParsableCommand {
             do {
                 rows = try analyses(estimator)
             } catch let e as ComparisonError {
-                throw RequestError(description: "\(data): \(e)")
+                throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
             } catch let e as EstimationError {
-                throw RequestError(description: "\(data): \(e)")
+                throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
             }
             rows = rows.map { r in
                 var r = r
@@ -173,7 +176,7 @@ struct TestCommand: ParsableCommand {
                     .map { "\(joint.names[$0]) (\(joint.counts[$0]) respondent\(joint.counts[$0] == 1 ? "" : "s"))" }
                 let left = thin.isEmpty ? "" : "; left out, too few respondents: " + thin.joined(separator: ", ")
                 rows.append(ContrastTableRow(comparison: "\(name): \(w.label)", statistic: w.f, statisticName: "F", df: w.ndf,
-                                             ddf: w.ddf, pValue: w.pValue, note: "Wald chi-square \(ContrastTable.number(w.chiSquare))\(left)"))
+                                             ddf: w.ddf, pValue: w.pValue, note: "Wald chi-square \(NumberFormat.cell(w.chiSquare))\(left)"))
             }
         }
         if ttest, let variable {
@@ -188,10 +191,10 @@ struct TestCommand: ParsableCommand {
             let v = commaList(chisq)
             let t = try RaoScottTest(estimator, rows: v[0], columns: v[1])
             rows.append(ContrastTableRow(comparison: "\(v[0]) x \(v[1]): Rao-Scott F (second order)", statistic: t.f, statisticName: "F",
-                                         df: t.ndf, ddf: t.ddf, pValue: t.pValueF, note: "Pearson X2 \(ContrastTable.number(t.pearson))"))
+                                         df: t.ndf, ddf: t.ddf, pValue: t.pValueF, note: "Pearson X2 \(NumberFormat.cell(t.pearson))"))
             rows.append(ContrastTableRow(comparison: "\(v[0]) x \(v[1]): Rao-Scott chi-square (first order)", statistic: t.firstOrder,
                                          statisticName: "chisq", df: t.df, pValue: t.pValueChiSquare,
-                                         note: "Pearson X2 \(ContrastTable.number(t.pearson)) / mean design effect \(ContrastTable.number(t.meanDesignEffect))"))
+                                         note: "Pearson X2 \(NumberFormat.cell(t.pearson)) / mean design effect \(NumberFormat.cell(t.meanDesignEffect))"))
         }
         return rows
     }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
 
 @main
 struct WeightCLI: ParsableCommand {

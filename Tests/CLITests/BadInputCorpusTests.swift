@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// The bad-input corpus (`BadInputs/cases*.json`; `cases.json` is made by `BadInputs/make_corpus.py` with its

@@ -1,8 +1,11 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Batch tasks that would overwrite each other's outputs or inputs are refused at validation, naming both; an

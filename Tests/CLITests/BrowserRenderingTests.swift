@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// Loads the HTML reports in headless Chromium (Debian's `chromium`, which `bash scripts/test.sh` installs when

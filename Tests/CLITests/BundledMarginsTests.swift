@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// The margin files bundled in data/margins, derived from the French frame by data/scripts/derive_margins.py.

@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// `weight-cli calibrate`, end to end (chunked reading, calibration, streamed copy), reproduces the weights of

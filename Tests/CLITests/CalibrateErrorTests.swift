@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// Every error path of `calibrate`: message fragment and exit code, and no output file left behind.

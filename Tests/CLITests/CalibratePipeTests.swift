@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// A regular file is read twice in chunks; a pipe can be read only once and is read whole. Both must give the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeightingTestSupport
 
 /// `weight-cli change` end to end: the panel change of the bundled barometer waves against R survey (the values
 /// of `Tests/WeightingTests/Fixtures/change`, made by `make_change.R`), the attrition-weighted panel, the

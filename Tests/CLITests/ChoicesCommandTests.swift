@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeightingTestSupport
 
 /// The weighting-choice options end to end: `--bounds auto`, `--group-by`, `--cost`, `--cap`, `--scale`, and the
 /// `explore` page rendered in headless Chromium.

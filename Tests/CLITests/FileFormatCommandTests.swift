@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeightingTestSupport
 import Weighting
 
 /// The commands on SPSS, Stata and SAS files (fixtures by pyreadstat and R haven in

@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// Interrupting weight-cli while it reads its data or while it holds its finished temporary output leaves the

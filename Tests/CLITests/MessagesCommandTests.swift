@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// Issue 11, items 5, 6 and 10 end to end: the built binary never writes NaN or infinity, refuses weight-column

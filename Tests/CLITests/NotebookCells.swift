@@ -1,5 +1,9 @@
 import Foundation
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
+import WeightingTestSupport
 
 /// The Swift cells of the notebooks, compiled with the tests. Each cell's code is the text between
 /// `// cell: NAME` and `// end cell`; the notebook shows exactly that text, and its recorded output is what the

@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// Executes every cell of the literate notebooks in `Notebooks-as-text/` and compares each output with the one

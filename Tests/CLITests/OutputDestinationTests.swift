@@ -1,9 +1,15 @@
 import Foundation
 import Testing
 import Weighting
+import WeightingIO
+import WeightingReports
+import WeightingSimulation
+import WeightingTestSupport
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// How output paths are classified, checked without writing anything (so that a regression cannot replace

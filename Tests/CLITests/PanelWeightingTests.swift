@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import Weighting
+import WeightingTestSupport
+@testable import Weighting
+@testable import WeightingIO
 
 /// The panel workflow through the public library API (``PanelWeighting``), from tables built in memory, gives
 /// exactly the weights `weight-cli attrition` writes for the bundled barometer waves.

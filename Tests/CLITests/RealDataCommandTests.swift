@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeightingTestSupport
 
 /// `attrition` with waves that are not nested, and the real-data options of `estimate` (issue 14).
 @Suite("weight-cli with real-data options")

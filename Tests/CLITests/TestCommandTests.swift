@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// `weight-cli test` end to end against R survey (the values of `Tests/WeightingTests/Fixtures/contrasts`,

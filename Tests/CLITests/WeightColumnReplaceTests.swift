@@ -1,4 +1,5 @@
 import Foundation
+import WeightingTestSupport
 import Testing
 
 /// `calibrate --replace-weight-column`: a weight column that DATA already has is refused by default, and with the

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 // libFuzzer target: the chunked two-pass reading of `weight-cli calibrate` against the whole-file reader.

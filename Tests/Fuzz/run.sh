@@ -18,8 +18,11 @@ mkdir -p "$work" Tests/Fuzz/crashes Tests/Fuzz/logs
 # Build from a snapshot of the sources, so that editing them while the fuzzers run does not break the builds.
 snapshot="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' with uncommitted changes')"
 rm -rf "$work/src" && mkdir -p "$work/src" && cp -r Sources Tests/Fuzz/*.swift "$work/src/"
-lib=$(find "$work/src/Sources/Weighting" -name '*.swift' | sort)
-common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -I $work/src/Sources/CLapack
+# The library modules are compiled as one module (Weighting) with the fuzz target: their imports of each other
+# are dropped from the snapshot.
+find "$work/src" -name '*.swift' -exec sed -i -E '/^import Weighting(IO|Reports|Simulation)?$/d' {} +
+lib=$(find "$work/src/Sources/Weighting" "$work/src/Sources/WeightingIO" "$work/src/Sources/WeightingReports" -name '*.swift' | sort)
+common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -package-name Weighting -I $work/src/Sources/CLapack
         -Xcc -fmodule-map-file=$work/src/Sources/CLapack/module.modulemap -llapack -lblas)
 
 # Yams (with libyaml) and TOMLKit (with toml++), instrumented too, for the batch-text target.
@@ -59,12 +62,12 @@ for target in ${FUZZ_TARGETS:-csv stream margins batch batch-text}; do
     csv) extra=($work/src/FuzzCSV.swift) ;;
     stream) extra=($work/src/FuzzStream.swift) ;;
     margins) extra=($work/src/FuzzMargins.swift) ;;
-    batch) extra=($work/src/FuzzBatch.swift $work/src/Sources/weight-cli/BatchJobs.swift) ;;
+    batch) extra=($work/src/FuzzBatch.swift $work/src/Sources/weight-cli/BatchFile.swift) ;;
     batch-text)
       echo "building Yams and TOMLKit for fuzzing" >&2
       build_parsers > "$work/build-parsers.log" 2>&1 || { cat "$work/build-parsers.log" >&2; exit 1; }
-      extra=($work/src/FuzzBatchText.swift $work/src/Sources/weight-cli/BatchJobs.swift
-             $work/src/Sources/weight-cli/BatchFile.swift $work/src/Sources/weight-cli/JSONParseProblem.swift "${parsers[@]}") ;;
+      extra=($work/src/FuzzBatchText.swift $work/src/Sources/weight-cli/BatchFile.swift
+             $work/src/Sources/weight-cli/BatchFile+Parsing.swift $work/src/Sources/weight-cli/JSONParseProblem.swift "${parsers[@]}") ;;
     *) echo "unknown fuzz target '$target' (csv, stream, margins, batch, batch-text)" >&2; exit 1 ;;
   esac
   echo "building fuzz-$target" >&2

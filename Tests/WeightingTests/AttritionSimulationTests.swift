@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Against the README's section "Panel attrition": a simulated panel where staying to wave 2 depends on a wave-1 maturity score, and the wave-2 indicator on
 /// maturity. Calibration to population margins alone leaves most of the bias; the attrition adjustment

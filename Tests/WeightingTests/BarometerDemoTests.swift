@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// The simulated barometer (issue 18's "Checks") for the default seed, and the demo built on it.
 @Suite("The simulated barometer and its demo")

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// The tightest feasible bounds on `w/d` (BoundAdvisor, GLPK) against the same linear programs solved
 /// independently on the records with R lpSolve (Fixtures/choices/make_tightest_bounds.R), on the 644 answers of

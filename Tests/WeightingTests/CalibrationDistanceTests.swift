@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import Weighting
+import WeightingTestSupport
+@testable import Weighting
+@testable import WeightingIO
 
 /// A distance defined outside the library: `F(u) = 1 + sinh(u)`, `G(g) = (g−1) asinh(g−1) − √((g−1)² + 1) + 1`.
 struct SinhDistance: CalibrationDistance {

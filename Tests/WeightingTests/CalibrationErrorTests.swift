@@ -1,5 +1,9 @@
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 @Suite("Calibration errors")
 struct CalibrationErrorTests {
@@ -25,7 +29,8 @@ struct CalibrationErrorTests {
         margin.levels.append(["Corse"]); margin.targets.append(10)
         let m = Margins(categorical: [margin])
         #expect(calibrate(m).contains("region=Corse (target 10)"))
-        #expect(calibrate(m, .poststratify).contains("--collapse"))
+        // The library's advice names no flag; weight-cli adds `--collapse` (corpus and ExitCode+Errors.swift).
+        #expect(calibrate(m, .poststratify).contains("; " + CalibrationError.Advice.collapse))
     }
 
     @Test("empty post-strata are merged into a named neighbour or the nearest ordered level")
@@ -98,7 +103,7 @@ struct CalibrationErrorTests {
     func poststratifyTwoMargins() {
         let msg = calibrate(Margins(categorical: [survey.regionMargin, survey.sizeMargin]), .poststratify)
         #expect(msg.contains("post-stratification takes one categorical margin"))
-        #expect(msg.contains("--method raking"))
+        #expect(msg.contains("; " + CalibrationError.Advice.raking))  // weight-cli: "use --method raking"
     }
 
     @Test("trimming bounds incompatible with the margins are reported")

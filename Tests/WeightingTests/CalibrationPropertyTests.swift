@@ -1,5 +1,9 @@
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Solves a small dense system by Gaussian elimination with partial pivoting (an independent reference, test only).
 func referenceSolve(_ a: [[Double]], _ b: [Double]) -> [Double] {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// The change of an indicator between two waves of a panel, against R survey 4.1.1 (`Fixtures/change`, made by
 /// `make_change.R`): on the bundled barometer waves 1 and 2 linked by `code_insee`, one design over the wave-1

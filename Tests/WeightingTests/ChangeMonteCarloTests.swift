@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// Monte Carlo check of the change between two editions (``ChangeMonteCarlo``). Every test run makes 4 pairs,
 /// enough to check that the machinery runs and that, for these persistent indicators, the panel standard error

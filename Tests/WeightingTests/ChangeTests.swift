@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// Properties of the change estimate that closed forms pin down: independent samples have zero covariance and
 /// the textbook `sqrt(s1²/n1 + s2²/n2)`; a perfectly persistent panel has no change variance; replicates give

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Contrasts, domain comparisons and design-based tests against R survey 4.1.1 (`Fixtures/contrasts`, made by
 /// `make_contrasts.R`): `svycontrast` of domain means, totals, ratios and proportions (a domain against

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Closed-form checks of the pieces of contrasts and tests: reading contrasts, the multiple-comparison
 /// adjustments (against R's `p.adjust`), the chi-squared distribution, and the consistency of the joint

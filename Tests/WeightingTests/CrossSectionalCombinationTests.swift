@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// ``CrossSectionalCombination``: the composite factor, the newcomers' scaling and the final calibration.
 @Suite("Combining panel members and newcomers")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// The distributions against independent references: published table values, and
 /// `Fixtures/distributions/reference.csv`, computed in 50-digit arithmetic with mpmath and cross-checked

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Numerical robustness: targets are reproduced on extreme designs, and no NaN or infinity ever comes out.
 @Suite("Extreme designs")

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 @Suite("Nonresponse against the full frame")
 struct FrameNonresponseTests {

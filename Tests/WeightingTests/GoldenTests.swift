@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Golden values from R survey 4.1.1 on R 4.2.2 (Fixtures/golden/make_golden.R): calibrated weights to a
 /// relative 1e-8; for every row of `estimates.csv`, the estimate to 1e-8 and the standard error, interval and

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// Within-group calibration of the barometer's wave 1 (2,774 answers; groups: communes under / over 1,000
 /// inhabitants, each with its own region and size margins) against R survey calibrating each group separately

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Generalized calibration with categorical margins and several numeric totals, solved on the split layout
 /// `x_i = (z_{c(i)}, v_i)` (categorical cells plus per-record numeric auxiliaries), against R survey's

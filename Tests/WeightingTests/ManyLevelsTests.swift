@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Margins with many levels (issue 11, item 3): the indicators are stored per cell (one column per margin),
 /// never as a dense cells x levels matrix, and Newton eliminates the diagonal block of the margin with the

@@ -1,5 +1,9 @@
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 @Suite("Margins file")
 struct MarginsFileTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Messages a user can act on (issue 11, item 10): values echoed escaped and cut, UTF-16 recognised, lone
 /// carriage returns read as line endings, attrition messages that say what happened.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// How many draws the simulation checks make: a reduced run in every test run (CI included), the full run of
 /// the README's figures on demand with `WEIGHTING_MONTE_CARLO=1` (`bash Benchmarks/coverage.sh`).

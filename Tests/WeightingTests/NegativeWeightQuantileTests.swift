@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Quantiles when linear calibration gives negative weights (issue 11, item 11): the cumulative weight is then
 /// not monotone in the sorted values, and R survey's `qrule = "math"` takes the *last* position where it is

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// Waves that are not nested (README, "Real data"): a simulated panel where wave-1 respondents answer waves 2
 /// and 3 independently (so some skip wave 2 and come back), both depending on a maturity score that also drives

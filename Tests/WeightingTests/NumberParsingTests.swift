@@ -1,5 +1,9 @@
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// The CSV number parser's fast path (digits divided by a power of ten) against the C library's `strtod`
 /// (through Swift's `Double(String)`): every decimal must give the same bits.

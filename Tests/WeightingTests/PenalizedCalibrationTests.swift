@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// Penalized (soft) calibration of the barometer's wave 2 (644 answers, base weights N/n) to region and size
 /// margins, against references computed without any calibration code (Fixtures/choices/make_penalized.R): the

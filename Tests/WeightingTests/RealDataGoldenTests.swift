@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+import WeightingTestSupport
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// Issue 14 against R survey 4.1.1 (`Fixtures/realdata/make_realdata.R`, `apistrat` with a rare indicator and a
 /// calibration variable blanked for every 13th school): proportion intervals near and at 0 and 1, and

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+import WeightingTestSupport
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// The reliability rules (NCHS Data Presentation Standards for Proportions, Parker et al. 2017; RSE rule for
 /// other statistics) and the flags file.

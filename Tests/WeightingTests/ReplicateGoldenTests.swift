@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Replicate-weight variances against R survey 4.1.1 (`as.svrepdesign` JK1, JKn, subbootstrap; then
 /// `calibrate` on the replicate design, which re-calibrates every replicate): for every row, the estimate to

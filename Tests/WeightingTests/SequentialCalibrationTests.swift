@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import Weighting
+import WeightingTestSupport
+@testable import Weighting
+@testable import WeightingIO
 
 /// A design carries its adjustments: calibrated twice in sequence (post-stratified, then raked), its linearized
 /// standard errors walk both calibrations and its jackknife replicates re-run both, as R survey's

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Estimation by many domains (issue 11, item 3): the influence values of a domain estimate are kept for the
 /// domain's records only, and the linearization variance runs over them; it must equal the variance of the

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Raking a sparse 6 x 6 table whose two dense blocks are joined by three one-respondent cells (issue 11,
 /// item 12): IPF alone needs about 1,800 sweeps and stops with the margins met to 1e-10 but the weights 2e-8

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// SPSS, Stata and SAS files read through ReadStat, against fixtures written by other implementations
 /// (pyreadstat and R haven; `Fixtures/formats/make_fixtures.py` and `make_fixtures.R`), and written back.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// The chunked, two-pass reading used by `weight-cli calibrate` must see exactly what reading the whole file
 /// at once sees: same records, same levels, same lines in messages, same output bytes, whatever the chunk size.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// A small deterministic generator for test data (the library's SplitMix64).
 struct TestRandom {
@@ -66,33 +70,8 @@ func weightedTotals(_ table: Table, _ variable: String, _ w: [Double]) throws ->
     return out
 }
 
-/// `|a − b| / max(1, |b|)`.
-func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1, abs(b)) }
-
 /// The folder of committed test fixtures.
 func fixturesURL() -> URL {
     Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
 }
 
-/// Writes text to a fresh temporary file and returns its path.
-func temporaryFile(_ text: String, name: String = "data.csv") throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("weighting-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let url = dir.appendingPathComponent(name)
-    try Data(text.utf8).write(to: url)
-    return url.path
-}
-
-/// Writes raw bytes to a fresh temporary file and returns its path.
-func temporaryFile(bytes: [UInt8], name: String = "data.csv") throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("weighting-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let url = dir.appendingPathComponent(name)
-    try Data(bytes).write(to: url)
-    return url.path
-}
-
-/// The error's description, or "no error".
-func errorText(_ body: () throws -> Void) -> String {
-    do { try body(); return "no error" } catch let e as CustomStringConvertible { return e.description } catch { return "\(error)" }
-}

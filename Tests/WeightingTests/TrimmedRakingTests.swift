@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Raking with trimmed weights on the bundled barometer sample (Notebook 02's example): every weight in [1, 30].
 ///

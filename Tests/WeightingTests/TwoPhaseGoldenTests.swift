@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
 
 /// Two-phase linearization against R survey 4.1.1's `twophase(method = "full")`, uncalibrated and calibrated at
 /// phase 2 to the phase-1 totals (`Fixtures/twophase/make_twophase.R`).

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 /// Never NaN or infinity in an output (issue 11, item 5): an undefined quantity is an empty field with a note in
 /// CSV and Markdown, `null` in JSON, and the JSON encoding never fails on it.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Weighting
+@testable import WeightingIO
+@testable import WeightingReports
+@testable import WeightingSimulation
+import WeightingTestSupport
 
 @Suite("Variance schemes and intervals")
 struct VarianceTests {

@@ -243,7 +243,7 @@ public enum AttritionError: Error, Sendable, Equatable, CustomStringConvertible 
         case .nobodyStayed(let w, let n):
             return "wave \(w): none of the \(n) wave-1 respondents is present; check the identifier column and that the files belong to the same panel"
         case .missingCovariate(let v, let n, let loc):
-            return "covariate \(Echo.quoted(v)) of the response model is missing for \(n) wave-1 record(s), first at \(loc); impute or drop them, or leave the covariate out of --covariates"
+            return "covariate \(Echo.quoted(v)) of the response model is missing for \(n) wave-1 record(s), first at \(loc); impute or drop them, or leave the covariate out of the response model"
         }
     }
 }

@@ -15,6 +15,10 @@ extension ChangeDesign {
     ///   - calibrator: the wave-1 calibration (its margins and method are wave 2's too).
     ///   - baseWeight: wave 1's base weight column (nil: 1).
     ///   - strata: a wave-1 stratum column of the linked design.
+    ///   - covariates: the response model's covariates (wave-1 columns).
+    ///   - adjustment: how the response propensities become factors (classes, or the inverse propensity).
+    ///   - maxFactor: a cap on the attrition factor (nil: none).
+    ///   - calibrateToWave1: variables whose wave-1 weighted totals wave 2 is calibrated back to.
     ///   - bootstrap: replicates to carry through the chain (nil: linearization).
     /// - Returns: the design, the wave-1 record of each wave-2 respondent (in the order of wave 2's weights),
     ///   and the number of bootstrap candidates redrawn.

@@ -21,9 +21,12 @@ public struct AttritionReplicateFailure: Error, Sendable, CustomStringConvertibl
         self.reason = reason
     }
 
+    /// What to do, in the library's terms (a front end may name its options).
+    public static let advice = "try another seed, fewer calibration levels or wider bounds"
+
     /// The message shown to the user: the replicate, the step, the reason and what to do.
     public var description: String {
-        "bootstrap replicate \(replicate) of \(count): the \(step) failed: \(reason); the replicate weights cannot be computed (try another --seed, fewer calibration levels or wider bounds)"
+        "bootstrap replicate \(replicate) of \(count): the \(step) failed: \(reason); the replicate weights cannot be computed (\(Self.advice))"
     }
 }
 

@@ -50,7 +50,11 @@ public enum LogisticRegression {
     /// Fits `y` (0/1) on the columns of `x` (n x p, column-major, intercept included by the caller).
     ///
     /// - Parameters:
+    ///   - x: the model matrix, n x p, column-major.
+    ///   - terms: the name of each column of `x`, for the report.
+    ///   - y: the response, 0 or 1 for each record.
     ///   - weights: prior weights (R's `weights=`), all 1 by default.
+    ///   - maxIterations: the largest number of IRLS steps.
     /// - Throws: ``LogisticError`` for separation, collinearity, a constant response or non-convergence.
     public static func fit(x: Matrix, terms: [String], y: [Double], weights: [Double]? = nil, maxIterations: Int = 50) throws -> LogisticFit {
         let n = x.rows, p = x.columns

@@ -13,7 +13,7 @@ import Foundation
 /// The units `u` are the calibration's (categorical cells, or records with numeric totals), with `s_u` their sums
 /// of base weights: bounds are the same for every record of a cell, so averaging any record-level solution within
 /// its cell gives a cell-level one with the same `L` and `U`. `L ≥ 0` keeps the weights non-negative.
-/// Solved by GLPK's simplex (``LinearProgram``); each equation is divided by `max(1, |t_k|)`.
+/// Solved by GLPK's simplex; each equation is divided by `max(1, |t_k|)`.
 public struct TightestBounds: Sendable, Equatable, CustomStringConvertible {
     /// Largest feasible lower bound `L*` on `w/d` given the smallest upper bound.
     public var lower: Double

@@ -75,7 +75,7 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidBaseWeight(let loc, let v):
             return "\(loc): base weight \(Echo.quoted(v)) is not a positive finite number (weights must be > 0)"
         case .missingValues(let v, let n, let loc):
-            return "calibration variable \(Echo.quoted(v)) is missing for \(n) record(s), first at \(loc); impute or drop them first, or choose a missing-value policy (--missing level with an NA target in the margins, or --missing exclude)"
+            return "calibration variable \(Echo.quoted(v)) is missing for \(n) record(s), first at \(loc); " + Advice.missingPolicy
         case .levelsNotInMargins(let levels):
             let list = levels.map { "\(Echo.quoted($0.level)) of \(Echo.text($0.margin)) (\($0.count) record(s), first at \($0.firstSeen))" }
             return "level(s) present in the sample but missing from the margins: " + capped(list)
@@ -83,7 +83,7 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
             let items = capped(levels.map { "\(Echo.text($0.label)) (target \(num($0.target)))" })
             var s = "margin level(s) with a population target but no respondent: \(items)"
             if method == "poststratify" {
-                s += "; collapse them with --collapse 'CELL->NEIGHBOUR' or --collapse-ordered VARIABLE"
+                s += "; " + Advice.collapse
             } else {
                 s += "; merge these levels with a neighbour in the margins and the data"
             }
@@ -91,7 +91,7 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
         case .zeroTargetWithRespondents(let label, let n):
             return "margin level \(Echo.text(label)) has target 0 but \(n) respondent(s); fix the margins or recode the data"
         case .poststratificationNeedsOneMargin(let found):
-            return "post-stratification takes one categorical margin (cross variables with 'a*b'); found \(found.isEmpty ? "none" : found.prefix(10).map { Echo.text($0) }.joined(separator: ", ")); use --method raking for several margins"
+            return "post-stratification takes one categorical margin (cross variables with 'a*b'); found \(found.isEmpty ? "none" : found.prefix(10).map { Echo.text($0) }.joined(separator: ", ")); " + Advice.raking
         case .invalidBounds(let l, let u):
             return "bounds must satisfy 0 <= L < 1 < U; got L=\(Table.format(l)), U=\(Table.format(u))"
         case .invalidOption(let s): return s
@@ -110,7 +110,7 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
         case .didNotConverge(let it, let dev, let worst):
             let items = worst.map { "\(Echo.text($0.label)): target \(num($0.target)), achieved \(num($0.achieved))" }
             return "calibration did not converge in \(it) iterations (max relative deviation \(dev)); worst constraints: "
-                + items.joined(separator: "; ") + "; raise --max-iterations, widen the bounds or simplify the margins"
+                + items.joined(separator: "; ") + "; " + Advice.iterations
         case .inconsistentRedundantConstraints(let list):
             let items = list.map { "\(Echo.text($0.label)): target \(num($0.target)), implied \(num($0.achieved))" }
             return "constraints that are redundant in the sample have conflicting targets: " + capped(items)
@@ -120,5 +120,24 @@ public enum CalibrationError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidCollapse(let s): return "invalid collapse rule: \(s)"
         case .nonFinite(let s): return "numerical failure: \(s) is not finite"
         }
+    }
+}
+
+extension CalibrationError {
+    /// The advice closing some messages, in the library's terms (no command-line flag): a front end may replace
+    /// it with its own (the `weight-cli` options that do it).
+    public enum Advice {
+        /// After empty post-stratification cells.
+        public static let collapse = "collapse them into neighbouring cells"
+        /// After post-stratification given several margins.
+        public static let raking = "use raking for several margins"
+        /// After a calibration that did not converge.
+        public static let iterations = "raise the iteration limit, widen the bounds or simplify the margins"
+        /// After missing values of a calibration variable.
+        public static let missingPolicy = "impute or drop them first, or choose a missing-value policy (missing as a level with an NA target in the margins, or those records left out of that margin)"
+        /// Before the message of a population scaling that has no population size.
+        public static let scalePopulation = "scaling the weights to the population"
+        /// Before the message of an iteration limit below 1.
+        public static let maxIterations = "the iteration limit"
     }
 }

@@ -171,7 +171,7 @@ public struct CalibrationOptions: Sendable, Equatable {
     public var collapse: [CellCollapse]
     /// Accept base weights of 0 (records a replicate leaves out); negative or missing weights are still refused.
     public var allowsZeroBaseWeights: Bool = false
-    /// Costs of penalized (soft) calibration (``PenalizedCalibration``); `nil`: every constraint is met exactly.
+    /// Costs of penalized (soft) calibration (``ConstraintCosts``); `nil`: every constraint is met exactly.
     public var costs: ConstraintCosts?
 
     /// Creates options; the defaults converge to machine precision in practice.

@@ -142,7 +142,7 @@ public struct Calibrator: Sendable {
         if options.tolerance <= 0 || !options.tolerance.isFinite {
             throw CalibrationError.invalidOption("the tolerance must be a positive number")
         }
-        if let m = options.maxIterations, m < 1 { throw CalibrationError.invalidOption("--max-iterations must be at least 1") }
+        if let m = options.maxIterations, m < 1 { throw CalibrationError.invalidOption(CalibrationError.Advice.maxIterations + " must be at least 1") }
         if options.costs != nil {
             if options.trimming != nil { throw CalibrationError.invalidOption("penalized calibration (costs) cannot be combined with trimming yet; use a bounded method (logit) instead") }
             if method == .poststratify { throw CalibrationError.invalidOption("penalized calibration (costs) applies to raking, linear, logit and truncated, not to post-stratification") }

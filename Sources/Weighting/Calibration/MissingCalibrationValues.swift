@@ -112,13 +112,18 @@ public enum MissingValueError: Error, Sendable, Equatable, CustomStringConvertib
     /// `--missing exclude` applies to margins of one variable only.
     case excludeNeedsSingleVariableMargin(variable: String, margin: String)
 
+    /// The policy that leaves records out of a margin, as the messages name it (a front end may name its option).
+    public static let excludePolicy = "leaving records with a missing value out of the margin"
+    /// The advice to treat missing as a level, as the messages name it.
+    public static let levelPolicy = "treat missing as a level"
+
     /// The message shown to the user.
     public var description: String {
         switch self {
         case .missingLevelWithoutMissingValues(let v, let m):
             return "the margins give a target for the missing level \(MissingCalibrationValues.missingLevel) of \(Echo.quoted(v)) (margin \(Echo.quoted(m))), but \(Echo.quoted(v)) has no missing value in the data; remove that row of the margins"
         case .excludeNeedsSingleVariableMargin(let v, let m):
-            return "--missing exclude: \(Echo.quoted(v)) has missing values and is part of the crossed margin \(Echo.quoted(m)); use --missing level with an NA level in that margin, or a margin of \(Echo.quoted(v)) alone"
+            return "\(Self.excludePolicy): \(Echo.quoted(v)) has missing values and is part of the crossed margin \(Echo.quoted(m)); \(Self.levelPolicy) with an NA level in that margin, or a margin of \(Echo.quoted(v)) alone"
         }
     }
 }

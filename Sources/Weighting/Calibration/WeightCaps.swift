@@ -102,7 +102,7 @@ public enum WeightScaling: Sendable, Equatable {
         switch self {
         case .population:
             guard let n = margins.populationSize else {
-                throw CalibrationError.invalidOption("--scale population needs a categorical margin for the population size; the margins hold numeric totals only")
+                throw CalibrationError.invalidOption(CalibrationError.Advice.scalePopulation + " needs a categorical margin for the population size; the margins hold numeric totals only")
             }
             goal = n
         case .sampleSize: goal = Double(w.count)

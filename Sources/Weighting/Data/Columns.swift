@@ -2,6 +2,8 @@
 public struct CategoricalColumn: Sendable, Equatable {
     /// Code of a missing value.
     public static let missing = UInt32.max
+    /// Text read as a missing value, in a categorical or a numeric column (besides the empty field).
+    public static let missingTokens: Set<String> = ["NA", "N/A", "NaN", "nan", "null", "NULL"]
     /// Level code of each record.
     public var codes: [UInt32]
     /// The distinct levels, in order of first appearance (or as given).
@@ -19,7 +21,7 @@ public struct CategoricalColumn: Sendable, Equatable {
         var levels: [String] = []
         var codes = [UInt32](repeating: CategoricalColumn.missing, count: values.count)
         for (i, v) in values.enumerated() {
-            guard let v, !v.isEmpty, !CSVDialect.missingTokens.contains(v) else { continue }
+            guard let v, !v.isEmpty, !CategoricalColumn.missingTokens.contains(v) else { continue }
             if let c = index[v] { codes[i] = c } else {
                 let c = UInt32(levels.count)
                 index[v] = c

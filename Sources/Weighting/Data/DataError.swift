@@ -58,8 +58,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case notANumber(SourceLocation, value: String)
     /// A number that is infinite or does not fit in a double.
     case nonFiniteNumber(SourceLocation, value: String)
-    /// The output would overwrite an input file (no longer thrown: ``OutputPlan`` throws
-    /// ``OutputPathError/outputIsInput(output:input:)``, which names both; kept for source compatibility).
+    /// The output would overwrite an input file (no longer thrown: `WeightingIO`'s `OutputPlan` throws
+    /// `OutputPathError.outputIsInput(output:input:)`, which names both; kept for source compatibility).
     case outputIsInput(file: String)
     /// A file read twice (streamed) was modified between the two readings.
     case changedWhileReading(file: String)

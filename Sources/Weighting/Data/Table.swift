@@ -4,8 +4,8 @@
 /// `numeric(_:)` parses it, each with errors that name the file, line and column. Only the columns a method
 /// uses are ever converted, so a wide file costs little more than its reading.
 public struct Table: Sendable {
-    enum Storage: Sendable {
-        case text(CSVBuffer, Int)
+    package enum Storage: Sendable {
+        case text(any TextColumnSource, Int)
         case numeric(NumericColumn)
         case categorical(CategoricalColumn)
         /// Numeric codes with value labels (SPSS, Stata, SAS): numbers as numbers, levels by label.
@@ -14,41 +14,46 @@ public struct Table: Sendable {
 
     /// Column names, in order.
     public internal(set) var names: [String]
-    var storage: [Storage]
+    package var storage: [Storage]
     /// Number of records.
     public let rowCount: Int
     /// Name used in messages (the file path, or "table").
     public let source: String
-    /// The file the table was read from, when it was read from one.
-    public let buffer: CSVBuffer?
-    let dialect: CSVDialect
+    /// The file the table was read from, when it was read from one (`WeightingIO`'s `buffer`).
+    package let textSource: (any TextColumnSource)?
+    /// Whether numbers in text columns use a decimal comma.
+    package let decimalComma: Bool
     /// For a subset: the row of each record in the original file, so messages still name the right line.
     var rowMap: [Int]?
     /// For a subset: the file it came from.
-    var parentBuffer: CSVBuffer?
+    package var parentTextSource: (any TextColumnSource)?
 
     /// For a table read column by column from a streamed file: where its records stand in that file.
-    var streamOrigin: StreamOrigin?
+    package var streamOrigin: (any StreamedRecords)?
 
     /// For a table made by ``subset(_:)``: the row of each record in the original file.
     public var sourceRows: [Int]? { rowMap }
-    /// The file the table (or the table it is a subset of) was read from.
-    public var sourceBuffer: CSVBuffer? { buffer ?? parentBuffer }
 
-    /// Reads a delimited file.
-    public init(contentsOf path: String, dialect: CSVDialect = CSVDialect()) throws {
-        let buffer = try CSVBuffer(contentsOf: path, dialect: dialect)
-        self.init(buffer: buffer, dialect: dialect)
+    /// A table over the text columns of a file, each converted when first asked for.
+    package init(text source: any TextColumnSource, decimalComma: Bool) {
+        self.names = source.header
+        self.storage = (0..<source.header.count).map { .text(source, $0) }
+        self.rowCount = source.rowCount
+        self.source = source.file
+        self.textSource = source
+        self.decimalComma = decimalComma
     }
 
-    /// A table over an already split file.
-    public init(buffer: CSVBuffer, dialect: CSVDialect = CSVDialect()) {
-        self.names = buffer.header
-        self.storage = (0..<buffer.columnCount).map { .text(buffer, $0) }
-        self.rowCount = buffer.rowCount
-        self.source = buffer.file
-        self.buffer = buffer
-        self.dialect = dialect
+    /// A table of columns already converted, read from a streamed file (`WeightingIO`'s `Table(streaming:)`).
+    package init(names: [String], storage: [Storage], rowCount: Int, source: String, decimalComma: Bool,
+                 streamOrigin: any StreamedRecords) {
+        self.names = names
+        self.storage = storage
+        self.rowCount = rowCount
+        self.source = source
+        self.textSource = nil
+        self.decimalComma = decimalComma
+        self.streamOrigin = streamOrigin
     }
 
     /// A table built in code. All columns must have the same length.
@@ -69,13 +74,13 @@ public struct Table: Sendable {
         }
         self.rowCount = n
         self.source = source
-        self.buffer = nil
-        self.dialect = CSVDialect()
+        self.textSource = nil
+        self.decimalComma = false
     }
 
     /// Every column name of the file the table was read from, in order (a streamed table keeps only some of
     /// them as ``names``); the table's own names when it was built in code.
-    public var fileColumns: [String] { streamOrigin?.header ?? buffer?.header ?? names }
+    public var fileColumns: [String] { streamOrigin?.header ?? textSource?.header ?? names }
 
     /// Whether a column exists.
     public func has(_ name: String) -> Bool { names.contains(name) }
@@ -89,13 +94,13 @@ public struct Table: Sendable {
     /// Location of a cell for messages.
     public func location(row: Int, column: Int) -> SourceLocation {
         // A column added after reading (``setNumeric(_:_:)``, ``setCategorical(_:_:)``) has no place in the file.
-        if let buffer, column < buffer.header.count { return buffer.location(row: row, column: column) }
+        if let textSource, column < textSource.header.count { return textSource.location(row: row, column: column) }
         if let o = streamOrigin {
             let j = o.header.firstIndex(of: names[column]) ?? column
             return SourceLocation(file: o.file, line: Int(o.lines[row]), column: j + 1, columnName: names[column])
         }
-        if let parentBuffer, let rowMap, let j = parentBuffer.header.firstIndex(of: names[column]) {
-            return parentBuffer.location(row: rowMap[row], column: j)
+        if let parentTextSource, let rowMap, let j = parentTextSource.header.firstIndex(of: names[column]) {
+            return parentTextSource.location(row: rowMap[row], column: j)
         }
         return SourceLocation(file: source, line: row + 2, column: column + 1, columnName: names[column])
     }
@@ -147,7 +152,7 @@ public struct Table: Sendable {
             var out = [Double](repeating: .nan, count: rowCount)
             var parsedLevels: [Double] = []
             for (k, level) in c.levels.enumerated() {
-                guard let x = NumberParser.parse(level, decimalComma: dialect.decimalComma) else {
+                guard let x = NumberParser.parse(level, decimalComma: decimalComma) else {
                     let row = c.codes.firstIndex(of: UInt32(k)) ?? 0
                     throw DataError.notANumber(location(row: row, column: j), value: level)
                 }
@@ -156,15 +161,13 @@ public struct Table: Sendable {
             for i in 0..<rowCount where c.codes[i] != CategoricalColumn.missing { out[i] = parsedLevels[Int(c.codes[i])] }
             return NumericColumn(out)
         case .text(let buffer, let column):
-            return try buffer.numeric(column: column, decimalComma: dialect.decimalComma)
+            return try buffer.numeric(column: column, decimalComma: decimalComma)
         }
     }
 
-    /// Shortest text that reads back as the same double (integers without a decimal point).
-    public static func format(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-        return "\(x)"
-    }
+    /// Shortest text that reads back as the same double (integers without a decimal point): the name kept for
+    /// ``NumberFormat/shortest(_:)``.
+    public static func format(_ x: Double) -> String { NumberFormat.shortest(x) }
 }
 
 /// A column given in code when building a ``Table``.
@@ -192,7 +195,20 @@ extension Table {
         }
         var t = Table(columns: columns, source: source)
         t.rowMap = rows.map { rowMap?[$0] ?? $0 }
-        t.parentBuffer = buffer ?? parentBuffer
+        t.parentTextSource = textSource ?? parentTextSource
         return t
+    }
+}
+
+extension Table {
+    /// Whether the table was read column by column from a streamed file (`WeightingIO`'s `Table(streaming:)`).
+    public var isStreamed: Bool { streamOrigin != nil }
+
+    /// The physical line of record `row` in the file it was read from (`row + 2` for a table built in code).
+    public func line(ofRow row: Int) -> Int {
+        if let textSource { return textSource.line(ofRecord: row) }
+        if let o = streamOrigin { return Int(o.lines[row]) }
+        if let parentTextSource, let rowMap { return parentTextSource.line(ofRecord: rowMap[row]) }
+        return row + 2
     }
 }

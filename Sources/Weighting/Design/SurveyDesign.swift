@@ -36,7 +36,7 @@ public enum DesignError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .lonelyPSU(let s):
-            return "stratum \(Echo.quoted(s)) has only one PSU, so its variance cannot be estimated; choose --lonely-psu remove|certainty|adjust|average (as R's options(survey.lonely.psu))"
+            return "stratum \(Echo.quoted(s)) has only one PSU, so its variance cannot be estimated; choose a treatment of lonely PSUs: remove, certainty, adjust or average (as R's options(survey.lonely.psu))"
         case .invalidFPC(let s, let r): return "finite population correction in stratum \(Echo.quoted(s)): \(r)"
         case .missingDesignValue(let v, let loc): return "design variable \(Echo.quoted(v)) is missing at \(loc)"
         case .invalidReplicates(let s): return "replicate weights: \(s)"
@@ -90,11 +90,13 @@ public struct SurveyDesign: Sendable {
     /// A design from columns of a table.
     ///
     /// - Parameters:
+    ///   - table: the data.
     ///   - weight: base weight column (all 1 when `nil`).
     ///   - strata: stratum column.
     ///   - cluster: first-stage cluster (PSU) column; PSUs are nested in strata.
     ///   - fpc: per record, the number of PSUs in the stratum's population (values > 1) or the sampling
     ///     fraction (values ≤ 1), constant within a stratum.
+    ///   - lonelyPSU: what to do with a stratum of one PSU.
     public init(table: Table, weight: String? = nil, strata: String? = nil, cluster: String? = nil,
                 fpc: String? = nil, lonelyPSU: LonelyPSUPolicy = .fail) throws {
         let n = table.rowCount

@@ -101,6 +101,9 @@ public struct ChangeDesign: Sendable {
     ///   - y2: the values of wave 2's respondents.
     ///   - in1: wave-1 respondents in the domain (nil: all).
     ///   - in2: wave-2 respondents in the domain (nil: all).
+    ///   - variable: the indicator's name, for the estimates and messages.
+    ///   - statistic: the statistic's name as reported (`mean`, or `proportion` for a 0/1 indicator); the estimate is a mean.
+    ///   - domain: the domain's name.
     /// - Throws: ``ComparisonError/emptyDomain(variable:domain:)`` when a wave has no respondent with a value.
     public func jointEstimates(y1: [Double], y2: [Double], in1: [Bool]? = nil, in2: [Bool]? = nil, variable: String,
                                statistic: String = "mean", domain: String = JointEstimates.wholeName) throws -> JointEstimates {

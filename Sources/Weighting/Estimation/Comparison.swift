@@ -30,6 +30,28 @@ public struct ComparisonRow: Sendable, Equatable, Codable {
     public var intervalMethod: String? = nil
     /// The reliability verdict of the weighted estimate.
     public var reliability: Reliability? = nil
+
+    /// Creates a row; `shift` and `rawOutsideInterval` are given, not derived, so a caller may state them in its
+    /// own units.
+    public init(variable: String, level: String?, domain: String?, statistic: String, raw: Double, weighted: Double,
+                se: Double, ciLow: Double?, ciHigh: Double?, shift: Double, rawOutsideInterval: Bool, n: Int,
+                missing: Int = 0, intervalMethod: String? = nil, reliability: Reliability? = nil) {
+        self.variable = variable
+        self.level = level
+        self.domain = domain
+        self.statistic = statistic
+        self.raw = raw
+        self.weighted = weighted
+        self.se = se
+        self.ciLow = ciLow
+        self.ciHigh = ciHigh
+        self.shift = shift
+        self.rawOutsideInterval = rawOutsideInterval
+        self.n = n
+        self.missing = missing
+        self.intervalMethod = intervalMethod
+        self.reliability = reliability
+    }
 }
 
 /// Raw (unweighted) against weighted estimates, sorted by the size of the shift: what weighting changed.

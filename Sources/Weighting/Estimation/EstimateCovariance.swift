@@ -139,7 +139,7 @@ public enum ComparisonError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         func list(_ xs: [String]) -> String { xs.prefix(20).map { "'\($0)'" }.joined(separator: ", ") + (xs.count > 20 ? ", …" : "") }
         switch self {
-        case .levelNeeded(let v, let ls): return "variable '\(v)' is categorical: give the level whose proportion to compare (weight-cli test --category), one of \(list(ls))"
+        case .levelNeeded(let v, let ls): return "variable '\(v)' is categorical: give the level whose proportion to compare, one of \(list(ls))"
         case .unknownLevel(let v, let l, let ls): return "variable '\(v)' has no level '\(l)' (levels: \(list(ls)))"
         case .unknownName(let n, let c, let known): return "contrast '\(c)': unknown level '\(n)' (known: \(list(known.filter { $0 != JointEstimates.wholeName })), and '\(JointEstimates.wholeName)' for the whole population)"
         case .malformedContrast(let c, let r): return "contrast '\(c)' cannot be read: \(r) (write e.g. 'A - B', 'A + B - 2*C' or 'A / B')"
@@ -157,7 +157,11 @@ extension SurveyEstimator {
     /// - Parameters:
     ///   - variable: a numeric variable (mean, total, ratio), or a categorical one with `level` (its proportion
     ///     or count).
+    ///   - level: the level of a categorical `variable` whose proportion or count is estimated.
     ///   - statistic: `.mean`, `.total` or `.ratio(denominator:)` (quantiles are not linear: refused).
+    ///   - by: the domain variables.
+    ///   - includingWhole: whether the whole population is added as a last domain.
+    ///
     /// Missing values are left out of the estimate (R's `na.rm = TRUE`), the records staying in the design.
     public func jointEstimates(variable: String, level: String? = nil, statistic: StatisticKind, by: [String],
                                includingWhole: Bool = true) throws -> JointEstimates {

@@ -65,10 +65,13 @@ public enum SchemeComparison {
     /// Calibrates with each scheme and measures it.
     ///
     /// - Parameters:
-    ///   - baseWeights: the design weights `d`.
+    ///   - table: the sample.
+    ///   - d: the design weights.
+    ///   - schemes: the candidate schemes, in the order of the report.
     ///   - indicators: variables whose raw and weighted means or proportions are compared.
     ///   - population: records of the population (e.g. the sampling frame) for the balance of `covariates`;
     ///     the covariates must be columns of both tables.
+    ///   - covariates: variables whose balance against `population` is measured (ASMD).
     public static func run(table: Table, baseWeights d: [Double], schemes: [WeightingScheme], indicators: [String],
                            covariates: [String] = [], population: Table? = nil) throws -> [SchemeOutcome] {
         let references = try population.map { p in try covariates.map { try CovariateReference(variable: $0, population: p) } } ?? []

@@ -361,7 +361,7 @@ public enum EstimationError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .allMissing(let v): return "variable \(Echo.quoted(v)) has no non-missing value"
-        case .notNumeric(let v, let s): return "variable \(Echo.quoted(v)) is not numeric, so it has no \(s); use --statistic mean for the proportions of its levels"
+        case .notNumeric(let v, let s): return "variable \(Echo.quoted(v)) is not numeric, so it has no \(s); use the mean for the proportions of its levels"
         case .zeroDenominator(let v, let d): return "the weighted total of \(Echo.quoted(v)) is 0\(d.map { " in domain \(Echo.text($0))" } ?? ""), so the ratio is undefined"
         case .invalidLevel(let l): return "the confidence level must be between 0 and 1 (e.g. 0.95), got \(l)"
         case .invalidQuantile(let p): return "quantile probabilities must be between 0 and 1, got \(p)"

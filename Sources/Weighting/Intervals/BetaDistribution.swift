@@ -2,7 +2,7 @@ import Foundation
 
 /// The beta distribution Beta(α, β) on [0, 1], with density `x^(α−1) (1−x)^(β−1) / B(α, β)`.
 ///
-/// The CDF is the regularized incomplete beta function `I_x(α, β)`, computed by ``IncompleteBeta`` (power
+/// The CDF is the regularized incomplete beta function `I_x(α, β)`, computed by `IncompleteBeta` (power
 /// factor in log space after DiDonato & Morris 1992, TOMS 708; Lentz continued fraction, Numerical Recipes
 /// §6.4) to a relative error of about 1e-14 in either tail, for shape parameters from 1e-3 to 1e6 and
 /// beyond; quantiles invert it by safeguarded Newton steps in `log x` (or `log(1−x)`), which keeps full

@@ -5,7 +5,7 @@ import Foundation
 /// Through the beta (Abramowitz & Stegun 26.6.2): `P(F ≤ f) = I_x(d₁/2, d₂/2)` with
 /// `x = d₁f/(d₁f + d₂)` and `1 − x = d₂/(d₁f + d₂)` both formed without subtraction; quantiles invert the
 /// beta, `f = (d₂/d₁)·x/(1 − x)`, with `x` and `1 − x` both returned to full precision by
-/// ``IncompleteBeta/inverse(p:q:_:_:)``, so large quantiles keep their accuracy. Relative accuracy about
+/// `IncompleteBeta.inverse(p:q:_:_:)`, so large quantiles keep their accuracy. Relative accuracy about
 /// 1e-14 (see ``BetaDistribution``).
 ///
 /// Invalid parameters (not positive and finite, or NaN) make every function return NaN.

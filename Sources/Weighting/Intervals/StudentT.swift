@@ -8,7 +8,7 @@ import Foundation
 ///
 /// - CDF: for `t > 0`, `P(T > t) = I_x(ν/2, ½)/2` and `P(0 < T ≤ t) = I_y(½, ν/2)/2` with
 ///   `x = ν/(ν + t²)`, `y = t²/(ν + t²)` both formed without subtraction (Abramowitz & Stegun 26.7.1,
-///   26.5.27); both tails come from ``IncompleteBeta``, so either keeps full relative precision.
+///   26.5.27); both tails come from `IncompleteBeta`, so either keeps full relative precision.
 /// - Quantile: closed forms for `ν = 1` (Cauchy) and `ν = 2`; otherwise Hill's (1970) start, "Algorithm 396:
 ///   Student's t-quantiles", *Comm. ACM* 13:619–620, refined by safeguarded Newton steps on the logarithm of
 ///   the tail (`|p − ½| ≥ ¼`) or of the central probability (`|p − ½| < ¼`) as a function of `log t`.

@@ -32,7 +32,7 @@ public enum MarginsError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(loc): margin row \(Echo.text(label)) already given on line \(first)"
         case .sharesDoNotSumToOne(let f, let m, let s):
             return "\(f): the shares of margin \(Echo.quoted(m)) sum to \(s), not 1"
-        case .sharesNeedPopulation: return "targets given as shares need a population size (--population N)"
+        case .sharesNeedPopulation: return "targets given as shares need a population size"
         case .inconsistentTotals(let totals):
             let list = totals.prefix(10).map { "\(Echo.text($0.margin)): \(Table.format($0.total))" }.joined(separator: "; ")
                 + (totals.count > 10 ? "; … and \(totals.count - 10) more" : "")

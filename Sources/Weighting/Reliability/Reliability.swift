@@ -140,6 +140,7 @@ public struct ReliabilityRuleSet: Sendable, Equatable {
     ///   - se: its standard error.
     ///   - ciLow: lower limit, `nil` when there is no interval (then no width rule can pass: the width is
     ///     treated as unbounded for proportions).
+    ///   - ciHigh: upper limit, `nil` when there is no interval.
     ///   - n: respondents with a value.
     ///   - df: design degrees of freedom.
     ///   - proportion: whether θ̂ is a proportion.

@@ -30,7 +30,7 @@ public enum ReliabilityRulesError: Error, Sendable, Equatable, CustomStringConve
         case .unknownAction(let f, let l, let c, let t):
             return "\(f):\(l):\(c): the action must be 'flag' or 'suppress', got \(Echo.quoted(t))"
         case .empty(let f):
-            return "\(f): the flags file holds no rule (use --flags none for no flags)"
+            return "\(f): the flags file holds no rule (ask for no flags instead of an empty rule set)"
         }
     }
 }

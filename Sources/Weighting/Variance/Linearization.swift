@@ -36,7 +36,7 @@ public struct LinearizationVariance: Sendable {
     /// Without calibration, a record outside the domain adds nothing to its PSU's total, and a PSU without
     /// domain records has total 0, which adds nothing to the stratum sums: the same formula runs over the domain's
     /// records only, O(domain size) time and memory. After calibration the residuals are non-zero everywhere; they
-    /// are formed for at most ``denseBatch`` estimators at a time, so memory stays O(records x batch) however
+    /// are formed for at most `denseBatch` (32) estimators at a time, so memory stays O(records x batch) however
     /// many domains there are (time is O(records) per estimator).
     ///
     /// - Complexity: O(Σ domain sizes) without calibration.

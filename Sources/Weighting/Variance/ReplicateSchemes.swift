@@ -9,7 +9,7 @@ extension ReplicateWeights {
     public static func jk1(_ design: SurveyDesign) throws -> ReplicateWeights {
         try design.checkUnadjusted()
         guard design.psuCount.count == 1 else {
-            throw DesignError.invalidReplicates("JK1 is for unstratified designs; use JKn (--variance jkn) with strata")
+            throw DesignError.invalidReplicates("JK1 is for unstratified designs; use JKn with strata")
         }
         let psus = design.psuIndex()
         let n = psus.count
@@ -171,10 +171,10 @@ extension SurveyDesign {
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a small, fast, reproducible generator for the bootstrap.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E3779B97F4A7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9

@@ -78,7 +78,7 @@ extension ReplicateWeights {
             switch box.get(r) {
             case .success(let w): out.weights[r] = w
             case .failure(let e):
-                throw DesignError.invalidReplicates("replicate \(r + 1) of \(count) cannot be calibrated: \(e)")
+                throw ReplicateCalibrationFailure(replicate: r + 1, count: count, underlying: e)
             }
         }
         out.degreesOfFreedom = Self.rankDegreesOfFreedom(out.weights, otherwise: degreesOfFreedom, budget: rankBudget)
@@ -97,6 +97,8 @@ final class ResultBox: @unchecked Sendable {
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A minimal mutex over pthreads.
@@ -115,9 +117,11 @@ extension ReplicateWeights {
     /// Replicate weights read back from columns of a table, with the constants of their scheme.
     ///
     /// - Parameters:
+    ///   - table: the data holding the replicate weight columns.
     ///   - columns: the replicate weight columns, in replicate order.
     ///   - method: `JK1` (scale (R−1)/R), `bootstrap` (1/(R−1)), `BRR` (1/R) or `Fay` (1/(R(1−ρ)²)).
     ///   - fay: Fay's ρ for `Fay`.
+    ///
     /// The degrees of freedom are the rank of the replicate weights minus one, as R's `degf`.
     public static func read(from table: Table, columns: [String], method: String, fay: Double = 0) throws -> ReplicateWeights {
         guard columns.count >= 2 else { throw DesignError.invalidReplicates("need at least 2 replicate weight columns, found \(columns.count)") }

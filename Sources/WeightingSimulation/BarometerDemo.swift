@@ -1,0 +1,256 @@
+import Weighting
+import WeightingIO
+import WeightingReports
+import Foundation
+
+/// The barometer end to end on the simulated collectivités (``BarometerSimulation``): wave 1 raked on region and
+/// strate (type × size class); waves 2 and 3 made national by the attrition correction that uses the wave-1 answers
+/// of the same collectivités (response model, propensity classes, calibration to the wave-1 weighted totals), with
+/// two-phase linearization variances (``TwoPhaseLinearization``); per theme, the published raw share, the simulated
+/// raw share, the weighted estimate with its interval, the truth and the small-against-large gap.
+public struct BarometerDemo: Sendable {
+    /// One indicator of one wave.
+    public struct Row: Sendable, Equatable {
+        /// Wave (1–3).
+        public var wave: Int
+        /// Theme.
+        public var theme: String
+        /// Column name.
+        public var indicator: String
+        /// English label.
+        public var label: String
+        /// Published raw share of the real barometer.
+        public var published: Double
+        /// Population share (simulated truth).
+        public var truth: Double
+        /// Unweighted share among all the wave's respondents.
+        public var raw: Double
+        /// Weighted estimate (wave 1: raked; waves 2–3: attrition-adjusted, on the panel respondents).
+        public var weighted: Double
+        /// Standard error (waves 2–3: two-phase).
+        public var se: Double
+        /// One-phase standard error (the adjusted weights taken as base weights and the wave-1 totals as known);
+        /// equal to `se` for wave 1.
+        public var onePhaseSE: Double
+        /// Phase-1 part of the two-phase variance (waves 2–3; 0 for wave 1).
+        /// 95 % interval (logit scale, back-transformed).
+        public var ciLow: Double, ciHigh: Double
+        /// Small (communes < 3,500) minus large: raw, weighted, true.
+        public var gapRaw: Double, gapWeighted: Double, gapTruth: Double
+        /// Phase-1 part of the two-phase variance (waves 2–3; 0 for wave 1).
+        public var phase1Variance: Double = 0
+        /// Other estimators, for the Monte Carlo: raked only (wave 1: region and strate; waves 2–3: all the wave's
+        /// respondents raked on small/large and the total of log population) and adjusted against the full frame
+        /// (response model on the frame, propensity classes, then the same calibration); NaN when not computed.
+        public var raked: Double = .nan, frameAdjusted: Double = .nan
+        /// Whether the weighted estimate is closer to the truth than the raw one.
+        public var weightedCloser: Bool { abs(weighted - truth) < abs(raw - truth) }
+        /// Whether the interval covers the truth.
+        public var covers: Bool { ciLow <= truth && truth <= ciHigh }
+    }
+
+    /// Everything the demo produced.
+    public struct Output: Sendable {
+        /// The table, wave by wave, theme by theme.
+        public var rows: [Row]
+        /// The simulation.
+        public var simulation: BarometerSimulation.Output
+        /// The wave files' text.
+        public var waveFiles: [String]
+        /// The truth file's text.
+        public var truthFile: String
+        /// Wave-1 calibration.
+        public var wave1: CalibrationResult
+        /// Attrition reports of waves 2 and 3.
+        public var attrition: [AttritionReport]
+        /// Wave-k respondents who did not answer wave 1 (not in the panel; weight 0 here).
+        public var newcomers: [Int]
+        /// The HTML report, section by section: a later section (e.g. "next edition") can be appended with
+        /// `report.section(_:_:)` before rendering.
+        public var report: HTMLReport
+        /// The HTML report.
+        public var html: String { report.render() }
+    }
+
+    /// The frame of collectivités.
+    public var frame: CollectiviteFrame
+    /// Wave-1 raking margins (region and strate, `data/margins/collectivites/collectivites_region_strate.csv`).
+    public var rakingMargins: Margins
+    /// Seed.
+    public var seed: UInt64
+    /// Scenario of the simulation.
+    public var scenario: BarometerSimulation.Scenario
+    /// Wave-1 answers used by the response model and the phase-2 calibration.
+    public static let panelAnswers = ["site_web", "reseaux_sociaux", "lieu_mediation", "formation_cyber_agents", "sans_rssi",
+                                      "sans_plan_continuite", "actions_mediation", "participation_en_ligne"]
+
+    /// Whether to compute the raked-only and frame-adjusted estimators too (for the Monte Carlo).
+    public var allEstimators = false
+
+    /// Creates the demo.
+    public init(frame: CollectiviteFrame, rakingMargins: Margins, seed: UInt64 = 2026, scenario: BarometerSimulation.Scenario = .selfSelected) {
+        self.frame = frame
+        self.rakingMargins = rakingMargins
+        self.seed = seed
+        self.scenario = scenario
+    }
+
+    /// Runs the demo in memory.
+    public func run() throws -> Output {
+        let simulation = BarometerSimulation(frame: frame, seed: seed, scenario: scenario)
+        let sim = simulation.run()
+        let files = (1...3).map { simulation.waveFile(sim, wave: $0) }
+        let tables = try files.enumerated().map { try Table(buffer: CSVBuffer(bytes: Array($0.element.utf8), file: "vague\($0.offset + 1).csv")) }
+        let first = try Calibrator(margins: rakingMargins, method: .raking).calibrate(tables[0])
+        let z = StandardNormal().quantile(0.975)
+        func strings(_ t: Table, _ name: String) throws -> [String] {
+            let c = try t.categorical(name)
+            return c.codes.map { $0 == CategoricalColumn.missing ? "" : c.levels[Int($0)] }
+        }
+        func interval(_ p: Double, _ se: Double) -> (Double, Double) {
+            guard p > 0, p < 1, se > 0 else { return (p, p) }
+            let l = log(p / (1 - p)), h = z * se / (p * (1 - p))
+            return (1 / (1 + exp(-(l - h))), 1 / (1 + exp(-(l + h))))
+        }
+        func shares(_ y: [Double], _ w: [Double], _ small: [Bool]) -> (all: Double, gap: Double) {
+            var a = [0.0, 0.0], b = [0.0, 0.0], all = 0.0, tot = 0.0
+            for i in y.indices { let k = small[i] ? 0 : 1; a[k] += w[i] * y[i]; b[k] += w[i]; all += w[i] * y[i]; tot += w[i] }
+            return (all / tot, a[0] / b[0] - a[1] / b[1])
+        }
+        var rows: [Row] = []
+        let frameTable = allEstimators ? Self.frameTable(frame) : nil
+        // Frame adjustment of the wave's respondents: weights per wave row (rows are in frame order).
+        func frameAdjusted(_ respondents: [Int], covariates: [String], margins: Margins) throws -> [Double] {
+            var responded = [Bool](repeating: false, count: frame.units.count)
+            for i in respondents { responded[i] = true }
+            return try FrameNonresponse(frame: frameTable!, responded: responded, covariates: covariates, adjustment: .propensityClasses(5),
+                                        margins: margins, method: .raking).run().weights
+        }
+        let laterMargins = Margins(categorical: [CategoricalMargin(variables: ["petite"], levels: [["oui"], ["non"]],
+                                                                   targets: [Double(frame.units.filter(\.isSmall).count), Double(frame.units.filter { !$0.isSmall }.count)])],
+                                   numeric: [NumericTotal("log_population", total: frame.units.reduce(0) { $0 + (Double(String(format: "%.4f", $1.logPopulation)) ?? 0) })])
+        let frameWeights1 = allEstimators ? try frameAdjusted(sim.respondents[0], covariates: ["region", "strate", "log_population"], margins: rakingMargins) : []
+        // Wave 1: raked on region and strate.
+        let small1 = try strings(tables[0], "petite").map { $0 == "oui" }
+        let design1 = try SurveyDesign(table: tables[0]).calibrated(first)
+        let cmp1 = try Comparison.compare(table: tables[0], weighted: design1, variables: BarometerSimulation.questions(wave: 1).map(\.name), interval: .logit)
+        for q in BarometerSimulation.questions(wave: 1) {
+            guard let c = cmp1.first(where: { $0.variable == q.name && $0.level == "oui" }) else { continue }
+            let y = try strings(tables[0], q.name).map { $0 == "oui" ? 1.0 : 0.0 }
+            let raw = shares(y, y.map { _ in 1 }, small1), weighted = shares(y, first.weights, small1)
+            rows.append(Row(wave: 1, theme: q.theme, indicator: q.name, label: q.label, published: q.published, truth: sim.truth[q.name]!,
+                            raw: c.raw, weighted: c.weighted, se: c.se, onePhaseSE: c.se, ciLow: c.ciLow ?? .nan, ciHigh: c.ciHigh ?? .nan,
+                            gapRaw: raw.gap, gapWeighted: weighted.gap, gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!,
+                            raked: c.weighted, frameAdjusted: allEstimators ? shares(y, frameWeights1, small1).all : .nan))
+        }
+        // Phase-1 auxiliaries of the two-phase variance: the wave-1 raking margins' indicators.
+        let phase1Aux = try Self.indicators(tables[0], variables: rakingMargins.categorical.flatMap(\.variables))
+        // Waves 2 and 3: the panel (wave-1 respondents who answered wave k) adjusted for attrition.
+        let ids1 = try strings(tables[0], "id")
+        var attrition: [AttritionReport] = [], newcomers: [Int] = []
+        let margins = Margins()
+        for k in 2...3 {
+            let idsK = try strings(tables[k - 1], "id")
+            let rowOfId = Dictionary(uniqueKeysWithValues: idsK.enumerated().map { ($0.element, $0.offset) })
+            let retained = ids1.map { rowOfId[$0] != nil }
+            newcomers.append(idsK.count - retained.filter { $0 }.count)
+            let adj = AttritionAdjustment(wave1: tables[0], retained: retained, covariates: ["log_population"] + Self.panelAnswers,
+                                          adjustment: .propensityClasses(5), margins: margins,
+                                          calibrateToWave1: ["type", "petite", "log_population"] + Self.panelAnswers,
+                                          method: .raking, wave: k)
+            let (_, panelRows, report, calibration) = try adj.run(wave1Weights: first.weights)
+            attrition.append(report)
+            let answers = try tables[k - 1].subset(panelRows.map { rowOfId[ids1[$0]]! })
+            let onePhase = try SurveyDesign(weights: calibration.baseWeights).calibrated(calibration)
+            let cmp = try Comparison.compare(table: answers, weighted: onePhase, variables: BarometerSimulation.questions(wave: k).map(\.name), interval: .logit)
+            let wave1Panel = try tables[0].subset(panelRows)
+            let twoPhase = TwoPhaseLinearization(
+                phase1Weights: first.weights, phase2Rows: panelRows,
+                phase2Probabilities: zip(panelRows, calibration.baseWeights).map { first.weights[$0.0] / $0.1 },
+                finalWeights: calibration.weights,
+                phase2Auxiliaries: try Self.indicators(wave1Panel, variables: ["type", "petite", "log_population"] + Self.panelAnswers),
+                phase1Auxiliaries: phase1Aux)
+            let smallAll = try strings(tables[k - 1], "petite").map { $0 == "oui" }, smallPanel = panelRows.map { small1[$0] }
+            let rakedK = allEstimators ? try Calibrator(margins: laterMargins, method: .raking).calibrate(tables[k - 1]).weights : []
+            let frameK = allEstimators ? try frameAdjusted(sim.respondents[k - 1], covariates: ["petite", "log_population"], margins: laterMargins) : []
+            for q in BarometerSimulation.questions(wave: k) {
+                let yAll = try strings(tables[k - 1], q.name).map { $0 == "oui" ? 1.0 : 0.0 }
+                let y = try strings(answers, q.name).map { $0 == "oui" ? 1.0 : 0.0 }
+                let r = twoPhase.mean(y)
+                let (lo, hi) = interval(r.estimate, r.standardError)
+                let one = cmp.first { $0.variable == q.name && $0.level == "oui" }?.se ?? .nan
+                rows.append(Row(wave: k, theme: q.theme, indicator: q.name, label: q.label, published: q.published, truth: sim.truth[q.name]!,
+                                raw: yAll.reduce(0, +) / Double(yAll.count), weighted: r.estimate, se: r.standardError, onePhaseSE: one,
+                                ciLow: lo, ciHigh: hi, gapRaw: shares(yAll, yAll.map { _ in 1 }, smallAll).gap,
+                                gapWeighted: shares(y, calibration.weights, smallPanel).gap,
+                                gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!, phase1Variance: r.phase1Variance,
+                                raked: allEstimators ? shares(yAll, rakedK, smallAll).all : .nan,
+                                frameAdjusted: allEstimators ? shares(yAll, frameK, smallAll).all : .nan))
+            }
+        }
+        var report = HTMLReport(title: "Baromètre Numérique & Collectivités (simulated): published, raw, weighted and true shares")
+        report.section("What is simulated", Self.simulatedNote(sim: sim, newcomers: newcomers, scenario: scenario))
+        for w in 1...3 {
+            let waveRows = rows.filter { $0.wave == w }
+            let chartRows = waveRows.map { r in
+                ComparisonRow(variable: r.label, level: nil, domain: nil, statistic: "proportion", raw: r.raw, weighted: r.weighted, se: r.se,
+                              ciLow: r.ciLow, ciHigh: r.ciHigh, shift: r.weighted - r.raw, rawOutsideInterval: r.raw < r.ciLow || r.raw > r.ciHigh, n: 0)
+            }
+            let truth = Dictionary(uniqueKeysWithValues: waveRows.map { ($0.label, $0.truth) })
+            let published = Dictionary(uniqueKeysWithValues: waveRows.map { ($0.label, $0.published) })
+            let themes = BarometerSimulation.themes(wave: w).joined(separator: ", ")
+            report.section("Wave \(w): \(themes)",
+                             SVGChart.comparison(chartRows, title: "Wave \(w): share of collectivités, raw and weighted (95 % interval)",
+                                                 truth: truth, published: published, axisLabel: "share of collectivités (%)")
+                             + MarkdownHTML.table(Self.markdown(waveRows)))
+        }
+        report.add(calibration: first.report, weights: first.weights, heading: "Wave 1 raking on region and strate")
+        for r in attrition {
+            var balance = "| covariate | ASMD before | ASMD after |\n|---|---:|---:|\n"
+            for b in r.balance { balance += "| \(b.covariate) | \(NumberFormat.fixed(b.before, 3)) | \(NumberFormat.fixed(b.after, 3)) |\n" }
+            report.section("Wave \(r.wave): attrition correction",
+                           "<p>\(r.retained) of \(r.wave1Respondents) wave-1 respondents answered wave \(r.wave); \(r.adjustment), then raking to the wave-1 weighted totals of type, small/large, log population and \(Self.panelAnswers.count) wave-1 answers. Variances are two-phase (phase 1: the raked wave 1; phase 2: staying).</p>"
+                           + MarkdownHTML.table(balance))
+        }
+        return Output(rows: rows, simulation: sim, waveFiles: files, truthFile: BarometerSimulation.truthFile(sim), wave1: first,
+                      attrition: attrition, newcomers: newcomers, report: report)
+    }
+
+    /// The frame as a table of the covariates the adjustments use.
+    static func frameTable(_ frame: CollectiviteFrame) -> Table {
+        let u = frame.units
+        return Table(columns: [("type", .categorical(u.map(\.type))), ("region", .categorical(u.map(\.region))),
+                               ("strate", .categorical(u.map(\.strate))), ("petite", .categorical(u.map { $0.isSmall ? "oui" : "non" })),
+                               ("log_population", .numeric(u.map { Double(String(format: "%.4f", $0.logPopulation))! }))], source: "frame")
+    }
+
+    /// Indicator columns (one per level) of categorical variables and the values of numeric ones.
+    static func indicators(_ table: Table, variables: [String]) throws -> [[Double]] {
+        var columns: [[Double]] = []
+        for v in variables {
+            if let n = try? table.numeric(v) { columns.append(n.values); continue }
+            let c = try table.categorical(v)
+            for l in c.levels.indices { columns.append(c.codes.map { Int($0) == l ? 1 : 0 }) }
+        }
+        return (0..<table.rowCount).map { i in columns.map { $0[i] } }
+    }
+
+    static func simulatedNote(sim: BarometerSimulation.Output, newcomers: [Int], scenario: BarometerSimulation.Scenario) -> String {
+        "<p><strong>The data are simulated.</strong> The real microdata of the Baromètre Numérique &amp; Collectivités are not public. "
+            + "The population is every real collectivité of the INSEE COG 2026 frame (34,875 communes, 1,255 EPCI, 101 départements, 18 régions); "
+            + "each has a simulated latent digital maturity that grows with its size and type, and every question's answers are drawn for every collectivité, "
+            + "so the truth is known. Respondents select themselves: larger, more mature collectivités and the three over-represented regions answer more "
+            + "(scenario: \(scenario.rawValue)); the intercepts make the raw shares equal the published ones. Waves: \(sim.respondents.map { String($0.count) }.joined(separator: ", ")) respondents; "
+            + "waves 2 and 3 have \(newcomers.map(String.init).joined(separator: " and ")) respondents who did not answer wave 1 (outside the panel, weight 0 here).</p>"
+    }
+
+    /// The demo's table as Markdown.
+    public static func markdown(_ rows: [Row]) -> String {
+        var s = "| wave | theme | indicator | published raw | simulated raw | weighted | 95% CI | truth | gap small − large (weighted / truth) |\n|---:|---|---|---:|---:|---:|---|---:|---:|\n"
+        func p(_ x: Double) -> String { NumberFormat.fixed(100 * x, 1) }
+        for r in rows {
+            s += "| \(r.wave) | \(r.theme) | \(r.label) | \(p(r.published)) % | \(p(r.raw)) % | \(p(r.weighted)) % | \(p(r.ciLow)) – \(p(r.ciHigh)) % | \(p(r.truth)) % | \(p(r.gapWeighted)) / \(p(r.gapTruth)) pts |\n"
+        }
+        return s
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Weighting
+import WeightingIO
+import WeightingReports
+
+/// Monte Carlo check of the change estimate: pairs of editions drawn by ``NextEditionSimulator`` on one
+/// population (the 2025 sample Poisson with base weights `1/π`, raked on region and size; the returning
+/// respondents' weights adjusted by an inverse-propensity model on the size rank and the 2025 maturity score, then raked
+/// to the margins and to the 2025 weighted total of the score), the change of each indicator estimated with
+/// its panel standard error (linearization, or the bootstrap carried through the chain) and with the
+/// independent-samples one, against the known true change.
+public struct ChangeMonteCarlo: Sendable {
+    /// The simulator.
+    public var simulator: NextEditionSimulator
+    /// Region and size margins of the population.
+    public var margins: Margins
+    /// Bootstrap replicates per pair (0: linearization).
+    public var replicates: Int = 0
+
+    /// Creates the check.
+    public init(simulator: NextEditionSimulator, margins: Margins, replicates: Int = 0) {
+        self.simulator = simulator
+        self.margins = margins
+        self.replicates = replicates
+    }
+
+    /// Results over the pairs, per indicator.
+    public struct Figures: Sendable {
+        /// Indicator.
+        public var indicator: String
+        /// True change.
+        public var truth: Double
+        /// Pairs drawn.
+        public var pairs: Int
+        /// Mean estimated change minus the truth.
+        public var bias: Double
+        /// Empirical standard deviation of the estimated change.
+        public var empiricalSD: Double
+        /// Mean panel standard error.
+        public var meanSE: Double
+        /// Mean independent-samples standard error.
+        public var meanIndependentSE: Double
+        /// Share of panel intervals covering the truth.
+        public var coverage: Double
+        /// Share of independent-samples intervals covering the truth.
+        public var independentCoverage: Double
+    }
+
+    /// The change estimates of every indicator on one draw.
+    public func estimates(_ population: NextEditionSimulator.Population, seed: UInt64, level: Double = 0.95) throws -> [ChangeEstimate] {
+        let editions = simulator.draw(population, seed: seed)
+        let files = simulator.files(population, editions)
+        let t1 = try Table(buffer: CSVBuffer(bytes: Array(files.first.utf8), file: "edition2025.csv"))
+        let t2 = try Table(buffer: CSVBuffer(bytes: Array(files.next.utf8), file: "next.csv"))
+        let position = Dictionary(uniqueKeysWithValues: editions.first.enumerated().map { ($0.element, $0.offset) })
+        var retained = [Bool](repeating: false, count: editions.first.count)
+        var rowOfWave1 = [Int](repeating: -1, count: editions.first.count)
+        for (j, i) in editions.next.enumerated() { retained[position[i]!] = true; rowOfWave1[position[i]!] = j }
+        let calibrator = Calibrator(margins: margins, method: .raking)
+        let (design, records, _) = try ChangeDesign.attritionAdjusted(
+            wave1: t1, retained: retained, calibrator: calibrator, baseWeight: "poids_base",
+            covariates: ["rang_taille", "score_maturite"], adjustment: .inversePropensity, calibrateToWave1: ["score_maturite"],
+            bootstrap: replicates >= 2 ? AttritionBootstrap(replicates: replicates, seed: seed &+ 7) : nil)
+        return try BarometerSimulator.indicators.map { ind in
+            let c1 = try t1.categorical(ind.name), c2 = try t2.categorical(ind.name)
+            let y1 = (0..<t1.rowCount).map { c1[$0] == "oui" ? 1.0 : 0.0 }
+            let y2 = records.map { c2[rowOfWave1[$0]] == "oui" ? 1.0 : 0.0 }
+            return try design.change(y1: y1, y2: y2, variable: "\(ind.name)=oui", statistic: "proportion", level: level)
+        }
+    }
+
+    /// Draws replaced in the last ``run(pairs:level:)`` because a calibration level had no respondent.
+    public private(set) var redrawn = 0
+
+    /// Runs `pairs` draws (seeds 1, 2, …; a draw whose calibration is undefined is replaced and counted in
+    /// ``redrawn``) and summarizes them per indicator.
+    public mutating func run(pairs: Int, level: Double = 0.95) throws -> [Figures] {
+        let population = simulator.population()
+        let k = BarometerSimulator.indicators.count
+        var sums = [[Double]](repeating: [], count: k), ses = sums, ind = sums
+        var covered = [Int](repeating: 0, count: k), coveredIndependent = covered
+        var seed: UInt64 = 0, done = 0
+        redrawn = 0
+        while done < pairs {
+            seed += 1
+            let e: [ChangeEstimate]
+            do { e = try estimates(population, seed: seed, level: level) } catch let error as CalibrationError {
+                // A draw in which a calibration level has no respondent (a small region among the returning
+                // communes): the estimator is undefined there; the draw is replaced (conditional on every level
+                // being represented, as the attrition bootstrap does) and counted.
+                redrawn += 1
+                if redrawn > pairs { throw error }
+                continue
+            }
+            done += 1
+            for (j, c) in e.enumerated() {
+                let truth = population.truth[BarometerSimulator.indicators[j].name]!
+                let delta = truth.next - truth.first
+                sums[j].append(c.change.estimate)
+                ses[j].append(c.change.se ?? .nan)
+                ind[j].append(c.independentSE ?? .nan)
+                if let a = c.change.ciLow, let b = c.change.ciHigh, a <= delta && delta <= b { covered[j] += 1 }
+                if let s = c.independentSE {
+                    let q = StudentT(degreesOfFreedom: c.change.df).quantile(1 - (1 - level) / 2)
+                    if abs(c.change.estimate - delta) <= q * s { coveredIndependent[j] += 1 }
+                }
+            }
+        }
+        return (0..<k).map { j in
+            let name = BarometerSimulator.indicators[j].name
+            let truth = population.truth[name]!
+            let n = Double(pairs)
+            let mean = sums[j].reduce(0, +) / n
+            let sd = (sums[j].reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(1, n - 1)).squareRoot()
+            return Figures(indicator: name, truth: truth.next - truth.first, pairs: pairs, bias: mean - (truth.next - truth.first),
+                           empiricalSD: sd, meanSE: ses[j].reduce(0, +) / n, meanIndependentSE: ind[j].reduce(0, +) / n,
+                           coverage: Double(covered[j]) / n, independentCoverage: Double(coveredIndependent[j]) / n)
+        }
+    }
+}
