@@ -23,8 +23,8 @@ enum NotebookCells {
     static func run(_ name: String) throws -> String {
         guard let cell = registry[name] else { throw CocoaError(.featureUnsupported) }
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(CLI.repositoryRoot.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        _ = FileManager.default.changeCurrentDirectoryPath(CLI.repositoryRoot.path)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         return try cell()
     }
 

@@ -1,16 +1,16 @@
-# Golden calibration weights from R's `survey` package, used as test fixtures by Weighting.
+# Golden calibration weights from R's `survey` package for a sample of French communes: the cases that
+# `weight-cli calibrate` is checked against end to end (CalibrateAgainstRTests), beside the API and barometer
+# cases of make_golden.R in this same folder (one set of golden fixtures; each file is written by one script).
 #
-# Run from this folder:   Rscript make_fixtures.R
-# Needs R and the `survey` package (Debian: r-cran-survey). The Swift tests never run R: they
-# only read the files written here.
+# Run from this folder:   Rscript make_communes_cases.R
+# Needs R and the `survey` package (Debian: r-cran-survey) and the frame /work/shared/data/communes_extended.csv.
+# The Swift tests never run R: they only read the files written here.
 #
 # Writes:
-#   R_VERSION.txt                     R and survey versions used
-#   apistrat.csv, apiclus1.csv        data(api), all columns, "." in names replaced by "_"
 #   communes_sample.csv               a biased unequal-probability sample of French communes
-#   margins_*.csv                     population margins, long format: variable,level,target
-#   expected_<case>.csv               calibrated weights (one column `weight`), data file row order
-#   cases.json                        one object per case tying the above together
+#   margins_communes_*.csv            population margins, long format: variable,level,target
+#   expected_communes_<case>.csv      calibrated weights (one column `weight`), data file row order
+#   communes_cases.json               one object per case tying the above together
 #
 # Every number is written with 17 significant digits (sprintf("%.17g")), so doubles round-trip.
 # The script is deterministic: the only randomness (the communes sample) uses a fixed seed.
@@ -18,8 +18,6 @@
 suppressMessages(library(survey))
 options(survey.lonely.psu = "fail", stringsAsFactors = FALSE)
 
-writeLines(c(R.version.string, paste("survey", as.character(packageVersion("survey")))),
-           "R_VERSION.txt")
 
 # Convergence settings. R's defaults stop early (rake: epsilon = 1 weight unit, maxit = 10;
 # calibrate: epsilon = 1e-7, maxit = 50), so we ask for full convergence.
@@ -95,7 +93,7 @@ cal_totals <- function(formula, pop) {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Case registry: each case runs an R call given as text (so the r_call recorded in cases.json is
+# Case registry: each case runs an R call given as text (so the r_call recorded in communes_cases.json is
 # exactly the code that produced the weights) and writes the expected weights.
 # ---------------------------------------------------------------------------------------------
 
@@ -114,104 +112,7 @@ run_case <- function(name, data_file, weight, margins_file, method, bounds, r_ca
 }
 
 # ---------------------------------------------------------------------------------------------
-# 1. API data (California schools): apistrat (stratified by stype), apiclus1 (cluster sample)
-# ---------------------------------------------------------------------------------------------
-
-data(api)
-apistrat <- rename_cols(apistrat)
-apiclus1 <- rename_cols(apiclus1)
-apipop <- rename_cols(apipop)
-write_data(apistrat, "apistrat.csv")
-write_data(apiclus1, "apiclus1.csv")
-
-m_stype <- margin_rows(apipop, "stype")
-m_schwide <- margin_rows(apipop, "sch_wide")
-m_awards <- margin_rows(apipop, "awards")
-m_stype_x_schwide <- margin_rows(apipop, c("stype", "sch_wide"))
-m_stype_x_compimp <- margin_rows(apipop, c("stype", "comp_imp"))
-m_api99 <- numeric_row("api99", sum(apipop$api99))
-
-write_margins(m_stype, "margins_stype.csv")
-write_margins(m_stype_x_schwide, "margins_stype_x_schwide.csv")
-write_margins(rbind(m_stype, m_schwide), "margins_stype_schwide.csv")
-write_margins(rbind(m_stype_x_compimp, m_schwide, m_awards), "margins_crossed_rake.csv")
-write_margins(rbind(m_stype, m_schwide, m_api99), "margins_stype_schwide_api99.csv")
-write_margins(rbind(m_stype, m_api99), "margins_stype_api99.csv")
-
-# Population data frames for postStratify()/rake().
-pop_stype <- ps_frame(m_stype)
-pop_schwide <- ps_frame(m_schwide)
-pop_awards <- ps_frame(m_awards)
-pop_stype_x_schwide <- ps_frame(m_stype_x_schwide)
-pop_stype_x_compimp <- ps_frame(m_stype_x_compimp)
-
-# Population totals for calibrate() (model-matrix names).
-tot_stype_schwide_api99 <- cal_totals(~stype + sch_wide + api99, apipop)
-tot_stype_schwide <- cal_totals(~stype + sch_wide, apipop)
-tot_stype_api99 <- cal_totals(~stype + api99, apipop)
-
-dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = apistrat, fpc = ~fpc)
-dclus1 <- svydesign(id = ~dnum, weights = ~pw, data = apiclus1, fpc = ~fpc)
-# No base weights: every d = 1 (same result as svydesign(id = ~1, data = apiclus1), which
-# warns "No weights or probabilities supplied, assuming equal probability").
-dclus1_unw <- svydesign(id = ~1, weights = ~rep(1, nrow(apiclus1)), data = apiclus1)
-
-run_case("strat_ps_stype", "apistrat.csv", "pw", "margins_stype.csv", "poststratify", NULL,
-         "postStratify(dstrat, ~stype, pop_stype)", dstrat)
-run_case("strat_ps_stype_x_schwide", "apistrat.csv", "pw", "margins_stype_x_schwide.csv",
-         "poststratify", NULL,
-         "postStratify(dstrat, ~stype + sch_wide, pop_stype_x_schwide)", dstrat)
-run_case("strat_rake_stype_schwide", "apistrat.csv", "pw", "margins_stype_schwide.csv",
-         "raking", NULL,
-         "rake(dstrat, list(~stype, ~sch_wide), list(pop_stype, pop_schwide), control = list(maxit = 1000, epsilon = 1e-13))",
-         dstrat)
-run_case("strat_rake_crossed", "apistrat.csv", "pw", "margins_crossed_rake.csv", "raking", NULL,
-         "rake(dstrat, list(~stype + comp_imp, ~sch_wide, ~awards), list(pop_stype_x_compimp, pop_schwide, pop_awards), control = list(maxit = 1000, epsilon = 1e-13))",
-         dstrat)
-run_case("strat_cal_linear", "apistrat.csv", "pw", "margins_stype_schwide_api99.csv", "linear",
-         NULL,
-         "calibrate(dstrat, ~stype + sch_wide + api99, tot_stype_schwide_api99, epsilon = 1e-13, maxit = 1000)",
-         dstrat)
-run_case("strat_cal_raking", "apistrat.csv", "pw", "margins_stype_schwide.csv", "raking", NULL,
-         "calibrate(dstrat, ~stype + sch_wide, tot_stype_schwide, calfun = 'raking', epsilon = 1e-13, maxit = 1000)",
-         dstrat)
-run_case("strat_cal_raking_api99", "apistrat.csv", "pw", "margins_stype_api99.csv", "raking",
-         NULL,
-         "calibrate(dstrat, ~stype + api99, tot_stype_api99, calfun = 'raking', epsilon = 1e-13, maxit = 1000)",
-         dstrat)
-run_case("strat_cal_logit", "apistrat.csv", "pw", "margins_stype_schwide_api99.csv", "logit",
-         c(0.7, 1.7),
-         "calibrate(dstrat, ~stype + sch_wide + api99, tot_stype_schwide_api99, calfun = 'logit', bounds = c(0.7, 1.7), epsilon = 1e-13, maxit = 1000)",
-         dstrat)
-# Linear calibration with bounds: R does not use the closed-form GREG here but cal.linear in
-# grake(), i.e. Newton iterations on the truncated linear function g = pmin(pmax(1 + x'eta, L), U)
-# ("truncated" for Weighting). Unbounded, g ranges over [0.963, 1.041] for this case, so bounds
-# c(0.8, 1.3) would be inactive; c(0.97, 1.03) makes weights sit on both bounds and still converges.
-run_case("strat_cal_truncated", "apistrat.csv", "pw", "margins_stype_api99.csv", "truncated",
-         c(0.97, 1.03),
-         "calibrate(dstrat, ~stype + api99, tot_stype_api99, calfun = 'linear', bounds = c(0.97, 1.03), epsilon = 1e-13, maxit = 1000)",
-         dstrat)
-
-run_case("clus_rake_stype_schwide", "apiclus1.csv", "pw", "margins_stype_schwide.csv", "raking",
-         NULL,
-         "rake(dclus1, list(~stype, ~sch_wide), list(pop_stype, pop_schwide), control = list(maxit = 1000, epsilon = 1e-13))",
-         dclus1)
-run_case("clus_cal_linear", "apiclus1.csv", "pw", "margins_stype_api99.csv", "linear", NULL,
-         "calibrate(dclus1, ~stype + api99, tot_stype_api99, epsilon = 1e-13, maxit = 1000)",
-         dclus1)
-run_case("clus_cal_logit", "apiclus1.csv", "pw", "margins_stype_api99.csv", "logit", c(0.5, 2),
-         "calibrate(dclus1, ~stype + api99, tot_stype_api99, calfun = 'logit', bounds = c(0.5, 2), epsilon = 1e-13, maxit = 1000)",
-         dclus1)
-# No base weights (d = 1 for all 183 schools); the margins are the population counts (they
-# already sum to N = 6194 = nrow(apipop)). rake() simply post-stratifies in turn: the first sweep
-# scales the unit weights up to the population counts, so the result sums to 6194 (no
-# normalisation to the sample size).
-run_case("clus_unweighted_rake", "apiclus1.csv", NULL, "margins_stype_schwide.csv", "raking", NULL,
-         "rake(dclus1_unw, list(~stype, ~sch_wide), list(pop_stype, pop_schwide), control = list(maxit = 1000, epsilon = 1e-13))",
-         dclus1_unw)
-
-# ---------------------------------------------------------------------------------------------
-# 2. French communes: a biased sample drawn from the full frame (not from R)
+# 1. French communes: a biased sample drawn from the full frame (not from R)
 # ---------------------------------------------------------------------------------------------
 # Frame: /work/shared/data/communes_extended.csv (one row per commune, population of 2023).
 # Design: Poisson sampling, expected size 1500, inclusion probability proportional to
@@ -290,7 +191,7 @@ run_case("communes_ps_taille", "communes_sample.csv", "d", "margins_communes_tai
          "postStratify(dcom, ~taille, pop_taille)", dcom)
 
 # ---------------------------------------------------------------------------------------------
-# 3. cases.json (small hand-written JSON encoder: no dependency beyond survey)
+# 2. communes_cases.json (small hand-written JSON encoder: no dependency beyond survey)
 # ---------------------------------------------------------------------------------------------
 
 json_str <- function(s) {
@@ -312,10 +213,10 @@ entries <- vapply(cases, function(cs) paste0(
   "    \"expected\": ", json_str(cs$expected), ",\n",
   "    \"r_call\": ", json_str(cs$r_call), "\n",
   "  }"), character(1))
-writeLines(c("[", paste(entries, collapse = ",\n"), "]"), "cases.json")
+writeLines(c("[", paste(entries, collapse = ",\n"), "]"), "communes_cases.json")
 
 # ---------------------------------------------------------------------------------------------
-# 4. Verification, from the written files only (round trip): the expected weights reproduce
+# 3. Verification, from the written files only (round trip): the expected weights reproduce
 #    every margin row, and g = w / d respects the bounds.
 # ---------------------------------------------------------------------------------------------
 
@@ -348,13 +249,4 @@ for (cs in cases) {
     stopifnot(any(abs(g - cs$bounds[1]) < 1e-9), any(abs(g - cs$bounds[2]) < 1e-9))
 }
 
-# Cross-checks between cases: rake() and calibrate(calfun = "raking") solve the same problem.
-cross <- function(a, b) {
-  wa <- as.numeric(read.csv(paste0("expected_", a, ".csv"))$weight)
-  wb <- as.numeric(read.csv(paste0("expected_", b, ".csv"))$weight)
-  cat(sprintf("max rel diff %s vs %s: %.3g\n", a, b, max(abs(wa - wb) / abs(wb))))
-}
-cross("strat_rake_stype_schwide", "strat_cal_raking")
-cat(sprintf("sum of weights, clus_unweighted_rake: %.17g\n",
-            sum(as.numeric(read.csv("expected_clus_unweighted_rake.csv")$weight))))
 cat("done:", length(cases), "cases\n")
