@@ -25,7 +25,7 @@ SWIFT
 cat > "$work/Sources/CalibrateExample/main.swift" <<'SWIFT'
 import Weighting
 
-let sample = Table([
+let sample = try Table([
     "region": .categorical(["N", "N", "N", "N", "S", "S", "S", "S", "E", "E", "E", "E"]),
     "size": .categorical(["small", "small", "large", "large", "small", "small", "small", "large",
                           "small", "large", "large", "small"]),

@@ -45,7 +45,7 @@ extension GroupedMargins {
                 categorical[group]![m].levels.append(parts)
                 categorical[group]![m].targets.append(t)
             } else {
-                categorical[group]!.append(CategoricalMargin(variables: variables, levels: [parts], targets: [t]))
+                categorical[group]!.append(CategoricalMargin(checkedVariables: variables, levels: [parts], targets: [t]))
             }
         }
         if groups.isEmpty { throw MarginsError.empty(file: buffer.file) }

@@ -80,7 +80,7 @@ public enum MarginsFile {
                 categorical[m].targets.append(target)
             } else {
                 marginIndex[name] = categorical.count
-                categorical.append(CategoricalMargin(variables: variables, levels: [parts], targets: [target]))
+                categorical.append(CategoricalMargin(checkedVariables: variables, levels: [parts], targets: [target]))
             }
         }
         if categorical.isEmpty && numeric.isEmpty { throw MarginsError.empty(file: buffer.file) }

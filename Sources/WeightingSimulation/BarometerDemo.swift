@@ -118,7 +118,7 @@ public struct BarometerDemo: Sendable {
             return (all / tot, a[0] / b[0] - a[1] / b[1])
         }
         var rows: [Row] = []
-        let frameTable = allEstimators ? Self.frameTable(frame) : nil
+        let frameTable = allEstimators ? try Self.frameTable(frame) : nil
         // Frame adjustment of the wave's respondents: weights per wave row (rows are in frame order).
         func frameAdjusted(_ respondents: [Int], covariates: [String], margins: Margins) throws -> [Double] {
             var responded = [Bool](repeating: false, count: frame.units.count)
@@ -126,7 +126,7 @@ public struct BarometerDemo: Sendable {
             return try FrameNonresponse(frame: frameTable!, responded: responded, covariates: covariates, adjustment: .propensityClasses(5),
                                         margins: margins, method: .raking).run().weights
         }
-        let laterMargins = Margins(categorical: [CategoricalMargin(variables: ["petite"], levels: [["oui"], ["non"]],
+        let laterMargins = Margins(categorical: [CategoricalMargin(checkedVariables: ["petite"], levels: [["oui"], ["non"]],
                                                                    targets: [Double(frame.units.filter(\.isSmall).count), Double(frame.units.filter { !$0.isSmall }.count)])],
                                    numeric: [NumericTotal("log_population", total: frame.units.reduce(0) { $0 + (Double(String(format: "%.4f", $1.logPopulation)) ?? 0) })])
         let frameWeights1 = allEstimators ? try frameAdjusted(sim.respondents[0], covariates: ["region", "strate", "log_population"], margins: rakingMargins) : []
@@ -217,9 +217,9 @@ public struct BarometerDemo: Sendable {
     }
 
     /// The frame as a table of the covariates the adjustments use.
-    static func frameTable(_ frame: CollectiviteFrame) -> Table {
+    static func frameTable(_ frame: CollectiviteFrame) throws -> Table {
         let u = frame.units
-        return Table(columns: [("type", .categorical(u.map(\.type))), ("region", .categorical(u.map(\.region))),
+        return try Table(columns: [("type", .categorical(u.map(\.type))), ("region", .categorical(u.map(\.region))),
                                ("strate", .categorical(u.map(\.strate))), ("petite", .categorical(u.map { $0.isSmall ? "oui" : "non" })),
                                ("log_population", .numeric(u.map { Double(String(format: "%.4f", $0.logPopulation))! }))], source: "frame")
     }

@@ -60,7 +60,7 @@ enum ExitStatus {
         case .cannotRead, .cannotWrite: return 3
         case .emptyFile, .noDataRows, .invalidUTF8, .utf16, .unterminatedQuote, .strayQuote, .raggedRow,
              .duplicateColumn, .emptyColumnName, .unknownColumn, .notANumber, .nonFiniteNumber, .outputIsInput,
-             .changedWhileReading:
+             .changedWhileReading, .columnLengthMismatch:
             return 1
         }
     }
@@ -79,7 +79,7 @@ enum ExitStatus {
     static func code(_ e: MarginsError) -> Int32 {
         switch e {
         case .missingHeaderColumn, .negativeTarget, .emptyVariable, .levelArity, .duplicateRow, .sharesDoNotSumToOne,
-             .sharesNeedPopulation, .inconsistentTotals, .empty:
+             .sharesNeedPopulation, .inconsistentTotals, .empty, .malformedMargin:
             return 1
         }
     }

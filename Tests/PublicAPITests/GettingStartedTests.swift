@@ -14,8 +14,8 @@ struct GettingStartedTests {
 
     static func relative(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1, abs(b)) }
 
-    static func makeSample() -> Table {
-        let sample = Table([
+    static func makeSample() throws -> Table {
+        let sample = try Table([
             "region": .categorical(["N", "N", "N", "N", "S", "S", "S", "S", "E", "E", "E", "E"]),
             "size": .categorical(["small", "small", "large", "large", "small", "small", "small", "large",
                                   "small", "large", "large", "small"]),
@@ -38,7 +38,7 @@ struct GettingStartedTests {
 
     @Test("raking the in-memory sample gives R survey's weights (1e-9) and meets every margin")
     func calibration() throws {
-        let sample = Self.makeSample()
+        let sample = try Self.makeSample()
         let (_, calibrated) = try Self.calibrate(sample)
         #expect(calibrated.weights.count == 12)
         for (w, r) in zip(calibrated.weights, Self.rWeights) { #expect(Self.relative(w, r) < 1e-9, "\(w) vs R \(r)") }
@@ -55,7 +55,7 @@ struct GettingStartedTests {
 
     @Test("the calibrated mean and total of y, their standard errors and t intervals equal R survey's")
     func estimates() throws {
-        let sample = Self.makeSample()
+        let sample = try Self.makeSample()
         let (_, calibrated) = try Self.calibrate(sample)
         let design = try SurveyDesign(table: sample, weight: "d").calibrated(calibrated)
         let estimator = SurveyEstimator(table: sample, design: design, level: 0.95)
@@ -78,7 +78,7 @@ struct GettingStartedTests {
 
     @Test("the wave-2 weights are the closed form w1 · N_region / Σ_stayers-in-region w1")
     func panel() throws {
-        let sample = Self.makeSample()
+        let sample = try Self.makeSample()
         let (margins, calibrated) = try Self.calibrate(sample)
         let stayed = [true, false, true, true, true, true, false, true, false, true, true, true]
         let regionOnly = Margins(categorical: [margins.categorical[0]])

@@ -34,8 +34,8 @@ struct AttritionSimulationTests {
         var rt = [Double](repeating: 0, count: 3), st = [Double](repeating: 0, count: 3)
         for i in 0..<N { rt[region[i]] += 1; st[size[i]] += 1 }
         let margins = Margins(categorical: [
-            CategoricalMargin(variables: ["region"], levels: regions.map { [$0] }, targets: rt),
-            CategoricalMargin(variables: ["size"], levels: sizes.map { [$0] }, targets: st),
+            try CategoricalMargin(variables: ["region"], levels: regions.map { [$0] }, targets: rt),
+            try CategoricalMargin(variables: ["size"], levels: sizes.map { [$0] }, targets: st),
         ])
         var raw: [Double] = [], marginsOnly: [Double] = [], adjusted: [Double] = []
         let draws = SimulationRun.draws(full: 500, reduced: 120)
@@ -43,7 +43,7 @@ struct AttritionSimulationTests {
             var idx: [Int] = []
             for i in 0..<N where rng.uniform() < 0.1 * [0.6, 1.0, 1.6][region[i]] * [0.7, 1.2, 2.0][size[i]] { idx.append(i) }
             let score = idx.map { maturity[$0] + 0.3 * ((-2 * log(rng.uniform())).squareRoot() * cos(2 * Double.pi * rng.uniform())) }
-            let wave1 = Table(["region": .categorical(idx.map { regions[region[$0]] }), "size": .categorical(idx.map { sizes[size[$0]] }),
+            let wave1 = try Table(["region": .categorical(idx.map { regions[region[$0]] }), "size": .categorical(idx.map { sizes[size[$0]] }),
                                "score": .numeric(score)])
             let w1 = try Calibrator(margins: margins, method: .raking).calibrate(wave1).weights
             let stay = score.map { rng.uniform() < 1 / (1 + exp(-(-1.3 + 1.1 * $0))) }

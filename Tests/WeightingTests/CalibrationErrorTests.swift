@@ -15,8 +15,8 @@ struct CalibrationErrorTests {
     }
 
     @Test("a level in the sample but not in the margins is named with its count and first line")
-    func levelMissingFromMargins() {
-        let m = Margins(categorical: [CategoricalMargin(variables: ["region"], levels: [["Nord"], ["Sud"], ["Est"]],
+    func levelMissingFromMargins() throws {
+        let m = Margins(categorical: [try CategoricalMargin(variables: ["region"], levels: [["Nord"], ["Sud"], ["Est"]],
                                                         targets: [5000, 3000, 2000])])
         let msg = calibrate(m)
         #expect(msg.contains("'Ouest' of region"))
@@ -37,7 +37,7 @@ struct CalibrationErrorTests {
     func collapse() throws {
         var levels: [[String]] = [], targets: [Double] = []
         for r in SyntheticSurvey.regions { for s in SyntheticSurvey.sizes + ["géante"] { levels.append([r, s]); targets.append(100) } }
-        let m = Margins(categorical: [CategoricalMargin(variables: ["region", "size"], levels: levels, targets: targets)])
+        let m = Margins(categorical: [try CategoricalMargin(variables: ["region", "size"], levels: levels, targets: targets)])
         #expect(calibrate(m, .poststratify).contains("Nord*géante"))
         let opts = CalibrationOptions(collapse: [.nearest(onOrderedVariable: "size")])
         let r = try Calibrator(margins: m, method: .poststratify, options: opts).calibrate(survey.table, weightColumn: "d")
@@ -51,16 +51,16 @@ struct CalibrationErrorTests {
     }
 
     @Test("missing values in a calibration variable are counted and located")
-    func missingValues() {
-        let t = Table(["region": .categorical(["Nord", nil, "Sud"]), "d": .numeric([1, 1, 1])], source: "t.csv")
+    func missingValues() throws {
+        let t = try Table(["region": .categorical(["Nord", nil, "Sud"]), "d": .numeric([1, 1, 1])], source: "t.csv")
         let m = Margins(categorical: [CategoricalMargin("region", ["Nord": 1, "Sud": 2])])
         let msg = calibrate(m, table: t)
         #expect(msg.contains("'region' is missing for 1 record(s), first at t.csv:3"))
     }
 
     @Test("zero, negative, missing and infinite base weights are refused with their line", arguments: [0.0, -2, .nan, .infinity])
-    func badBaseWeights(value: Double) {
-        let t = Table(["region": .categorical(["Nord", "Sud"]), "d": .numeric([1, value])], source: "t.csv")
+    func badBaseWeights(value: Double) throws {
+        let t = try Table(["region": .categorical(["Nord", "Sud"]), "d": .numeric([1, value])], source: "t.csv")
         let m = Margins(categorical: [CategoricalMargin("region", ["Nord": 1, "Sud": 2])])
         let msg = calibrate(m, table: t)
         #expect(msg.contains("t.csv:3:2"))

@@ -80,7 +80,7 @@ struct ChangeTests {
         let w1: [Double] = [1, 2, 1, 3, 2, 1], w2: [Double] = [2, 2, 3, 1]
         let link = [0, 2, 3, 5]
         let multipliers: [[Double]] = [[2, 0, 1, 1, 0, 2], [0, 1, 2, 1, 2, 0], [1, 1, 0, 2, 1, 1]]
-        var reps = ReplicateWeights(method: "bootstrap", weights: multipliers, scale: 1.0 / 2, rscales: [1, 1, 1], mse: true)
+        var reps = try ReplicateWeights(method: "bootstrap", weights: multipliers, scale: 1.0 / 2, rscales: [1, 1, 1], mse: true)
         reps.degreesOfFreedom = 2
         let first = ChangeWave(weights: w1, linkedRecord: Array(0..<6), replicateWeights: multipliers.map { m in (0..<6).map { w1[$0] * m[$0] } })
         let second = ChangeWave(weights: w2, linkedRecord: link, replicateWeights: multipliers.map { m in (0..<4).map { w2[$0] * m[link[$0]] } })

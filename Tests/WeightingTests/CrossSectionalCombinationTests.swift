@@ -9,7 +9,7 @@ import Testing
 @Suite("Combining panel members and newcomers")
 struct CrossSectionalCombinationTests {
     /// 6 panel members (weights summing to 100) and 4 newcomers, region A/B; margins A 60, B 40.
-    static let wave = Table(["region": .categorical(["A", "A", "B", "A", "B", "B", "A", "A", "B", "A"])])
+    static let wave = try! Table(["region": .categorical(["A", "A", "B", "A", "B", "B", "A", "A", "B", "A"])])
     static let panel: [Double?] = [10, 30, 20, 15, 5, 20, nil, nil, nil, nil]
     static let margins = Margins(categorical: [CategoricalMargin("region", ["A": 60, "B": 40])])
 
@@ -33,7 +33,7 @@ struct CrossSectionalCombinationTests {
         // Linear calibration to the total only: the weights are the combined base weights rescaled by one factor,
         // so the newcomers' base weight is (1 − λ) N / n_N = 0.4 · 100 / 4 = 10.
         let total = Margins(categorical: [CategoricalMargin("region", ["A": 60, "B": 40])])
-        let byTotal = Calibrator(margins: Margins(categorical: [CategoricalMargin(variables: ["all"], levels: [["x"]], targets: [100])]), method: .linear)
+        let byTotal = Calibrator(margins: Margins(categorical: [try CategoricalMargin(variables: ["all"], levels: [["x"]], targets: [100])]), method: .linear)
         var t = Self.wave
         t.setCategorical("all", CategoricalColumn([String?](repeating: "x", count: 10)))
         let (w0, _) = try CrossSectionalCombination(wave: t, panelWeights: Self.panel, calibrator: byTotal).run()

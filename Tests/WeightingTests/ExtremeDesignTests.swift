@@ -21,7 +21,7 @@ struct ExtremeDesignTests {
     @Test("one respondent holding 30% of the population", arguments: [CalibrationMethod.raking, .linear, .poststratify])
     func giantCell(method: CalibrationMethod) throws {
         let g: [String?] = ["rare"] + [String?](repeating: "commun", count: 499)
-        let table = Table(["g": .categorical(g)])
+        let table = try Table(["g": .categorical(g)])
         let margins = Margins(categorical: [CategoricalMargin("g", ["rare": 3e8, "commun": 7e8])])
         let r = try Calibrator(margins: margins, method: method).calibrate(table)
         #expect(try maxRelativeMiss(r, table, margins) < 1e-12)
@@ -35,11 +35,11 @@ struct ExtremeDesignTests {
         let n = 6000
         var a: [String?] = [], b: [String?] = []
         for i in 0..<n { a.append("L\(i % 1000)"); b.append(rng.uniform() < 0.3 ? "x" : "y") }
-        let table = Table(["a": .categorical(a), "b": .categorical(b)])
+        let table = try Table(["a": .categorical(a), "b": .categorical(b)])
         var levels: [[String]] = [], targets: [Double] = []
         for k in 0..<1000 { levels.append(["L\(k)"]); targets.append(1e6 * (1 + Double(k % 7) / 10)) }
         let total = targets.reduce(0, +)
-        let margins = Margins(categorical: [CategoricalMargin(variables: ["a"], levels: levels, targets: targets),
+        let margins = Margins(categorical: [try CategoricalMargin(variables: ["a"], levels: levels, targets: targets),
                                             CategoricalMargin("b", ["x": 0.35 * total, "y": 0.65 * total])])
         // Base weights scaled to the population, so that bounds on w/d are meaningful.
         let r = try Calibrator(margins: margins, method: method).calibrate(table, baseWeights: [Double](repeating: total / Double(n), count: n))
@@ -54,7 +54,7 @@ struct ExtremeDesignTests {
         let n = 400
         let small = (0..<n).map { _ in rng.uniform() }, big = (0..<n).map { _ in 1e7 * (1 + rng.uniform()) }
         let g: [String?] = (0..<n).map { $0 % 2 == 0 ? "p" : "q" }
-        let table = Table(["g": .categorical(g), "small": .numeric(small), "big": .numeric(big)])
+        let table = try Table(["g": .categorical(g), "small": .numeric(small), "big": .numeric(big)])
         let margins = Margins(categorical: [CategoricalMargin("g", ["p": 500, "q": 500])],
                               numeric: [NumericTotal("small", total: 0.52 * 1000), NumericTotal("big", total: 1.45e7 * 1000)])
         for method in [CalibrationMethod.linear, .raking] {

@@ -27,8 +27,8 @@ struct FrameNonresponseTests {
             x.append(xi); region.append(r); other.append(rng.uniform())
             responded.append(rng.uniform() < 1 / (1 + exp(-(-2 + xi + (r == "Sud" ? 0.5 : 0)))))
         }
-        let frame = Table(columns: [("x", .numeric(x)), ("region", .categorical(region)), ("other", .numeric(other))])
-        let margins = Margins(categorical: [CategoricalMargin(variables: ["region"], levels: [["Nord"], ["Sud"]], targets: [3000, 1000])])
+        let frame = try Table(columns: [("x", .numeric(x)), ("region", .categorical(region)), ("other", .numeric(other))])
+        let margins = Margins(categorical: [try CategoricalMargin(variables: ["region"], levels: [["Nord"], ["Sud"]], targets: [3000, 1000])])
         let r = try FrameNonresponse(frame: frame, responded: responded, covariates: ["x", "region"], adjustment: .inversePropensity,
                                      margins: margins, method: .raking, balanceCovariates: ["other"]).run()
         let bx = r.balance.first { $0.covariate == "x" }!

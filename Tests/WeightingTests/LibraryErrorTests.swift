@@ -47,7 +47,7 @@ struct LibraryErrorTests {
     @Test("a replicate whose re-calibration fails throws ReplicateCalibrationFailure holding the CalibrationError")
     func replicateKeepsTheErrorType() throws {
         // Region A has one respondent: the jackknife replicate that drops it cannot reach A's target.
-        let table = Table(["region": .categorical(["A", "B", "B", "B", "C", "C"]), "d": .numeric([1, 1, 1, 1, 1, 1])])
+        let table = try Table(["region": .categorical(["A", "B", "B", "B", "C", "C"]), "d": .numeric([1, 1, 1, 1, 1, 1])])
         let margins = Margins(categorical: [CategoricalMargin("region", ["A": 10, "B": 20, "C": 30])])
         let calibrator = Calibrator(margins: margins, method: .raking)
         let result = try calibrator.calibrate(table, weightColumn: "d")

@@ -34,7 +34,7 @@ struct LogisticRegressionTests {
 
     @Test("perfect separation is named by its level")
     func separation() throws {
-        let table = Table(["g": .categorical(["a", "a", "b", "b", "c", "c", "a", "b"]), "x": .numeric([1, 2, 3, 4, 5, 6, 7, 8])])
+        let table = try Table(["g": .categorical(["a", "a", "b", "b", "c", "c", "a", "b"]), "x": .numeric([1, 2, 3, 4, 5, 6, 7, 8])])
         let y: [Double] = [1, 0, 1, 0, 1, 1, 0, 1]  // every record of level c stays
         let mm = try ModelMatrix(table: table, covariates: ["g"])
         let message = errorText { _ = try LogisticRegression.fit(x: mm.x, terms: mm.terms, y: y) }
@@ -44,7 +44,7 @@ struct LogisticRegressionTests {
 
     @Test("collinear covariates and constant responses are refused")
     func degenerate() throws {
-        let table = Table(["x": .numeric([1, 2, 3, 4]), "x2": .numeric([2, 4, 6, 8])])
+        let table = try Table(["x": .numeric([1, 2, 3, 4]), "x2": .numeric([2, 4, 6, 8])])
         let mm = try ModelMatrix(table: table, covariates: ["x", "x2"])
         #expect(errorText { _ = try LogisticRegression.fit(x: mm.x, terms: mm.terms, y: [1, 0, 1, 0]) }.contains("collinear"))
         let mm1 = try ModelMatrix(table: table, covariates: ["x"])

@@ -23,7 +23,7 @@ struct MarginsFileTests {
             pop,,12345.5
             """)
         #expect(m.categorical.count == 2)
-        #expect(m.categorical[0] == CategoricalMargin(variables: ["region"], levels: [["Nord"], ["Sud"]], targets: [60, 40]))
+        #expect(try m.categorical[0] == CategoricalMargin(variables: ["region"], levels: [["Nord"], ["Sud"]], targets: [60, 40]))
         #expect(m.categorical[1].variables == ["region", "taille"])
         #expect(m.categorical[1].levels[2] == ["Sud", "petite"])
         #expect(m.numeric == [NumericTotal("pop", total: 12345.5)])

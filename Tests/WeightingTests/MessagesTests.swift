@@ -158,14 +158,14 @@ struct MessagesTests {
 
     // MARK: Attrition messages
 
-    static func panel(n: Int) -> Table {
-        Table(["region": .categorical((0..<n).map { ["Nord", "Sud"][$0 % 2] }),
+    static func panel(n: Int) throws -> Table {
+        try Table(["region": .categorical((0..<n).map { ["Nord", "Sud"][$0 % 2] }),
                "x": .numeric((0..<n).map { Double($0 % 5) })])
     }
 
     @Test("a later wave that holds every wave-1 respondent is said to have nobody leaving, not separation")
     func nobodyLeft() throws {
-        let t = Self.panel(n: 20)
+        let t = try Self.panel(n: 20)
         let margins = Margins(categorical: [CategoricalMargin("region", ["Nord": 100, "Sud": 100])])
         let adjustment = AttritionAdjustment(wave1: t, retained: [Bool](repeating: true, count: 20), covariates: ["region"],
                                              margins: margins, wave: 2)
@@ -178,7 +178,7 @@ struct MessagesTests {
 
     @Test("a missing value in a response-model covariate is called a covariate, with its first record")
     func missingCovariate() throws {
-        let t = Table(["region": .categorical(["Nord", "Sud", nil, "Sud"]), "x": .numeric([1, 2, 3, 4])])
+        let t = try Table(["region": .categorical(["Nord", "Sud", nil, "Sud"]), "x": .numeric([1, 2, 3, 4])])
         let e = #expect(throws: AttritionError.self) { _ = try ModelMatrix(table: t, covariates: ["x", "region"]) }
         guard case .missingCovariate(let v, let count, let loc)? = e else { Issue.record("wrong error \(String(describing: e))"); return }
         #expect(v == "region" && count == 1 && loc.line == 4)

@@ -55,8 +55,8 @@ struct MonteCarloCoverageTests {
         var regionTargets = [Double](repeating: 0, count: 4), sizeTargets = [Double](repeating: 0, count: 3)
         for i in 0..<N { regionTargets[region[i]] += 1; sizeTargets[size[i]] += 1 }
         let margins = Margins(categorical: [
-            CategoricalMargin(variables: ["region"], levels: regions.map { [$0] }, targets: regionTargets),
-            CategoricalMargin(variables: ["size"], levels: sizes.map { [$0] }, targets: sizeTargets),
+            try CategoricalMargin(variables: ["region"], levels: regions.map { [$0] }, targets: regionTargets),
+            try CategoricalMargin(variables: ["size"], levels: sizes.map { [$0] }, targets: sizeTargets),
         ])
         let regionFactor = [0.5, 1.5, 0.5, 1.5], sizeFactor = [0.6, 1.2, 2.4]
         let draws = SimulationRun.draws(full: 1000, reduced: 250)
@@ -66,7 +66,7 @@ struct MonteCarloCoverageTests {
             for i in 0..<N where rng.uniform() < 0.075 * regionFactor[region[i]] * sizeFactor[size[i]] {
                 sr.append(regions[region[i]]); ss.append(sizes[size[i]]); sy.append(y[i])
             }
-            let table = Table(["region": .categorical(sr), "size": .categorical(ss), "y": .numeric(sy)])
+            let table = try Table(["region": .categorical(sr), "size": .categorical(ss), "y": .numeric(sy)])
             let result = try Calibrator(margins: margins, method: .raking).calibrate(table)
             let design = try SurveyDesign(table: table).calibrated(result)
             let e = try SurveyEstimator(table: table, design: design).estimate(variables: ["y"], statistic: .mean)[0]

@@ -34,8 +34,8 @@ struct NonNestedWaveSimulationTests {
         var rt = [Double](repeating: 0, count: 3), st = rt
         for i in 0..<N { rt[region[i]] += 1; st[size[i]] += 1 }
         let margins = Margins(categorical: [
-            CategoricalMargin(variables: ["region"], levels: regions.map { [$0] }, targets: rt),
-            CategoricalMargin(variables: ["size"], levels: sizes.map { [$0] }, targets: st),
+            try CategoricalMargin(variables: ["region"], levels: regions.map { [$0] }, targets: rt),
+            try CategoricalMargin(variables: ["size"], levels: sizes.map { [$0] }, targets: st),
         ])
         let calibrator = Calibrator(margins: margins, method: .raking)
         var stayersOnly: [Double] = [], combined: [Double] = [], lambdas: [Double] = [], skippers: [Int] = [], newcomers: [Int] = []
@@ -44,7 +44,7 @@ struct NonNestedWaveSimulationTests {
             var idx: [Int] = [], inWave1 = [Bool](repeating: false, count: N)
             for i in 0..<N where rng.uniform() < 0.1 * [0.6, 1.0, 1.6][region[i]] * [0.7, 1.2, 2.0][size[i]] { idx.append(i); inWave1[i] = true }
             let score = idx.map { maturity[$0] + normal() }
-            let wave1 = Table(["region": .categorical(idx.map { regions[region[$0]] }), "size": .categorical(idx.map { sizes[size[$0]] }),
+            let wave1 = try Table(["region": .categorical(idx.map { regions[region[$0]] }), "size": .categorical(idx.map { sizes[size[$0]] }),
                                "score": .numeric(score)])
             let w1 = try calibrator.calibrate(wave1).weights
             let in2 = idx.map { rng.uniform() < 1 / (1 + exp(-(-0.8 + 1.0 * maturity[$0]))) }
@@ -63,7 +63,7 @@ struct NonNestedWaveSimulationTests {
             var fresh: [Int] = []
             for i in 0..<N where !inWave1[i] && rng.uniform() < 0.015 * [0.6, 1.0, 1.6][region[i]] * [0.7, 1.2, 2.0][size[i]] { fresh.append(i) }
             let units = p.rows.map { idx[$0] } + fresh
-            let wave3 = Table(["region": .categorical(units.map { regions[region[$0]] }), "size": .categorical(units.map { sizes[size[$0]] })])
+            let wave3 = try Table(["region": .categorical(units.map { regions[region[$0]] }), "size": .categorical(units.map { sizes[size[$0]] })])
             let panelWeights: [Double?] = p.weights.map { Optional($0) } + fresh.map { _ in nil }
             let (w, report) = try CrossSectionalCombination(wave: wave3, panelWeights: panelWeights, calibrator: calibrator).run()
             #expect(w.count == units.count && w.allSatisfy { $0 > 0 })

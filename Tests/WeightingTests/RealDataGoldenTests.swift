@@ -126,7 +126,7 @@ struct RealDataGoldenTests {
     @Test("a target for the NA level of a variable with no missing value is refused, naming the variable")
     func missingLevelWithoutMissing() throws {
         let t = try Self.data()
-        let margins = Margins(categorical: [CategoricalMargin(variables: ["stype"], levels: [["E"], ["H"], ["M"], ["NA"]],
+        let margins = Margins(categorical: [try CategoricalMargin(variables: ["stype"], levels: [["E"], ["H"], ["M"], ["NA"]],
                                                               targets: [4000, 700, 1000, 494])])
         for policy in MissingValuePolicy.allCases {
             #expect(throws: MissingValueError.missingLevelWithoutMissingValues(variable: "stype", margin: "stype")) {

@@ -102,7 +102,7 @@ struct ReliabilityTests {
                 w.append(1 + 9 * rng.uniform())
             }
         }
-        let t = Table(["domain": .categorical(domain), "answer": .categorical(answer), "w": .numeric(w)])
+        let t = try Table(["domain": .categorical(domain), "answer": .categorical(answer), "w": .numeric(w)])
         let es = try SurveyEstimator(table: t, design: try SurveyDesign(table: t, weight: "w"))
             .estimate(variables: ["answer"], statistic: .mean, by: ["domain"])
         var checked = 0

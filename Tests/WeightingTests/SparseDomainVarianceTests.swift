@@ -44,7 +44,7 @@ struct SparseDomainVarianceTests {
         let n = 20_000, k = 5_000
         let domain = (0..<n).map { i in i < k ? "c\(i)" : "c\(Int(uniform() * Double(k)) % k)" }
         let y = (0..<n).map { _ in (100 * uniform()).rounded() }
-        let table = Table(["commune": .categorical(domain), "y": .numeric(y), "w": .numeric([Double](repeating: 5, count: n))])
+        let table = try Table(["commune": .categorical(domain), "y": .numeric(y), "w": .numeric([Double](repeating: 5, count: n))])
         let design = try SurveyDesign(table: table, weight: "w")
         let estimates = try SurveyEstimator(table: table, design: design).estimate(variables: ["y"], statistic: .mean, by: ["commune"])
         #expect(estimates.count == k)

@@ -221,8 +221,8 @@ struct ValueLabelResolutionTests {
     let labels: [String: [Double: String]] = ["region": [76: "Occitanie", 84: "Auvergne-Rhône-Alpes"]]
 
     @Test("a level given by code is read as its label; a label stays; an unknown level is left for the calibration")
-    func codesBecomeLabels() {
-        let m = Margins(categorical: [CategoricalMargin(variables: ["region"], levels: [["76"], ["Auvergne-Rhône-Alpes"], ["99"]],
+    func codesBecomeLabels() throws {
+        let m = Margins(categorical: [try CategoricalMargin(variables: ["region"], levels: [["76"], ["Auvergne-Rhône-Alpes"], ["99"]],
                                                         targets: [1, 2, 3])])
         let (r, clashes) = ValueLabelResolution.resolve(m, labels: labels)
         #expect(r.categorical[0].levels == [["Occitanie"], ["Auvergne-Rhône-Alpes"], ["99"]])
@@ -230,16 +230,16 @@ struct ValueLabelResolutionTests {
     }
 
     @Test("codes in a crossed margin are resolved for the labelled variable only; 76.0 is code 76")
-    func crossed() {
-        let m = Margins(categorical: [CategoricalMargin(variables: ["taille", "region"], levels: [["76", "76.0"]], targets: [1])])
+    func crossed() throws {
+        let m = Margins(categorical: [try CategoricalMargin(variables: ["taille", "region"], levels: [["76", "76.0"]], targets: [1])])
         let (r, _) = ValueLabelResolution.resolve(m, labels: labels)
         #expect(r.categorical[0].levels == [["76", "Occitanie"]])
     }
 
     @Test("a level that is a label and also another value's code is read as the label, with a clash reported")
-    func labelsWinOnClash() {
+    func labelsWinOnClash() throws {
         let swapped: [String: [Double: String]] = ["n": [1: "2", 2: "1", 3: "3"]]
-        let m = Margins(categorical: [CategoricalMargin(variables: ["n"], levels: [["1"], ["2"], ["3"]], targets: [1, 1, 1])])
+        let m = Margins(categorical: [try CategoricalMargin(variables: ["n"], levels: [["1"], ["2"], ["3"]], targets: [1, 1, 1])])
         let (r, clashes) = ValueLabelResolution.resolve(m, labels: swapped)
         #expect(r.categorical[0].levels == [["1"], ["2"], ["3"]])
         #expect(clashes.map(\.level) == ["1", "2"])  // "3" is the label of code 3 itself: no clash

@@ -43,7 +43,8 @@ struct SyntheticSurvey {
             pop.append((base * (0.5 + rng.uniform())).rounded())
             d.append(10 + 20 * rng.uniform())
         }
-        table = Table(["region": .categorical(region), "size": .categorical(size), "pop": .numeric(pop),
+        // The four columns have n values each by construction.
+        table = try! Table(["region": .categorical(region), "size": .categorical(size), "pop": .numeric(pop),
                        "d": .numeric(d)])
         self.d = d
         // A feasible population total: the d-weighted mean of pop in each size class times the class target,
@@ -55,10 +56,10 @@ struct SyntheticSurvey {
     }
 
     var regionMargin: CategoricalMargin {
-        CategoricalMargin(variables: ["region"], levels: SyntheticSurvey.regions.map { [$0] }, targets: regionTargets)
+        CategoricalMargin(checkedVariables: ["region"], levels: SyntheticSurvey.regions.map { [$0] }, targets: regionTargets)
     }
     var sizeMargin: CategoricalMargin {
-        CategoricalMargin(variables: ["size"], levels: SyntheticSurvey.sizes.map { [$0] }, targets: sizeTargets)
+        CategoricalMargin(checkedVariables: ["size"], levels: SyntheticSurvey.sizes.map { [$0] }, targets: sizeTargets)
     }
 }
 

@@ -47,9 +47,9 @@ struct TwoPhaseGoldenTests {
                 totals[levels.firstIndex(of: r["cls"]!)!] += w1[i]
                 xTotal += w1[i] * Double(r["x"]!)!
             }
-            let margins = Margins(categorical: [CategoricalMargin(variables: ["cls"], levels: levels.map { [$0] }, targets: totals)],
+            let margins = Margins(categorical: [try CategoricalMargin(variables: ["cls"], levels: levels.map { [$0] }, targets: totals)],
                                   numeric: [NumericTotal("x", total: xTotal)])
-            let table = Table(columns: [("cls", .categorical(s2.map { data[$0]["cls"] })),
+            let table = try Table(columns: [("cls", .categorical(s2.map { data[$0]["cls"] })),
                                         ("x", .numeric(s2.map { Double(data[$0]["x"]!)! }))])
             let result = try Calibrator(margins: margins, method: method == "linear" ? .linear : .raking).calibrate(table, baseWeights: base)
             weights = result.weights

@@ -17,7 +17,7 @@ struct VarianceTests {
     @Test("BRR and Fay give the closed-form variance of a total with 2 PSUs per stratum: Σ_h (w y_h1 − w y_h2)²")
     func brrClosedForm() throws {
         let design = try pairedDesign()
-        let table = Table(["y": .numeric(y)])
+        let table = try Table(["y": .numeric(y)])
         var closed = 0.0
         for h in 0..<4 { let d = 2 * (y[2 * h] - y[2 * h + 1]); closed += d * d }  // (w y_h1 − w y_h2)², w = 2
         for rho in [0.0, 0.5] {
@@ -51,7 +51,7 @@ struct VarianceTests {
     func lonelyPSU() throws {
         let w = [Double](repeating: 1, count: 5)
         let strata: [Int32] = [0, 0, 1, 1, 2]
-        let table = Table(["y": .numeric([1, 3, 2, 6, 10])])
+        let table = try Table(["y": .numeric([1, 3, 2, 6, 10])])
         let fail = try SurveyDesign(weights: w, strata: strata, strataLabels: ["a", "b", "c"])
         #expect(errorText { _ = try SurveyEstimator(table: table, design: fail).estimate(variables: ["y"], statistic: .total) }
             .contains("stratum 'c' has only one PSU"))
@@ -84,7 +84,7 @@ struct VarianceTests {
 
     @Test("missing values are excluded per variable and counted")
     func missingValues() throws {
-        let table = Table(["y": .numeric([1, .nan, 3, 4]), "g": .categorical(["a", "a", nil, "b"])])
+        let table = try Table(["y": .numeric([1, .nan, 3, 4]), "g": .categorical(["a", "a", nil, "b"])])
         let design = try SurveyDesign(weights: [1, 1, 1, 1])
         let est = SurveyEstimator(table: table, design: design)
         let m = try est.estimate(variables: ["y"], statistic: .mean)[0]

@@ -128,7 +128,7 @@ public struct AttritionAdjustment: Sendable {
                 if c.missingCount > 0 {
                     throw CalibrationError.missingValues(variable: v, count: c.missingCount, firstSeen: wave1.location(row: c.codes.firstIndex(of: CategoricalColumn.missing)!, column: try wave1.index(of: v)))
                 }
-                allMargins.categorical.append(CategoricalMargin(variables: [v], levels: c.levels.map { [$0] }, targets: totals))
+                allMargins.categorical.append(CategoricalMargin(checkedVariables: [v], levels: c.levels.map { [$0] }, targets: totals))
             }
         }
         let respondents = try wave1.subset(rows)

@@ -63,6 +63,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case outputIsInput(file: String)
     /// A file read twice (streamed) was modified between the two readings.
     case changedWhileReading(file: String)
+    /// A table built in code has columns of different lengths.
+    case columnLengthMismatch(table: String, column: String, expected: Int, found: Int, firstColumn: String)
 
     /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
@@ -80,6 +82,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case .strayQuote(let loc): return "\(loc): unexpected quote character; quote the whole field and double inner quotes (RFC 4180)"
         case .raggedRow(let loc, let e, let f):
             return "\(loc): expected \(e) fields as in the header, found \(f) (truncated or ragged row, or wrong delimiter?)"
+        case .columnLengthMismatch(let t, let c, let e, let f, let first):
+            return "\(t): column \(Echo.quoted(c)) has \(f) values but column \(Echo.quoted(first)) has \(e); every column of a table needs one value per record"
         case .duplicateColumn(let f, let n, let cols):
             return "\(f): column name \(Echo.quoted(n)) appears more than once (columns \(cols.map(String.init).joined(separator: ", ")))"
         case .emptyColumnName(let f, let c): return "\(f): column \(c) of the header has an empty name"

@@ -57,14 +57,32 @@ public struct Table: Sendable {
     }
 
     /// A table built in code. All columns must have the same length.
-    public init(_ columns: KeyValuePairs<String, TableColumn>, source: String = "table") {
-        self.init(columns: columns.map { ($0.key, $0.value) }, source: source)
+    ///
+    /// ```swift
+    /// let sample = try Table(["region": .categorical(["N", "S", "S"]), "d": .numeric([10, 12, 8])])
+    /// ```
+    ///
+    /// - Throws: ``DataError/columnLengthMismatch(table:column:expected:found:firstColumn:)`` when the columns
+    ///   differ in length, ``DataError/duplicateColumn(file:name:columns:)`` when a name is repeated.
+    public init(_ columns: KeyValuePairs<String, TableColumn>, source: String = "table") throws {
+        try self.init(columns: columns.map { ($0.key, $0.value) }, source: source)
     }
 
     /// A table built in code from an ordered list of named columns.
-    public init(columns: [(String, TableColumn)], source: String = "table") {
+    ///
+    /// - Throws: ``DataError/columnLengthMismatch(table:column:expected:found:firstColumn:)`` when the columns
+    ///   differ in length, ``DataError/duplicateColumn(file:name:columns:)`` when a name is repeated.
+    public init(columns: [(String, TableColumn)], source: String = "table") throws {
         let n = columns.first.map { $0.1.count } ?? 0
-        precondition(columns.allSatisfy { $0.1.count == n }, "columns differ in length")
+        if let bad = columns.first(where: { $0.1.count != n }) {
+            throw DataError.columnLengthMismatch(table: source, column: bad.0, expected: n, found: bad.1.count,
+                                                 firstColumn: columns[0].0)
+        }
+        var seen: [String: Int] = [:]
+        for (j, c) in columns.enumerated() {
+            if let first = seen[c.0] { throw DataError.duplicateColumn(file: source, name: c.0, columns: [first + 1, j + 1]) }
+            seen[c.0] = j
+        }
         self.names = columns.map(\.0)
         self.storage = columns.map {
             switch $0.1 {
@@ -193,7 +211,7 @@ extension Table {
             let c = try categorical(name)
             columns.append((name, .categorical(rows.map { c[$0] })))
         }
-        var t = Table(columns: columns, source: source)
+        var t = try Table(columns: columns, source: source)
         t.rowMap = rows.map { rowMap?[$0] ?? $0 }
         t.parentTextSource = textSource ?? parentTextSource
         return t

@@ -66,7 +66,7 @@ public struct GroupedMargins: Sendable, Equatable {
         }
         var categorical: [CategoricalMargin] = []
         for name in names {
-            var crossed = CategoricalMargin(variables: [], levels: [], targets: [])
+            var crossed = CategoricalMargin(checkedVariables: [], levels: [], targets: [])
             for g in groups {
                 let m = margins[g]!.categorical.first { $0.name == name }!
                 crossed.variables = [groupVariable] + m.variables

@@ -10,9 +10,24 @@ public struct CategoricalMargin: Sendable, Equatable {
     public var targets: [Double]
 
     /// Creates a margin; `levels[k]` has one level per variable.
-    public init(variables: [String], levels: [[String]], targets: [Double]) {
-        precondition(levels.count == targets.count)
-        precondition(levels.allSatisfy { $0.count == variables.count })
+    ///
+    /// - Throws: ``MarginsError/malformedMargin(name:reason:)`` when there is not one target per category or a
+    ///   category does not give one level per variable.
+    public init(variables: [String], levels: [[String]], targets: [Double]) throws {
+        let name = variables.joined(separator: "*")
+        guard !variables.isEmpty else { throw MarginsError.malformedMargin(name: name, reason: "it names no variable") }
+        guard levels.count == targets.count else {
+            throw MarginsError.malformedMargin(name: name, reason: "\(levels.count) categories but \(targets.count) targets")
+        }
+        if let k = levels.firstIndex(where: { $0.count != variables.count }) {
+            throw MarginsError.malformedMargin(
+                name: name, reason: "category \(k + 1) gives \(levels[k].count) level(s) for \(variables.count) variable(s)")
+        }
+        self.init(checkedVariables: variables, levels: levels, targets: targets)
+    }
+
+    /// A margin whose shape the caller has checked (one level per variable in every category, one target each).
+    package init(checkedVariables variables: [String], levels: [[String]], targets: [Double]) {
         self.variables = variables
         self.levels = levels
         self.targets = targets
@@ -20,7 +35,7 @@ public struct CategoricalMargin: Sendable, Equatable {
 
     /// A margin on a single variable, from `(level, target)` pairs.
     public init(_ variable: String, _ targets: KeyValuePairs<String, Double>) {
-        self.init(variables: [variable], levels: targets.map { [$0.key] }, targets: targets.map(\.value))
+        self.init(checkedVariables: [variable], levels: targets.map { [$0.key] }, targets: targets.map(\.value))
     }
 
     /// The margin's name as in a margins file: the variables joined by `*`.

@@ -18,6 +18,9 @@ public enum MarginsError: Error, Sendable, Equatable, CustomStringConvertible {
     case inconsistentTotals([MarginTotal])
     /// The margins file has no rows.
     case empty(file: String)
+    /// A margin built in code is malformed (no variable, not one target per category, or a category without one
+    /// level per variable).
+    case malformedMargin(name: String, reason: String)
 
     /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
@@ -38,6 +41,7 @@ public enum MarginsError: Error, Sendable, Equatable, CustomStringConvertible {
                 + (totals.count > 10 ? "; … and \(totals.count - 10) more" : "")
             return "the margins imply different population sizes (\(list)); every categorical margin must sum to the same total"
         case .empty(let f): return "\(f): the margins file has no rows"
+        case .malformedMargin(let n, let r): return "margin \(Echo.quoted(n)) is malformed: \(r)"
         }
     }
 }

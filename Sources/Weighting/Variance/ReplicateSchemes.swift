@@ -24,7 +24,7 @@ extension ReplicateWeights {
         }
         let scale = (1 - design.samplingFraction[0]) * Double(n - 1) / Double(n)
         // The multipliers are factor (J − I), nonsingular for n ≥ 2: rank n, so R's rank − 1 is n − 1.
-        return ReplicateWeights(method: "JK1", weights: weights, scale: scale, rscales: [Double](repeating: 1, count: n),
+        return ReplicateWeights(checkedMethod: "JK1", weights: weights, scale: scale, rscales: [Double](repeating: 1, count: n),
                                 degreesOfFreedom: n - 1)
     }
 
@@ -57,7 +57,7 @@ extension ReplicateWeights {
         // Rank of the multipliers: within stratum h the differences of its columns span the n_h − 1 contrasts of
         // its PSUs, and the sum of its columns is n_h times the all-ones vector, shared by every stratum; so the
         // rank is Σ_h (n_h − 1) + 1 over the strata with 2 or more PSUs, and R's rank − 1 is Σ_h (n_h − 1).
-        return ReplicateWeights(method: "JKn", weights: weights, scale: 1, rscales: rscales,
+        return ReplicateWeights(checkedMethod: "JKn", weights: weights, scale: 1, rscales: rscales,
                                 degreesOfFreedom: psus.count - design.psuCount.filter { $0 > 0 }.count)
     }
 
@@ -142,7 +142,7 @@ extension ReplicateWeights {
                 }
             }
         }
-        return ReplicateWeights(method: method, weights: weights, scale: scale, rscales: rscales,
+        return ReplicateWeights(checkedMethod: method, weights: weights, scale: scale, rscales: rscales,
                                 degreesOfFreedom: degreesOfFreedom)
     }
 }

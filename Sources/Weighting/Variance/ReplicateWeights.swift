@@ -31,9 +31,25 @@ public struct ReplicateWeights: Sendable {
     public var degreesOfFreedom: Int
 
     /// Creates replicate weights.
+    ///
+    /// - Throws: ``DesignError/lengthMismatch(what:expected:found:)`` when there is not one `rscales` entry per
+    ///   replicate, or the replicates do not all have the same number of records.
     public init(method: String, weights: [[Double]], scale: Double, rscales: [Double], mse: Bool = false,
-                degreesOfFreedom: Int? = nil) {
-        precondition(rscales.count == weights.count)
+                degreesOfFreedom: Int? = nil) throws {
+        guard rscales.count == weights.count else {
+            throw DesignError.lengthMismatch(what: "replicate scales (rscales)", expected: weights.count, found: rscales.count)
+        }
+        if let n = weights.first?.count, let bad = weights.first(where: { $0.count != n }) {
+            throw DesignError.lengthMismatch(what: "records of a replicate", expected: n, found: bad.count)
+        }
+        self.init(checkedMethod: method, weights: weights, scale: scale, rscales: rscales, mse: mse,
+                  degreesOfFreedom: degreesOfFreedom)
+    }
+
+    /// Replicate weights whose shape the caller has checked (one `rscales` entry per replicate, every replicate
+    /// of the same length).
+    package init(checkedMethod method: String, weights: [[Double]], scale: Double, rscales: [Double], mse: Bool = false,
+                 degreesOfFreedom: Int? = nil) {
         self.method = method
         self.weights = weights
         self.scale = scale
@@ -142,7 +158,7 @@ extension ReplicateWeights {
         case "fay": scale = 1 / (r * (1 - fay) * (1 - fay))
         default: throw DesignError.invalidReplicates("unknown replicate type \(Echo.quoted(method)) (jk1, bootstrap, brr, fay)")
         }
-        return ReplicateWeights(method: method, weights: weights, scale: scale,
+        return ReplicateWeights(checkedMethod: method, weights: weights, scale: scale,
                                 rscales: [Double](repeating: 1, count: columns.count),
                                 degreesOfFreedom: rankDegreesOfFreedom(weights, otherwise: columns.count - 1))
     }
