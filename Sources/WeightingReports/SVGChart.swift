@@ -79,23 +79,37 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
-    /// Line chart of a convergence trace on a log10 scale.
-    public static func trace(_ values: [Double], title: String, width: Double = 640, height: Double = 220) -> String {
+    /// Line chart of a convergence trace on a log10 scale: a gridline and label per power of ten (every second or
+    /// more when there are many), integer iteration ticks, and both axes named.
+    public static func trace(_ values: [Double], title: String, width: Double = 640, height: Double = 240,
+                             yLabel: String = "largest relative deviation") -> String {
         let pts = values.map { max($0, 1e-17) }
         guard !pts.isEmpty else { return "" }
         let logs = pts.map { log10($0) }
         let lo = floor(logs.min()!), hi = ceil(max(logs.max()!, lo + 1))
-        let left = 50.0, bottom = height - 30, plotW = width - left - 10, plotH = bottom - 30
+        let left = 70.0, bottom = height - 45, plotW = width - left - 15, plotH = bottom - 30
         func x(_ i: Int) -> Double { left + (pts.count > 1 ? Double(i) / Double(pts.count - 1) : 0.5) * plotW }
         func y(_ v: Double) -> Double { bottom - (v - lo) / (hi - lo) * plotH }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart trace\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
         s += "<text x=\"\(f(left))\" y=\"18\" font-size=\"13\">\(escape(title))</text>"
+        let decades = Int(hi - lo), every = max(1, Int((Double(decades) / 6).rounded(.up)))
+        for k in stride(from: 0, through: decades, by: every) {
+            let v = lo + Double(k)
+            s += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(left + plotW))\" y1=\"\(f(y(v)))\" y2=\"\(f(y(v)))\" stroke=\"#e3e3e3\"/>"
+            s += "<text class=\"tick-label\" x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" font-size=\"10\" text-anchor=\"end\">1e\(Int(v))</text>"
+        }
+        s += "<text class=\"axis-label\" x=\"14\" y=\"\(f(bottom - plotH / 2))\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f(bottom - plotH / 2)))\">\(escape(yLabel))</text>"
         s += "<polyline fill=\"none\" stroke=\"#b5462f\" stroke-width=\"2\" points=\"\(logs.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " "))\"/>"
         for (i, v) in logs.enumerated() { s += "<circle class=\"point\" cx=\"\(f(x(i)))\" cy=\"\(f(y(v)))\" r=\"3\" fill=\"#b5462f\"><title>iteration \(i): \(String(format: "%.2e", pts[i]))</title></circle>" }
-        s += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + plotW))\" y2=\"\(f(bottom))\" stroke=\"#333\"/>"
-        s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(hi) + 4))\" font-size=\"11\" text-anchor=\"end\">1e\(Int(hi))</text>"
-        s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(lo) + 4))\" font-size=\"11\" text-anchor=\"end\">1e\(Int(lo))</text>"
-        s += "<text x=\"\(f(left + plotW))\" y=\"\(f(bottom + 16))\" font-size=\"11\" text-anchor=\"end\">iteration \(pts.count - 1)</text>"
+        let last = Double(max(pts.count - 1, 1))
+        var s2 = ""
+        for v in ticks(0, last) where v == v.rounded() {
+            let xv = left + (pts.count > 1 ? v / last : 0.5) * plotW
+            s2 += "<line class=\"tick\" x1=\"\(f(xv))\" x2=\"\(f(xv))\" y1=\"\(f(bottom))\" y2=\"\(f(bottom + 4))\" stroke=\"#333\"/>"
+            s2 += "<text class=\"tick-label\" x=\"\(f(xv))\" y=\"\(f(bottom + 15))\" font-size=\"10\" text-anchor=\"middle\">\(Int(v))</text>"
+        }
+        s += s2 + "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + plotW))\" y2=\"\(f(bottom))\" stroke=\"#333\"/>"
+        s += "<text class=\"axis-label\" x=\"\(f(left + plotW / 2))\" y=\"\(f(bottom + 30))\" font-size=\"11\" text-anchor=\"middle\">iteration</text>"
         return s + "</svg>"
     }
 
@@ -109,12 +123,19 @@ public enum SVGChart {
             totals[c.margin] = (t.0 + c.target, t.1 + c.before, t.2 + c.after)
         }
         let rowH = 18.0, left = 230.0, plotW = width - left - 60
-        let height = 40 + Double(cats.count) * rowH + 20
+        let bottom = 40 + Double(cats.count) * rowH + 4
+        let height = bottom + 45
         var maxShare = 0.0
         for c in cats { let t = totals[c.margin]!; maxShare = max(maxShare, c.target / t.0, c.before / t.1, c.after / t.2) }
+        // The axis ends on a round tick at or above the largest share, so bars and gridlines share one scale.
+        var shareTicks = ticks(0, max(maxShare, 1e-9))
+        if shareTicks.count > 1, let lastTick = shareTicks.last, lastTick < maxShare { shareTicks.append(lastTick + shareTicks[1] - shareTicks[0]) }
+        maxShare = max(maxShare, shareTicks.last ?? maxShare)
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart margins\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
         s += "<text x=\"10\" y=\"18\" font-size=\"13\">\(escape(title))</text>"
         s += "<text x=\"\(f(left))\" y=\"34\" font-size=\"11\"><tspan fill=\"#999\">■ before</tspan> <tspan fill=\"#4878a8\">■ after</tspan> <tspan fill=\"#b5462f\">| target</tspan></text>"
+        s += horizontalAxis(lo: 0, hi: maxShare, left: left, width: plotW, top: 40, bottom: bottom, percent: true,
+                            label: "share of the margin's total")
         for (k, c) in cats.enumerated() {
             let t = totals[c.margin]!
             let y0 = 40 + Double(k) * rowH

@@ -33,4 +33,25 @@ struct ChartAxisTests {
         #expect(svg.contains(">weight</text>") && svg.contains(">respondents</text>"))
         #expect(svg.components(separatedBy: "class=\"tick-label\"").count - 1 >= 8)
     }
+
+    @Test("the margins bar chart has a percent axis with gridlines, from 0 to a round tick above the largest share")
+    func marginsAxis() {
+        let rows = [ConstraintDiagnostic(label: "region=N", margin: "region", level: "N", target: 60, respondents: 7, before: 70, after: 60, deviation: 0, redundant: false),
+                    ConstraintDiagnostic(label: "region=S", margin: "region", level: "S", target: 40, respondents: 3, before: 30, after: 40, deviation: 0, redundant: false)]
+        let svg = SVGChart.margins(rows, title: "m")
+        for label in [">0 %</text>", ">20 %</text>", ">40 %</text>", ">60 %</text>", ">80 %</text>"] { #expect(svg.contains(label), "\(label)") }
+        #expect(!svg.contains(">100 %</text>"))  // 70 % is the largest share: the axis ends at 80 %
+        #expect(svg.contains(">share of the margin's total</text>"))
+        #expect(svg.components(separatedBy: "class=\"grid\"").count - 1 == 5)
+    }
+
+    @Test("the convergence trace labels every power of ten between its ends and integer iterations, and names both axes")
+    func traceAxis() {
+        let svg = SVGChart.trace([1e-1, 1e-3, 1e-6, 1e-9, 1e-12], title: "t")
+        for label in [">1e-12</text>", ">1e-10</text>", ">1e-8</text>", ">1e-6</text>", ">1e-4</text>", ">1e-2</text>"] {
+            #expect(svg.contains(label), "\(label)")
+        }
+        for label in [">0</text>", ">1</text>", ">2</text>", ">3</text>", ">4</text>"] { #expect(svg.contains(label), "\(label)") }
+        #expect(svg.contains(">iteration</text>") && svg.contains(">largest relative deviation</text>"))
+    }
 }
