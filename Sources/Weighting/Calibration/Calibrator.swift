@@ -273,8 +273,10 @@ public struct Calibrator: Sendable {
         // The weights' error is bounded too (last step below the tolerance), except for the linear distance
         // without bounds, whose first step is exact.
         let exactInOneStep = method == .linear && unitBounds == nil
+        // Bounded distances start at the population scale (``PopulationScaleStart``), not at g = 1.
+        let start = method.bounds != nil ? PopulationScaleStart.linearPredictor(design, distance: distance) : nil
         let r = try solver.solve(unitWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance,
-                                 weightTolerance: exactInOneStep ? nil : options.tolerance)
+                                 initial: start, weightTolerance: exactInOneStep ? nil : options.tolerance)
         var atBound = 0
         if let b = unitBounds {
             for c in 0..<units where r.g[c] <= b.lower[c] * (1 + 1e-12) && b.lower[c] > methodLower
