@@ -120,7 +120,7 @@ public enum WeightScaling: Sendable, Equatable {
     /// scaling is a ratio adjustment the replicates reproduce (Lumley 2010, section 7.4: re-apply every weight
     /// adjustment in each replicate).
     ///
-    /// - Throws: as ``apply(to:margins:)``.
+    /// - Throws: as scaling one set of weights (``CalibrationError/invalidOption(_:)``, ``CalibrationError/nonFinite(_:)``).
     public func apply(to replicates: ReplicateWeights, margins: Margins) throws -> ReplicateWeights {
         var out = replicates
         out.weights = try replicates.weights.map { try apply(to: $0, margins: margins) }
