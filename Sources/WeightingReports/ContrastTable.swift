@@ -34,6 +34,11 @@ public struct ContrastTableRow: Sendable, Equatable, Codable {
     public var reliability: Reliability? = nil
     /// How the interval was formed: `wald` (t on the design degrees of freedom) when there is one.
     public var intervalMethod: String? = nil
+    /// Records of the comparison's scope (a level of every `--by` variable; every record for a test of
+    /// independence) left out because a value the comparison needs is missing: the compared variable, the
+    /// denominator of a ratio, or either variable of a test of independence (issue 14: every output says how
+    /// many analysis values were missing).
+    public var missing: Int? = nil
 
     /// A row for a contrast of `variable`.
     public init(variable: String, _ c: ContrastEstimate) {
@@ -73,7 +78,7 @@ public struct ContrastTableRow: Sendable, Equatable, Codable {
 public enum ContrastTable {
     /// Column names of the CSV output.
     public static let csvHeader = ["comparison", "estimate", "se", "ci_low", "ci_high", "statistic", "statistic_name",
-                                   "df", "ddf", "p_value", "p_adjusted", "note", "ci_method", "reliability"]
+                                   "df", "ddf", "p_value", "p_adjusted", "note", "ci_method", "reliability", "missing"]
 
     /// CSV text (numbers with up to 17 significant digits, missing values empty).
     public static func csv(_ rows: [ContrastTableRow]) -> String {
@@ -81,7 +86,7 @@ public enum ContrastTable {
         for r in rows {
             let fields: [String] = [r.comparison, n(r.estimate), n(r.se), n(r.ciLow), n(r.ciHigh), n(r.statistic),
                                     r.statisticName ?? "", n(r.df), n(r.ddf), n(r.pValue), n(r.pAdjusted), r.note ?? "",
-                                    r.intervalMethod ?? "", r.reliability?.summary ?? ""]
+                                    r.intervalMethod ?? "", r.reliability?.summary ?? "", r.missing.map(String.init) ?? ""]
             s += fields.map { CSVField.quoted($0) }.joined(separator: ",") + "\n"
         }
         return s
@@ -97,15 +102,15 @@ public enum ContrastTable {
     /// Markdown table with rounded figures.
     public static func markdown(_ rows: [ContrastTableRow], level: Double) -> String {
         let pct = NumberFormat.fixed(level * 100, 0)
-        var s = "| comparison | estimate | se | \(pct)% CI | CI method | statistic | df | p | p adjusted | note | reliability |\n"
-        s += "|---|---:|---:|---|---|---:|---|---:|---:|---|---|\n"
+        var s = "| comparison | estimate | se | \(pct)% CI | CI method | statistic | df | p | p adjusted | note | reliability | missing |\n"
+        s += "|---|---:|---:|---|---|---:|---|---:|---:|---|---|---:|\n"
         func f(_ x: Double?, _ d: Int = 4) -> String { x.map { NumberFormat.fixed($0, d) } ?? "" }
         for r in rows {
             let ci = r.ciLow == nil ? "" : "\(f(r.ciLow)) – \(f(r.ciHigh))"
             let stat = r.statistic.map { "\(r.statisticName ?? "") = \(NumberFormat.fixed($0, 3))" } ?? ""
             let df = r.df.map { d in r.ddf.map { "\(NumberFormat.fixed(d, 2)), \(NumberFormat.fixed($0, 1))" } ?? NumberFormat.fixed(d, 0) } ?? ""
             let flag = (r.reliability?.summary ?? "").replacingOccurrences(of: "|", with: "\\|")
-            s += "| \(r.comparison) | \(f(r.estimate)) | \(f(r.se)) | \(ci) | \(r.intervalMethod ?? "") | \(stat) | \(df) | \(p(r.pValue)) | \(p(r.pAdjusted)) | \(r.note ?? "") | \(flag) |\n"
+            s += "| \(r.comparison) | \(f(r.estimate)) | \(f(r.se)) | \(ci) | \(r.intervalMethod ?? "") | \(stat) | \(df) | \(p(r.pValue)) | \(p(r.pAdjusted)) | \(r.note ?? "") | \(flag) | \(r.missing.map(String.init) ?? "") |\n"
         }
         return s
     }

@@ -44,7 +44,9 @@ extension ContrastTable {
             [.text(r.comparison), WorkbookSheet.number(r.estimate), WorkbookSheet.number(r.se), WorkbookSheet.number(r.ciLow),
              WorkbookSheet.number(r.ciHigh), WorkbookSheet.number(r.statistic), r.statisticName.map { .text($0) } ?? .empty,
              WorkbookSheet.number(r.df), WorkbookSheet.number(r.ddf), WorkbookSheet.number(r.pValue),
-             WorkbookSheet.number(r.pAdjusted), r.note.map { .text($0) } ?? .empty]
+             WorkbookSheet.number(r.pAdjusted), r.note.map { .text($0) } ?? .empty,
+             r.intervalMethod.map { .text($0) } ?? .empty, r.reliability.map { .text($0.summary) } ?? .empty,
+             WorkbookSheet.number(r.missing.map(Double.init))]
         })
     }
 }

@@ -42,7 +42,11 @@ struct EstimateCommand: ParsableCommand {
 
     @OptionGroup var designOptions: DesignOptions
 
-    @Option(help: ArgumentHelp("Write the data with the (re-calibrated) replicate weights as columns rep_1..rep_R.", valueName: "file"))
+    @Option(help: ArgumentHelp("""
+        Write the data with the weight and the (re-calibrated) replicate weights as columns weight, rep_1..rep_R: \
+        CSV for a CSV input; for an SPSS, Stata or SAS input, the format FILE's extension names (sav, zsav, por, \
+        dta, sas7bdat, xpt), else the input's, with its dictionary (value and variable labels) kept.
+        """, valueName: "file"))
     var writeReplicates: String?
 
     @Option(help: ArgumentHelp("Interval for proportions: \(IntervalMethod.choiceList) (default logit; Korn-Graubard at 0 and 1; beta is Korn-Graubard).", valueName: "interval"),
@@ -90,16 +94,35 @@ struct EstimateCommand: ParsableCommand {
             let plan = try outputPlan(standardOutput: output == nil)
             let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
-            let table = try inputOptions.readTable(data)
-            if writeReplicates != nil && table.buffer == nil {
-                throw OptionProblem("--write-replicates copies the rows of a delimited text (CSV) file; \(data) is read as \(inputOptions.format(of: data).displayName)")
+            let inputFormat = inputOptions.format(of: data)
+            let table: Table
+            var replicateWriter: ((Int) throws -> any WeightedOutput)?
+            if inputFormat.isStatistical {
+                let read = try Table.read(statFile: data, format: inputFormat)
+                table = read.table
+                if let writeReplicates {
+                    let format = try ReplicateFile.format(source: read.source, input: inputFormat, path: writeReplicates)
+                    replicateWriter = { count in ReplicateFile.statWriter(source: read.source, format: format, replicates: count,
+                                                                          method: designOptions.variance.rawValue) }
+                }
+            } else {
+                table = try inputOptions.readTable(data)
+                if let writeReplicates {
+                    if let f = DataFileFormat(extensionOf: writeReplicates), f.isStatistical {
+                        throw OptionProblem("--write-replicates \(writeReplicates): \(data) is delimited text, so its replicate weights are written as CSV (an SPSS, Stata or SAS file is written from an SPSS, Stata or SAS input, whose dictionary it keeps)")
+                    }
+                    guard let buffer = table.buffer else {
+                        throw OptionProblem("--write-replicates copies the rows of \(data), which could not be kept in memory as text")
+                    }
+                    replicateWriter = { _ in WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma) }
+                }
             }
             let (design, reps) = try designOptions.design(table: table, dialect: dialect)
             var contents: [OutputPlan.Content] = []
-            if let writeReplicates, let reps, let buffer = table.buffer {
+            if let writeReplicates, let reps, let makeWriter = replicateWriter {
+                let writer = try makeWriter(reps.weights.count)
                 let columns = [(name: "weight", values: design.weights)]
                     + reps.weights.enumerated().map { (name: "rep_\($0.offset + 1)", values: $0.element) }
-                let writer = WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma)
                 contents.append(OutputPlan.Content(path: writeReplicates) { sink in try writer.write(columns: columns, into: &sink) })
             }
             let kind: StatisticKind
@@ -127,5 +150,25 @@ struct EstimateCommand: ParsableCommand {
             try plan.write(contents)
             Diagnostics.undefined(estimates.flatMap(\.undefinedValues), input: data)
         }
+    }
+}
+
+/// The file `estimate --write-replicates` writes from an SPSS, Stata or SAS input.
+enum ReplicateFile {
+    /// The format written: the one `path`'s extension names (an SPSS, Stata or SAS one), else the input's.
+    static func format(source: StatFileSource, input: DataFileFormat, path: String) throws -> DataFileFormat {
+        let format = DataFileFormat(extensionOf: path) ?? input
+        guard format.isStatistical else {
+            throw OptionProblem("--write-replicates \(path): \(source.path) (\(input.displayName)) is written as sav, zsav, por, dta, sas7bdat or xpt (with its labels), not as \(format.displayName)")
+        }
+        return format
+    }
+
+    /// A writer of the input's records, dictionary kept, with the columns `weight` and `rep_1`...`rep_R` added,
+    /// each with a variable label.
+    static func statWriter(source: StatFileSource, format: DataFileFormat, replicates: Int, method: String) -> StatFileWriter {
+        var labels = ["weight": "Full-sample weight (estimate --write-replicates)"]
+        for r in 1...max(1, replicates) { labels["rep_\(r)"] = "Replicate weight \(r) of \(replicates) (\(method))" }
+        return StatFileWriter(source: source, format: format, labels: labels)
     }
 }

@@ -18,7 +18,8 @@ struct TestCommand: ParsableCommand {
         test, and a note.
 
         Output columns (CSV): comparison,estimate,se,ci_low,ci_high,statistic,statistic_name,df,ddf,p_value,\
-        p_adjusted,note.
+        p_adjusted,note,ci_method,reliability,missing (records of the comparison's domains whose compared \
+        variable, or denominator, or a --chisq variable, is missing; left out).
 
         Contrasts name levels of --by with spaces around the operators: 'E - H', 'E + H - 2*M', 'E / H' (a \
         ratio, tested against 1), and 'all' for the whole population ('E - all').
@@ -124,6 +125,7 @@ struct TestCommand: ParsableCommand {
             var rows: [ContrastTableRow] = []
             do {
                 rows = try analyses(estimator)
+                try countMissing(in: &rows, table: table)
             } catch let e as ComparisonError {
                 throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
             } catch let e as EstimationError {
@@ -146,6 +148,27 @@ struct TestCommand: ParsableCommand {
             } else {
                 try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
             }
+        }
+    }
+
+    /// Sets every row's ``ContrastTableRow/missing``: the records of its scope (a level of every `--by`
+    /// variable for the domain analyses, every record for `--chisq`) whose compared variable (or denominator,
+    /// or either variable of `--chisq`) is missing.
+    func countMissing(in rows: inout [ContrastTableRow], table: Table) throws {
+        func count(_ variables: [String], scope: [String]) throws -> Int {
+            let missing = CategoricalColumn.missing
+            let values = try variables.map { try table.categorical($0).codes }
+            let domains = try scope.map { try table.categorical($0).codes }
+            return (0..<table.rowCount).reduce(0) { n, i in
+                domains.contains { $0[i] == missing } || !values.contains { $0[i] == missing } ? n : n + 1
+            }
+        }
+        let domainMissing = try variable.map { try count([$0] + (statistic == .ratio ? denominator.map { [$0] } ?? [] : []), scope: commaList(by)) }
+        let chisqVariables = commaList(chisq)
+        let chisqMissing = chisqVariables.count == 2 ? try count(chisqVariables, scope: []) : nil
+        let chisqPrefix = chisqVariables.joined(separator: " x ") + ": Rao-Scott"
+        for k in rows.indices {
+            rows[k].missing = chisqMissing != nil && rows[k].comparison.hasPrefix(chisqPrefix) ? chisqMissing : domainMissing
         }
     }
 
@@ -233,6 +256,8 @@ struct DesignOptions: ParsableArguments {
 
     @OptionGroup var penaltyOptions: PenaltyOptions
 
+    @OptionGroup var shapeOptions: WeightShapeOptions
+
     @Option(help: ArgumentHelp("With --margins: calibrate each group (levels of VARIABLE) to its own margins (a 'group' column in the margins file).", valueName: "variable"))
     var groupBy: String?
 
@@ -261,6 +286,9 @@ struct DesignOptions: ParsableArguments {
     func validate() throws {
         if variance == .replicates && replicateColumns == nil { throw ValidationError("--variance replicates needs --replicate-columns PREFIX") }
         if variance == .bootstrap && replicates < 2 { throw ValidationError("--replicates must be at least 2") }
+        if margins == nil, let option = shapeOptions.cap != nil ? "--cap" : shapeOptions.scale != nil ? "--scale" : nil {
+            throw ValidationError("\(option) shapes calibrated weights: give --margins FILE (and --method) to calibrate")
+        }
     }
 
     /// The design of `table` as the options give it, calibrated to the margins when given (the calibration
@@ -307,13 +335,27 @@ struct DesignOptions: ParsableArguments {
             }
             // Re-applied in every replicate.
             calibrator.options.costs = try penaltyOptions.costs(marginsFile: groupBy == nil ? margins : nil, dialect: dialect)
-            var result = try calibrator.calibrate(calibrationTable, baseWeights: design.weights, weightColumn: weight)
+            // --cap: the capped calibration's calibrator holds the absolute cap reached, so every replicate is
+            // re-calibrated under the same cap (as trimming is).
+            var result: CalibrationResult
+            if let cap = try shapeOptions.relativeCap() {
+                let capped = try calibrator.calibrate(calibrationTable, baseWeights: design.weights, cap: cap, weightColumn: weight)
+                result = capped.result
+                calibrator = capped.calibrator
+            } else {
+                result = try calibrator.calibrate(calibrationTable, baseWeights: design.weights, weightColumn: weight)
+            }
             result.report.notes += preparedNotes
             design = design.calibrated(result)
             if let r = reps {
                 let progress = Progress(label: "re-calibrating \(r.weights.count) replicates")
                 reps = try r.recalibrated(using: calibrator, result: result)
                 progress.done()
+            }
+            // --scale: one factor on the weights, re-applied to every replicate (``WeightScaling/apply(to:margins:)``).
+            if let scaling = try shapeOptions.weightScaling() {
+                design.weights = try scaling.apply(to: design.weights, margins: calibrator.margins)
+                reps = try reps.map { try scaling.apply(to: $0, margins: calibrator.margins) }
             }
         }
         return (design, reps)

@@ -144,7 +144,6 @@ public struct Calibrator: Sendable {
         }
         if let m = options.maxIterations, m < 1 { throw CalibrationError.invalidOption(CalibrationError.Advice.maxIterations + " must be at least 1") }
         if options.costs != nil {
-            if options.trimming != nil { throw CalibrationError.invalidOption("penalized calibration (costs) cannot be combined with trimming yet; use a bounded method (logit) instead") }
             if method == .poststratify { throw CalibrationError.invalidOption("penalized calibration (costs) applies to raking, linear, logit and truncated, not to post-stratification") }
         }
         if let t = options.trimming {
@@ -211,8 +210,22 @@ public struct Calibrator: Sendable {
                           algorithm: method == .poststratify ? "poststratification" : "ipf", atTrimmingBound: 0)
         }
         if let costs = options.costs {
-            return try PenalizedCalibration(design: design, distance: method.distance, costs: costs)
-                .solve(maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
+            var penalized = PenalizedCalibration(design: design, distance: method.distance, costs: costs)
+            penalized.unitBounds = try trimmingBounds(design, ratioRange: method.distance.ratioRange)
+            if let b = penalized.unitBounds {
+                // Margins met exactly (no cost) must be within reach of the trimming bounds.
+                let bad = NewtonCalibration<LinearDistance>.unreachable(x: design.auxiliaries, unitWeight: design.unitWeight, targets: design.targets,
+                                                                        constraints: design.constraints, lower: b.lower, upper: b.upper)
+                    .filter { u in design.constraints.contains { $0.label == u.label && costs.cost(of: $0) == .infinity } }
+                if !bad.isEmpty {
+                    throw CalibrationError.infeasible(bad, bounds: "trimming, for the margins met exactly (without a cost)")
+                }
+            }
+            let solved = try penalized.solve(maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance)
+            if options.trimming != nil && !solved.converged {
+                throw CalibrationError.trimmingInfeasible(rounds: solved.iterations, reason: "with every weight inside its bounds the exactly met margins (those without a cost) cannot be met (max relative deviation \(solved.trace.last ?? .nan) after \(solved.iterations) iterations); widen the trimming bounds or give those margins a cost")
+            }
+            return solved
         }
         // The Newton iterations, specialised for each built-in distance (no existential in the inner loop).
         switch method {
@@ -224,27 +237,35 @@ public struct Calibrator: Sendable {
         }
     }
 
-    /// Newton iterations with `distance`'s `F`, under the method's bounds and the trimming bounds.
-    func solveNewton<Distance: CalibrationDistance>(_ design: AuxiliaryDesign, distance: Distance) throws -> Solved {
-        let s = design.unitWeight, t = design.targets
-        var unitBounds: (lower: [Double], upper: [Double])?
+    /// The bounds on each unit's ratio `g` under trimming (units are records then), or `nil` without trimming:
+    /// `[max(L, m/d_i, range lower), min(U, M/d_i)]` with the method's bounds `L, U`, the trimming bounds on the
+    /// weight `m, M` and on the ratio.
+    func trimmingBounds(_ design: AuxiliaryDesign, ratioRange: (lower: Double, upper: Double)) throws -> (lower: [Double], upper: [Double])? {
+        guard let trimming = options.trimming else { return nil }
         let units = design.unitCount
         let methodLower = method.bounds?.lower ?? -Double.infinity
         let methodUpper = method.bounds?.upper ?? Double.infinity
-        if let trimming = options.trimming {
-            var lo = [Double](repeating: 0, count: units), hi = [Double](repeating: 0, count: units)
-            for c in 0..<units {
-                let d = design.unitWeight[c]  // units are records under trimming
-                if d == 0 { lo[c] = methodLower; hi[c] = methodUpper; continue }  // a record a replicate leaves out
-                let (wl, wu) = trimming.range(baseWeight: d)
-                lo[c] = max(methodLower, wl / d, distance.ratioRange.lower)
-                hi[c] = min(methodUpper, wu / d)
-                if lo[c] > hi[c] {
-                    throw CalibrationError.trimmingInfeasible(rounds: 0, reason: "record \(c + 1) (base weight \(Table.format(d))) cannot satisfy the weight bounds and the ratio bounds at once")
-                }
+        var lo = [Double](repeating: 0, count: units), hi = [Double](repeating: 0, count: units)
+        for c in 0..<units {
+            let d = design.unitWeight[c]  // units are records under trimming
+            if d == 0 { lo[c] = methodLower; hi[c] = methodUpper; continue }  // a record a replicate leaves out
+            let (wl, wu) = trimming.range(baseWeight: d)
+            lo[c] = max(methodLower, wl / d, ratioRange.lower)
+            hi[c] = min(methodUpper, wu / d)
+            if lo[c] > hi[c] {
+                throw CalibrationError.trimmingInfeasible(rounds: 0, reason: "record \(c + 1) (base weight \(Table.format(d))) cannot satisfy the weight bounds and the ratio bounds at once")
             }
-            unitBounds = (lo, hi)
         }
+        return (lo, hi)
+    }
+
+    /// Newton iterations with `distance`'s `F`, under the method's bounds and the trimming bounds.
+    func solveNewton<Distance: CalibrationDistance>(_ design: AuxiliaryDesign, distance: Distance) throws -> Solved {
+        let s = design.unitWeight, t = design.targets
+        let units = design.unitCount
+        let methodLower = method.bounds?.lower ?? -Double.infinity
+        let methodUpper = method.bounds?.upper ?? Double.infinity
+        let unitBounds = try trimmingBounds(design, ratioRange: distance.ratioRange)
         if method.bounds != nil || unitBounds != nil {
             let lo = unitBounds?.lower ?? [Double](repeating: methodLower, count: units)
             let hi = unitBounds?.upper ?? [Double](repeating: methodUpper, count: units)
@@ -273,8 +294,10 @@ public struct Calibrator: Sendable {
         // The weights' error is bounded too (last step below the tolerance), except for the linear distance
         // without bounds, whose first step is exact.
         let exactInOneStep = method == .linear && unitBounds == nil
+        // Bounded distances start at the population scale (``PopulationScaleStart``), not at g = 1.
+        let start = method.bounds != nil ? PopulationScaleStart.linearPredictor(design, distance: distance) : nil
         let r = try solver.solve(unitWeight: s, targets: t, maxIterations: options.maxIterations ?? 100, tolerance: options.tolerance,
-                                 weightTolerance: exactInOneStep ? nil : options.tolerance)
+                                 initial: start, weightTolerance: exactInOneStep ? nil : options.tolerance)
         var atBound = 0
         if let b = unitBounds {
             for c in 0..<units where r.g[c] <= b.lower[c] * (1 + 1e-12) && b.lower[c] > methodLower

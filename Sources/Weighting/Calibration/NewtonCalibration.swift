@@ -19,6 +19,12 @@
 /// in the released direction is large and the step halving cuts it to a size that lowers the misfit. The
 /// fixed point is unchanged (the misfit uses the clamped `g`).
 ///
+/// Bounded distances (logit, truncated linear) take the same dual step length as trimming, whatever the start:
+/// with `g = F(u)` saturating near `L` and `U`, `F'` is tiny for most units after a long first step, `T` is
+/// nearly singular, and backtracking on the size of the misfit could accept a step that stalls (issue 15: logit
+/// within wide automatic bounds on a sample far from the population scale). A step along the Newton direction
+/// that lowers the convex dual always makes progress towards its unique minimum, the calibrated weights.
+///
 /// Constraints that are linear combinations of others in the sample (e.g. the last level of a second margin,
 /// implied by the first margin's total) are found once with a rank-revealing pivoted Cholesky (`dpstrf`) of
 /// `X' diag(s) X` scaled to unit diagonal, left out of the solve, and checked afterwards.
@@ -125,7 +131,7 @@ struct NewtonCalibration<Distance: CalibrationDistance> {
             }
             var du = r > 0 ? xk.linearPredictor(delta) : [Double](repeating: 0, count: units)
             let gBefore = g
-            if unitBounds != nil,
+            if unitBounds != nil || distance.bounds != nil,
                let step = dualStepLength(u: u, du: du, delta: delta, misfit: misfit, evaluate: evaluate, misfitAndDeviation) {
                 // Trimming: the step length that minimises the convex dual along the Newton direction.
                 u = zip(u, du).map { $0 + step * $1 }

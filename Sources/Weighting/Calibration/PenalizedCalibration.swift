@@ -53,12 +53,20 @@ public struct ConstraintCosts: Sendable, Equatable {
 /// `t̂_y ≈ Σ d y + B'(t − t̂_x)` with the ridge coefficient `B = (X'DX + Λ)⁻¹ X'D y`, so the variance is
 /// computed from the residuals `y − x'B` (what ``CalibrationResult/penalty`` hands to the linearization).
 ///
+/// Trimming (weight or ratio bounds, and caps) confines each record's `g` to its bounds: the objective is then
+/// minimised over that box, still convex, so its solution is unique and satisfies `g_i = clamp(F(x_i'λ))` with
+/// the same equation in `λ`; Newton uses `F' ≈ 0` for the held records and a step that lowers the convex dual.
+/// The linearization keeps the ridge residuals above (held records' ratios do not move with the sample, which the
+/// residuals ignore, as for trimmed exact calibration).
+///
 /// Constraints with cost 0 are dropped; hard constraints implied by other hard ones are dropped as in exact
 /// calibration (met all the same); soft ones are all kept (`Λ` makes the system positive definite).
 struct PenalizedCalibration {
     let design: AuxiliaryDesign
     let distance: any CalibrationDistance
     let costs: ConstraintCosts
+    /// Trimming: bounds on each unit's `g` (units are records), or `nil`.
+    var unitBounds: (lower: [Double], upper: [Double])? = nil
 
     /// `Λ_kk = 1/(2 c_k)` per constraint (0 for hard ones, +∞ for cost 0).
     var ridge: [Double] {
@@ -94,6 +102,11 @@ struct PenalizedCalibration {
             var finite = true
             for c in 0..<units {
                 (g[c], dF[c]) = distance.evaluate(u[c])
+                if let b = unitBounds {
+                    // Held at a trimming bound: g fixed there, a small derivative keeps the system invertible
+                    // (as NewtonCalibration.heldUnitDerivative).
+                    if g[c] < b.lower[c] { g[c] = b.lower[c]; dF[c] = Self.heldUnitDerivative } else if g[c] > b.upper[c] { g[c] = b.upper[c]; dF[c] = Self.heldUnitDerivative }
+                }
                 if !g[c].isFinite || !dF[c].isFinite { finite = false }
             }
             return finite
@@ -116,7 +129,7 @@ struct PenalizedCalibration {
         var trace: [Double] = [], iterations = 0, converged = false, lastStep = Double.infinity
         while true {
             trace.append(dev)
-            if dev < tolerance && (distance is LinearDistance ? iterations > 0 || r == 0 : lastStep < tolerance) { converged = true; break }
+            if dev < tolerance && (distance is LinearDistance && unitBounds == nil ? iterations > 0 || r == 0 : lastStep < tolerance) { converged = true; break }
             if iterations >= maxIterations { break }
             iterations += 1
             var jac = xk.crossProduct(weights: zip(s, dF).map { $0 * $1 })
@@ -124,6 +137,16 @@ struct PenalizedCalibration {
             var delta: [Double]
             do { delta = try LAPACK.solvePositiveDefinite(jac, m) } catch { delta = try LAPACK.leastSquares(jac, m, rcond: 1e-12).x }
             let before = lambda
+            if unitBounds != nil {
+                // Trimming: the step along δ that lowers the convex penalized dual (slope −misfit'δ), as
+                // NewtonCalibration.dualStepLength; backtracking on the misfit's size can stall when units are held.
+                let step = dualStep(from: before, delta: delta, misfit: m, evaluate: evaluate, misfit: misfit)
+                lambda = zip(before, delta).map { $0 + step * $1 }
+                _ = evaluate(lambda)
+                (m, dev, norm) = misfit(lambda)
+                lastStep = zip(lambda, before).reduce(0) { max($0, abs($1.0 - $1.1) / (1 + abs($1.1))) }
+                continue
+            }
             var step = 1.0
             while true {
                 let candidate = zip(before, delta).map { $0 + step * $1 }
@@ -141,8 +164,43 @@ struct PenalizedCalibration {
             // How far λ moved (relative): Newton's error after a step is of the order of the step squared.
             lastStep = zip(lambda, before).reduce(0) { max($0, abs($1.0 - $1.1) / (1 + abs($1.1))) }
         }
+        var held = 0
+        if let b = unitBounds {
+            for c in 0..<units where s[c] != 0 && (g[c] <= b.lower[c] * (1 + 1e-12) || g[c] >= b.upper[c] * (1 - 1e-12)) { held += 1 }
+        }
         return Calibrator.Solved(g: g, iterations: iterations, converged: converged, trace: trace, redundant: hardDropped,
-                                 algorithm: distance is LinearDistance ? "penalized closed-form" : "penalized newton",
-                                 atTrimmingBound: 0)
+                                 algorithm: distance is LinearDistance && unitBounds == nil ? "penalized closed-form" : "penalized newton",
+                                 atTrimmingBound: held)
+    }
+
+    /// The derivative a unit held at a trimming bound contributes to the Newton system (instead of 0).
+    static var heldUnitDerivative: Double { 1e-6 }
+
+    /// Step length along `delta` on the penalized dual `Φ(λ) = Σ s H(x'λ) − t'λ + ½ λ'Λλ` (`H' = F` clamped to the
+    /// unit's bounds), convex with slope `−misfit(λ + αδ)'δ`: the full step when its slope is ≤ 0, else the sign of
+    /// the slope bisected until it is within a tenth of the initial one (at least a tiny step, so that λ moves).
+    func dualStep(from lambda: [Double], delta: [Double], misfit m0: [Double], evaluate: ([Double]) -> Bool,
+                  misfit: ([Double]) -> ([Double], Double, Double)) -> Double {
+        let slope0 = -zip(m0, delta).reduce(0) { $0 + $1.0 * $1.1 }
+        guard slope0 < 0, slope0.isFinite else { return 1 }
+        func slope(_ a: Double) -> Double {
+            let l = zip(lambda, delta).map { $0 + a * $1 }
+            guard evaluate(l) else { return .infinity }
+            let v = -zip(misfit(l).0, delta).reduce(0) { $0 + $1.0 * $1.1 }
+            return v.isNaN ? .infinity : v
+        }
+        if slope(1) <= 0 { return 1 }
+        var lo = 0.0, hi = 1.0
+        for _ in 0..<80 {
+            let mid = (lo + hi) / 2
+            let v = slope(mid)
+            if v <= 0 {
+                lo = mid
+                if v >= 0.1 * slope0 { break }
+            } else {
+                hi = mid
+            }
+        }
+        return lo > 0 ? lo : hi * 1e-3
     }
 }

@@ -111,4 +111,19 @@ public enum WeightScaling: Sendable, Equatable {
         let f = goal / sum
         return w.map { $0 * f }
     }
+
+    /// Every replicate's weights scaled as the full sample's are (each to sum to `N`, or to `n`).
+    ///
+    /// When the margins fix the sum of the calibrated weights (a categorical margin gives `N`), every replicate
+    /// re-calibrated to them sums to `N` too, so this is the full sample's factor applied to every replicate, and
+    /// replicate variances of totals scale by its square. Otherwise each replicate gets its own factor, and the
+    /// scaling is a ratio adjustment the replicates reproduce (Lumley 2010, section 7.4: re-apply every weight
+    /// adjustment in each replicate).
+    ///
+    /// - Throws: as scaling one set of weights (``CalibrationError/invalidOption(_:)``, ``CalibrationError/nonFinite(_:)``).
+    public func apply(to replicates: ReplicateWeights, margins: Margins) throws -> ReplicateWeights {
+        var out = replicates
+        out.weights = try replicates.weights.map { try apply(to: $0, margins: margins) }
+        return out
+    }
 }
