@@ -194,10 +194,23 @@ struct AttritionCommandTests {
 
     @Test("a replicate that cannot be calibrated is named, with exit code 2 and no output")
     func replicateCalibrationFailure() throws {
-        let dir = try setUp()
-        // Logit bounds the full sample can meet but that fewer than one resample in ten can (redrawing them would
-        // condition on a rare event).
-        let r = try CLI.run(["attrition", "--wave1", "v1.csv", "--wave", "v2.csv", "--id", "id", "--covariates", "region,taille",
+        // Five regions of two respondents each, with targets of 20 (g = 10 in the full sample, within the logit
+        // bounds [0.5, 12]): a resample keeps both respondents' weight only when their two bootstrap counts add
+        // to 2 or more (probability about 0.59 each, so about 0.07 for all five); with one count the region
+        // needs g near 20, beyond U. Fewer than one resample in ten can be calibrated, so the replicates are
+        // refused rather than redrawn (that would condition on a rare event).
+        let dir = try scratchDirectory()
+        var w1 = "id,region,taille\n", w2 = "id,region,taille,site\n"
+        let regions = "ABCDE".flatMap { [String($0), String($0)] } + Array(repeating: "Z", count: 110)
+        for (i, region) in regions.enumerated() {
+            let taille = ["petite", "grande"][i % 2]
+            w1 += "c\(i),\(region),\(taille)\n"
+            if region != "Z" || i % 3 != 0 { w2 += "c\(i),\(region),\(taille),\(i % 2 == 0 ? "oui" : "non")\n" }
+        }
+        try dir.write("v1.csv", w1)
+        try dir.write("v2.csv", w2)
+        try dir.write("m.csv", "variable,level,target\n" + "ABCDE".map { "region,\($0),20\n" }.joined() + "region,Z,900\n")
+        let r = try CLI.run(["attrition", "--wave1", "v1.csv", "--wave", "v2.csv", "--id", "id", "--covariates", "taille",
                              "--margins", "m.csv", "--method", "logit", "--bounds", "0.5,12", "--replicates", "20",
                              "--output-dir", "out"], in: dir)
         #expect(r.status == 2, "\(r.stderr)")
