@@ -7,7 +7,7 @@ import Weighting  // the public API only: no @testable
 @Suite("Panel weighting with newcomers, through the public API")
 struct PanelWeightingAPITests {
     static let population = ["N": 50.0, "S": 45, "E": 35]
-    static let margins = Margins(categorical: [CategoricalMargin("region", population)])
+    static let margins = Margins(categorical: [CategoricalMargin("region", ["N": 50, "S": 45, "E": 35])])
 
     /// Wave 1: 12 collectivités, 4 per region; wave 2: 9 of them (3 per region) and 3 newcomers (one per region);
     /// wave 3: 4 wave-1 respondents (one of them skipped wave 2), 2 wave-2 newcomers and 1 new newcomer.
