@@ -26,7 +26,10 @@ struct ChangeCommand: ParsableCommand {
 
         Output columns (CSV): variable,domain,statistic,n1,estimate1,se1,ci_low1,ci_high1,n2,estimate2,se2,\
         ci_low2,ci_high2,linked,change,se_change,ci_low_change,ci_high_change,df,p_value,p_adjusted,\
-        se_independent,p_independent,correlation,ratio,se_ratio,ci_low_ratio,ci_high_ratio,p_ratio,note.
+        se_independent,p_independent,correlation,ratio,se_ratio,ci_low_ratio,ci_high_ratio,p_ratio,note,reliability.
+        Reliability (--flags, as in estimate): a change is no more reliable than the less reliable of its two \
+        levels, and its degrees of freedom are judged; a suppressed change shows 'suppressed' in Markdown and \
+        HTML instead of its figures, a flagged one is marked †, with the reasons in the reliability column.
 
         Examples:
           weight-cli change --wave1 v1_weighted.csv --wave2 v2_weighted.csv --id code_insee --weight weight \\
@@ -83,6 +86,7 @@ struct ChangeCommand: ParsableCommand {
             completion: ChangeFormat.completion, transform: ChangeFormat.parse)
     var format: ChangeFormat = .csv
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
+    @OptionGroup var flagsOptions: FlagsOptions
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var verbosity: VerbosityOptions
 
@@ -125,6 +129,7 @@ struct ChangeCommand: ParsableCommand {
             FileIO.installInterruptCleanup()
             let plan = try outputPlan(standardOutput: output == nil)
             let dialect = inputOptions.dialect
+            let rules = try flagsOptions.ruleSet()
             let tables = try loadWaves(dialect: dialect)
             try checkColumns(tables)
             let (design, respondents2, notes) = try changeDesign(tables, dialect: dialect)
@@ -138,9 +143,10 @@ struct ChangeCommand: ParsableCommand {
             }
             let p = adjust.adjust(out.map(\.change.pValue))
             let rows = zip(out, p).map { c, padj in
-                ChangeTableRow(change: c, ciWave1: interval(c.wave1, statistic: c.statistic, df: c.change.df),
-                               ciWave2: interval(c.wave2, statistic: c.statistic, df: c.change.df),
-                               pAdjusted: adjust == .none ? nil : padj)
+                let ci1 = interval(c.wave1, statistic: c.statistic, df: c.change.df)
+                let ci2 = interval(c.wave2, statistic: c.statistic, df: c.change.df)
+                return ChangeTableRow(change: c, ciWave1: ci1, ciWave2: ci2, pAdjusted: adjust == .none ? nil : padj,
+                                      reliability: rules.assess(change: c, ciWave1: ci1, ciWave2: ci2))
             }
             for n in notes + thin { Diagnostics.note(n) }
             let waveNames = ChangeEstimate.waveNames
@@ -391,7 +397,7 @@ struct ChangeCommand: ParsableCommand {
 }
 
 extension ChangeCommand: CommandFiles {
-    var inputFiles: [String] { [wave1, wave2, long, margins].compactMap { $0 } }
+    var inputFiles: [String] { [wave1, wave2, long, margins, flagsOptions.flagsFile].compactMap { $0 } }
     var outputFiles: [String] { [output].compactMap { $0 } }
 }
 
