@@ -13,9 +13,13 @@ struct AttritionCommand: ParsableCommand {
         Wave 1 is calibrated to the margins. For each later wave k, the respondents present in every wave from 1 \
         to k get their wave-1 weight times an attrition factor (inverse propensity, or propensity classes), then \
         are calibrated to the population margins and to the wave-1 weighted totals of --calibrate-to-wave1.
-        Writes DIR/wave1_weighted.csv, DIR/waveK_weighted.csv (rows of wave K; weight 0 for respondents with no \
-        wave-1 record or who missed an earlier wave, with column in_panel) and DIR/longitudinal.csv (wave-1 rows \
-        of those present in every wave, with the weight and, with --replicates, rep_1..rep_R).
+        Respondents of wave K without a wave-1 record (newcomers) are combined with the panel part and the wave \
+        calibrated to the margins (--newcomers combine, default; --composite), or get weight 0 (--newcomers exclude).
+        Writes DIR/wave1_weighted.csv, DIR/waveK_weighted.csv (rows of wave K, with column in_panel) and \
+        DIR/longitudinal.csv (rows of the first --longitudinal wave of those present in every chosen wave, with \
+        the weight and, with --replicates, rep_1..rep_R). Wave files may be CSV or SPSS, Stata or SAS files \
+        (.sav, .zsav, .por, .dta, .sas7bdat, .xpt, read through ReadStat, labelled values by their labels); the \
+        weighted files are CSV.
 
         Example:
           weight-cli attrition --wave1 v1.csv --wave v2.csv --wave v3.csv --id code_insee \\
@@ -183,14 +187,17 @@ struct AttritionCommand: ParsableCommand {
 
     /// The waves, from separate files or split from one long file by the wave column.
     func loadWaves(dialect: CSVDialect) throws -> [Table] {
-        // The weighted waves are written as copies of the input rows: delimited text only, for now.
-        for file in [wave1, long].compactMap({ $0 }) + waves where inputOptions.format(of: file).isStatistical {
-            throw OptionProblem("\(file): attrition reads delimited text (CSV) only; convert the \(inputOptions.format(of: file).displayName) file first, or weight it with calibrate")
+        // The weighted waves are written as CSV copies of the input records: an SPSS, Stata or SAS file is read
+        // through ReadStat and laid out as delimited text first (StatisticalWaveFile).
+        func read(_ file: String) throws -> Table {
+            let format = inputOptions.format(of: file)
+            if format.isStatistical { return Table(buffer: try StatisticalWaveFile.buffer(file, format: format)) }
+            return try Table(contentsOf: file, dialect: dialect)
         }
         guard let long, let waveColumn else {
-            return try ([wave1!] + waves).map { try Table(contentsOf: $0, dialect: dialect) }
+            return try ([wave1!] + waves).map(read)
         }
-        let table = try Table(contentsOf: long, dialect: dialect)
+        let table = try read(long)
         let wave = try table.categorical(waveColumn)
         if let i = wave.codes.firstIndex(of: CategoricalColumn.missing) {
             throw DesignError.missingDesignValue(variable: waveColumn, firstSeen: table.location(row: i, column: try table.index(of: waveColumn)))
