@@ -11,14 +11,15 @@ struct PanelWeightingAPITests {
 
     /// Wave 1: 12 collectivités, 4 per region; wave 2: 9 of them (3 per region) and 3 newcomers (one per region);
     /// wave 3: 4 wave-1 respondents (one of them skipped wave 2), 2 wave-2 newcomers and 1 new newcomer.
-    static func waves() -> [Table] {
+    // `try`: Table's initialisers validate their columns and throw on the main branch this one merges into.
+    static func waves() throws -> [Table] {
         let ids1 = (0..<12).map { "c\($0)" }
         let region1 = ["N", "N", "N", "N", "S", "S", "S", "S", "E", "E", "E", "E"]
-        let wave1 = Table(["id": .categorical(ids1), "region": .categorical(region1)])
+        let wave1 = try Table(["id": .categorical(ids1), "region": .categorical(region1)])
         let stayed = [0, 2, 3, 4, 5, 7, 9, 10, 11]
-        let wave2 = Table(["id": .categorical(stayed.map { ids1[$0] } + ["n1", "n2", "n3"]),
+        let wave2 = try Table(["id": .categorical(stayed.map { ids1[$0] } + ["n1", "n2", "n3"]),
                            "region": .categorical(stayed.map { region1[$0] } + ["N", "S", "E"])])
-        let wave3 = Table(["id": .categorical(["c0", "c1", "c4", "c8", "n1", "n2", "n4"]),
+        let wave3 = try Table(["id": .categorical(["c0", "c1", "c4", "c8", "n1", "n2", "n4"]),
                            "region": .categorical(["N", "N", "S", "E", "N", "S", "E"])])
         return [wave1, wave2, wave3]
     }
@@ -34,7 +35,7 @@ struct PanelWeightingAPITests {
 
     @Test("newcomers combined: every wave-2 respondent gets λ·w (panel) or (1−λ)·N/n_N (newcomer), post-stratified to the margins")
     func newcomersCombined() throws {
-        let waves = Self.waves()
+        let waves = try Self.waves()
         var weighting = try PanelWeighting(waves: waves, idColumn: "id",
                                            calibrator: Calibrator(margins: Self.margins, method: .raking),
                                            covariates: ["region"], adjustment: .inversePropensity)
@@ -72,7 +73,7 @@ struct PanelWeightingAPITests {
 
     @Test("wave 3 with a skipper and newcomers: the panel part is every wave-1 respondent present at wave 3, the rest are newcomers")
     func skippersJoinThePanelPart() throws {
-        let waves = Self.waves()
+        let waves = try Self.waves()
         var weighting = try PanelWeighting(waves: waves, idColumn: "id",
                                            calibrator: Calibrator(margins: Self.margins, method: .raking),
                                            covariates: ["region"], adjustment: .inversePropensity)
@@ -94,7 +95,7 @@ struct PanelWeightingAPITests {
 
     @Test("newcomers excluded: weight 0, and the panel part alone meets the margins")
     func newcomersExcluded() throws {
-        var weighting = try PanelWeighting(waves: Self.waves(), idColumn: "id",
+        var weighting = try PanelWeighting(waves: try Self.waves(), idColumn: "id",
                                            calibrator: Calibrator(margins: Self.margins, method: .raking),
                                            covariates: ["region"], adjustment: .inversePropensity)
         weighting.newcomers = .exclude
@@ -107,7 +108,7 @@ struct PanelWeightingAPITests {
 
     @Test("a longitudinal set that is not two existing waves, and replicates without wave 1, are refused")
     func invalidSetsAreRefused() throws {
-        var weighting = try PanelWeighting(waves: Self.waves(), idColumn: "id",
+        var weighting = try PanelWeighting(waves: try Self.waves(), idColumn: "id",
                                            calibrator: Calibrator(margins: Self.margins, method: .raking),
                                            covariates: ["region"], adjustment: .inversePropensity)
         weighting.longitudinalWaves = [1, 4]
