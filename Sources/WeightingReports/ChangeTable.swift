@@ -15,9 +15,15 @@ public struct ChangeTableRow: Sendable, Equatable, Codable {
     public var pAdjusted: Double?
     /// The true change when known (a simulation).
     public var truth: Double?
+    /// The change's reliability verdict (``ReliabilityRuleSet/assess(change:ciWave1:ciWave2:)``), when rules
+    /// were applied: a `reliability` column in CSV and Markdown (a suppressed change shows `suppressed` instead of
+    /// its figures, a flagged one is marked `†`), a `reliability` field in JSON.
+    public var reliability: Reliability?
 
     /// A row.
-    public init(change: ChangeEstimate, ciWave1: [Double]? = nil, ciWave2: [Double]? = nil, pAdjusted: Double? = nil, truth: Double? = nil) {
+    public init(change: ChangeEstimate, ciWave1: [Double]? = nil, ciWave2: [Double]? = nil, pAdjusted: Double? = nil, truth: Double? = nil,
+                reliability: Reliability? = nil) {
+        self.reliability = reliability
         self.change = change
         self.ciWave1 = ciWave1 ?? change.wave1.ciLow.flatMap { a in change.wave1.ciHigh.map { [a, $0] } }
         self.ciWave2 = ciWave2 ?? change.wave2.ciLow.flatMap { a in change.wave2.ciHigh.map { [a, $0] } }
@@ -43,9 +49,11 @@ public enum ChangeTable {
 
     static func n(_ x: Double?) -> String { x.map(NumberFormat.cell) ?? "" }
 
-    /// CSV text (numbers with up to 17 significant digits, missing values empty).
+    /// CSV text (numbers with up to 17 significant digits, missing values empty); a last column `reliability`
+    /// (empty when reliable, else the verdict and its reasons) when the rows carry verdicts.
     public static func csv(_ rows: [ChangeTableRow]) -> String {
-        var s = csvHeader.joined(separator: ",") + "\n"
+        let judged = rows.contains { $0.reliability != nil }
+        var s = (csvHeader + (judged ? ["reliability"] : [])).joined(separator: ",") + "\n"
         for r in rows {
             let c = r.change
             let fields: [String] = [c.variable, c.domain, c.statistic, String(c.wave1.n), n(c.wave1.estimate), n(c.wave1.se),
@@ -54,6 +62,7 @@ public enum ChangeTable {
                                     n(c.change.ciLow), n(c.change.ciHigh), n(c.change.df), n(c.change.pValue), n(r.pAdjusted),
                                     n(c.independentSE), n(c.independentPValue), n(c.correlation), n(c.ratio?.estimate),
                                     n(c.ratio?.se), n(c.ratio?.ciLow), n(c.ratio?.ciHigh), n(c.ratio?.pValue), r.note ?? ""]
+                + (judged ? [r.reliability?.summary ?? ""] : [])
             s += fields.map { CSVField.quoted($0) }.joined(separator: ",") + "\n"
         }
         return s
@@ -71,9 +80,10 @@ public enum ChangeTable {
         let pct = NumberFormat.fixed(level * 100, 0)
         let hasRatio = rows.contains { $0.change.ratio != nil }
         let hasTruth = rows.contains { $0.truth != nil }
+        let judged = rows.contains { $0.reliability != nil }
         var s = "| indicator | \(waveNames[0]) (\(pct)% CI) | \(waveNames[1]) (\(pct)% CI) | linked | change (\(pct)% CI) | se panel | se independent | p | p adjusted |"
-        s += (hasRatio ? " ratio (\(pct)% CI) |" : "") + (hasTruth ? " true change |" : "") + " note |\n"
-        s += "|---|---|---|---:|---|---:|---:|---:|---:|" + (hasRatio ? "---|" : "") + (hasTruth ? "---:|" : "") + "---|\n"
+        s += (hasRatio ? " ratio (\(pct)% CI) |" : "") + (hasTruth ? " true change |" : "") + " note |" + (judged ? " reliability |" : "") + "\n"
+        s += "|---|---|---|---:|---|---:|---:|---:|---:|" + (hasRatio ? "---|" : "") + (hasTruth ? "---:|" : "") + "---|" + (judged ? "---|" : "") + "\n"
         for r in rows {
             let c = r.change
             let scale = c.statistic == "proportion" ? 100.0 : 1.0
@@ -81,14 +91,23 @@ public enum ChangeTable {
             func f(_ x: Double?) -> String { x.map { NumberFormat.fixed(scale * $0, d) } ?? "" }
             func ci(_ v: Double, _ i: [Double]?) -> String { f(v) + (i.map { " (\(f($0[0])) – \(f($0[1])))" } ?? "") }
             s += "| \(r.label) | \(ci(c.wave1.estimate, r.ciWave1)) | \(ci(c.wave2.estimate, r.ciWave2)) | \(c.linked) | "
-            s += "\(ci(c.change.estimate, c.change.ciLow.flatMap { a in c.change.ciHigh.map { [a, $0] } })) | \(f(c.change.se)) | \(f(c.independentSE)) | "
-            s += "\(ContrastTable.p(c.change.pValue)) | \(ContrastTable.p(r.pAdjusted)) |"
+            switch r.reliability?.status {
+            case .suppressed?:
+                s += "suppressed | | | | |"
+            default:
+                let mark = r.reliability?.status == .flagged ? " †" : ""
+                s += "\(ci(c.change.estimate, c.change.ciLow.flatMap { a in c.change.ciHigh.map { [a, $0] } }))\(mark) | \(f(c.change.se)) | \(f(c.independentSE)) | "
+                s += "\(ContrastTable.p(c.change.pValue)) | \(ContrastTable.p(r.pAdjusted)) |"
+            }
             if hasRatio {
-                let q = c.ratio
+                let q = r.reliability?.status == .suppressed ? nil : c.ratio
                 s += " \(q.map { NumberFormat.fixed($0.estimate, 3) } ?? "")\(q?.ciLow.map { l in " (\(NumberFormat.fixed(l, 3)) – \(NumberFormat.fixed(q!.ciHigh!, 3)))" } ?? "") |"
             }
             if hasTruth { s += " \(f(r.truth)) |" }
-            s += " \(r.note ?? "") |\n"
+            s += " \(r.note ?? "") |" + (judged ? " \((r.reliability?.summary ?? "").replacingOccurrences(of: "|", with: "\\|")) |" : "") + "\n"
+        }
+        if rows.contains(where: { $0.reliability != nil && $0.reliability?.status != .reliable }) {
+            s += "\n† flagged: read with care; suppressed: too unreliable to publish (reasons in the last column).\n"
         }
         if rows.contains(where: { $0.change.statistic == "proportion" }) {
             s += "\nProportions and their changes in points (percent x 100 for the levels); panel se: accounting for the respondents of both waves; independent: as if the two samples were unlinked.\n"
@@ -162,12 +181,14 @@ public enum ChangeTable {
                             notes: [String] = []) -> String {
         var report = HTMLReport(title: title)
         var charts = ""
-        let proportions = rows.filter { $0.change.statistic == "proportion" }
+        // Suppressed changes are not drawn (the table says why).
+        let drawn = rows.filter { $0.reliability?.status != .suppressed }
+        let proportions = drawn.filter { $0.change.statistic == "proportion" }
         if !proportions.isEmpty { charts += svg(proportions, title: "Proportions: both waves and the change", waveNames: waveNames) }
         var seen: [String] = []
-        for r in rows where r.change.statistic != "proportion" && !seen.contains(r.change.variable) {
+        for r in drawn where r.change.statistic != "proportion" && !seen.contains(r.change.variable) {
             seen.append(r.change.variable)
-            charts += svg(rows.filter { $0.change.variable == r.change.variable && $0.change.statistic != "proportion" },
+            charts += svg(drawn.filter { $0.change.variable == r.change.variable && $0.change.statistic != "proportion" },
                           title: "\(r.change.variable): both waves and the change", waveNames: waveNames)
         }
         report.section("Levels and change, \(NumberFormat.fixed(level * 100, 0))% intervals", charts)

@@ -63,8 +63,14 @@ public struct BarometerDemo: Sendable {
         public var wave1: CalibrationResult
         /// Attrition reports of waves 2 and 3.
         public var attrition: [AttritionReport]
-        /// Wave-k respondents who did not answer wave 1 (not in the panel; weight 0 here).
+        /// Wave-k respondents who did not answer wave 1 (not in the panel).
         public var newcomers: [Int]
+        /// Cross-sectional weights of waves 2 and 3, one per row of the wave: the panel members' attrition-adjusted
+        /// weights and the newcomers combined (``CrossSectionalCombination``, composite factor `n_P / n`), then
+        /// raked to the frame's small/large counts and total of log population; every respondent's is positive.
+        public var crossSectionalWeights: [[Double]] = []
+        /// How the newcomers of waves 2 and 3 were combined with the panel.
+        public var combinations: [CrossSectionalCombination.Report] = []
         /// The HTML report, section by section: a later section (e.g. "next edition") can be appended with
         /// `report.section(_:_:)` before rendering.
         public var report: HTMLReport
@@ -148,6 +154,7 @@ public struct BarometerDemo: Sendable {
         // Waves 2 and 3: the panel (wave-1 respondents who answered wave k) adjusted for attrition.
         let ids1 = try strings(tables[0], "id")
         var attrition: [AttritionReport] = [], newcomers: [Int] = []
+        var crossSectional: [[Double]] = [], combinations: [CrossSectionalCombination.Report] = []
         let margins = Margins()
         for k in 2...3 {
             let idsK = try strings(tables[k - 1], "id")
@@ -160,6 +167,14 @@ public struct BarometerDemo: Sendable {
                                           method: .raking, wave: k)
             let (_, panelRows, report, calibration) = try adj.run(wave1Weights: first.weights)
             attrition.append(report)
+            // Every respondent of wave k gets a cross-sectional weight: the newcomers join the panel members
+            // (issue 14), the wave then raked to the frame's small/large counts and log-population total.
+            var panelWeightOfRow = [Double?](repeating: nil, count: tables[k - 1].rowCount)
+            for (j, r) in panelRows.enumerated() { panelWeightOfRow[rowOfId[ids1[r]]!] = calibration.weights[j] }
+            let (combined, combination) = try CrossSectionalCombination(wave: tables[k - 1], panelWeights: panelWeightOfRow,
+                                                                        calibrator: Calibrator(margins: laterMargins, method: .raking)).run()
+            crossSectional.append(combined)
+            combinations.append(combination)
             let answers = try tables[k - 1].subset(panelRows.map { rowOfId[ids1[$0]]! })
             let onePhase = try SurveyDesign(weights: calibration.baseWeights).calibrated(calibration)
             let cmp = try Comparison.compare(table: answers, weighted: onePhase, variables: BarometerSimulation.questions(wave: k).map(\.name), interval: .logit)
@@ -213,7 +228,8 @@ public struct BarometerDemo: Sendable {
                            + MarkdownHTML.table(balance))
         }
         return Output(rows: rows, simulation: sim, waveFiles: files, truthFile: BarometerSimulation.truthFile(sim), wave1: first,
-                      attrition: attrition, newcomers: newcomers, report: report)
+                      attrition: attrition, newcomers: newcomers, crossSectionalWeights: crossSectional, combinations: combinations,
+                      report: report)
     }
 
     /// The frame as a table of the covariates the adjustments use.
@@ -241,7 +257,9 @@ public struct BarometerDemo: Sendable {
             + "each has a simulated latent digital maturity that grows with its size and type, and every question's answers are drawn for every collectivité, "
             + "so the truth is known. Respondents select themselves: larger, more mature collectivités and the three over-represented regions answer more "
             + "(scenario: \(scenario.rawValue)); the intercepts make the raw shares equal the published ones. Waves: \(sim.respondents.map { String($0.count) }.joined(separator: ", ")) respondents; "
-            + "waves 2 and 3 have \(newcomers.map(String.init).joined(separator: " and ")) respondents who did not answer wave 1 (outside the panel, weight 0 here).</p>"
+            + "waves 2 and 3 have \(newcomers.map(String.init).joined(separator: " and ")) respondents who did not answer wave 1: outside the panel, "
+            + "they still get a positive cross-sectional weight (combined with the panel members by the composite factor n<sub>P</sub>/n, then raked to the frame's small/large counts and log-population total); "
+            + "the estimates of waves 2 and 3 below are the panel's, with their two-phase variance.</p>"
     }
 
     /// The demo's table as Markdown.

@@ -13,9 +13,13 @@ struct AttritionCommand: ParsableCommand {
         Wave 1 is calibrated to the margins. For each later wave k, the respondents present in every wave from 1 \
         to k get their wave-1 weight times an attrition factor (inverse propensity, or propensity classes), then \
         are calibrated to the population margins and to the wave-1 weighted totals of --calibrate-to-wave1.
-        Writes DIR/wave1_weighted.csv, DIR/waveK_weighted.csv (rows of wave K; weight 0 for respondents with no \
-        wave-1 record or who missed an earlier wave, with column in_panel) and DIR/longitudinal.csv (wave-1 rows \
-        of those present in every wave, with the weight and, with --replicates, rep_1..rep_R).
+        Respondents of wave K without a wave-1 record (newcomers) are combined with the panel part and the wave \
+        calibrated to the margins (--newcomers combine, default; --composite), or get weight 0 (--newcomers exclude).
+        Writes DIR/wave1_weighted.csv, DIR/waveK_weighted.csv (rows of wave K, with column in_panel) and \
+        DIR/longitudinal.csv (rows of the first --longitudinal wave of those present in every chosen wave, with \
+        the weight and, with --replicates, rep_1..rep_R). Wave files may be CSV or SPSS, Stata or SAS files \
+        (.sav, .zsav, .por, .dta, .sas7bdat, .xpt, read through ReadStat, labelled values by their labels); the \
+        weighted files are CSV.
 
         Example:
           weight-cli attrition --wave1 v1.csv --wave v2.csv --wave v3.csv --id code_insee \\
@@ -89,8 +93,6 @@ struct AttritionCommand: ParsableCommand {
                 }
             }
             let panel = try Panel(waves: tables, idColumn: id)
-            // The command keeps its own workflow (newcomers, longitudinal sets, missing covariates), which
-            // PanelWeighting does not carry yet.
             let read = try marginsOptions.read(dialect: dialect)
             var options = try methodOptions.calibrationOptions()
             options.totalsTolerance = marginsOptions.marginTolerance
@@ -98,70 +100,36 @@ struct AttritionCommand: ParsableCommand {
                                         method: try methodOptions.calibrationMethod(table: tables[0], margins: read,
                                                                                    baseWeights: try AutoBounds.baseWeights(tables[0], weight: weight)),
                                         options: options)
-            let m = calibrator.margins, calibrationMethod = calibrator.method
-            let first = try calibrator.calibrate(tables[0], weightColumn: weight)
-            let modelCovariates = try ResponseModelCovariates(table: tables[0], covariates: commaList(covariates), weights: first.weights,
-                                                              policy: waveOptions.missingCovariates.policy)
-            for note in modelCovariates.notes { Diagnostics.note(note) }
-            let longWaves = try waveOptions.longitudinalWaves(count: tables.count) ?? Array(1...tables.count)
-            let adjustmentKind: NonresponseAdjustment = adjustment == .classes ? .propensityClasses(classes) : .inversePropensity
-            var reports: [AttritionReport] = []
+            var weighting = PanelWeighting(panel: panel, calibrator: calibrator, wave1Weight: weight, covariates: commaList(covariates),
+                                           adjustment: adjustment == .classes ? .propensityClasses(classes) : .inversePropensity,
+                                           maxFactor: maxFactor, calibrateToWave1: commaList(calibrateToWave1))
+            weighting.newcomers = waveOptions.newcomers == .combine ? .combine(try waveOptions.compositeFactor()) : .exclude
+            weighting.missingCovariates = waveOptions.missingCovariates.policy
+            weighting.longitudinalWaves = try waveOptions.longitudinalWaves(count: tables.count)
+            let result: PanelWeighting.Result
+            do {
+                result = try weighting.run(replicates: replicates, seed: seed)
+            } catch PanelError.newcomersWithoutCalibrationVariable(let k, let count, let variable) {
+                throw OptionProblem("\(long ?? waves[k - 2]): wave \(k) has \(count) respondent(s) without a wave-1 record, and no column \(Echo.quoted(variable)) to calibrate them to the margins; add the calibration variables to the wave's file, or give them weight 0 with --newcomers exclude")
+            } catch let failure as AttritionReplicateFailure {
+                // A replicate that cannot be calibrated fails like the main sample's calibration (exit 2).
+                Diagnostics.error(failure.description)
+                throw ExitCode(2)
+            }
+            let first = result.wave1
+            for note in result.covariateNotes { Diagnostics.note(note) }
+            for w in result.crossSectional {
+                guard let c = w.newcomers else { continue }
+                Diagnostics.note("wave \(w.wave): \(c.newcomers) respondent(s) without a wave-1 record combined with \(c.panel) panel member(s) (composite factor \(String(format: "%.3f", c.lambda)) for the panel), then calibrated to the margins")
+            }
+            if let reps = result.replicates, reps.redrawn > 0 {
+                let causes = reps.reasons.prefix(3).map { "\($0.label) (\($0.count))" }.joined(separator: ", ")
+                Diagnostics.note("bootstrap: \(reps.redrawn) drawn replicate(s) could not be calibrated and were redrawn (variance conditional on every calibration level being represented); most frequent causes: \(causes)")
+            }
+            // Cross-sectional weight of each row of each wave (0 for rows outside the panel when newcomers are excluded).
+            let waveWeights = [first.weights] + result.crossSectional.map(\.weights)
+            let waveInPanel = [[Double](repeating: 1, count: tables[0].rowCount)] + result.crossSectional.map(\.inPanel)
             var outputs: [(path: String, buffer: CSVBuffer, columns: [(name: String, values: [Double])])] = []
-            // Cross-sectional weight of each row of each wave (0 for rows outside the panel).
-            var waveWeights: [[Double]] = [first.weights]
-            var waveInPanel: [[Double]] = [[Double](repeating: 1, count: tables[0].rowCount)]
-            var longitudinal: (rows: [Int], weights: [Double])?
-            var combinations: [String] = []  // one line per wave whose newcomers were combined, for the report
-            func makeAdjustment(_ retained: [Bool], wave k: Int) -> AttritionAdjustment {
-                AttritionAdjustment(wave1: modelCovariates.table, retained: retained, covariates: modelCovariates.covariates, adjustment: adjustmentKind,
-                                    maxFactor: maxFactor, margins: m, calibrateToWave1: commaList(calibrateToWave1),
-                                    method: calibrationMethod, wave: k)
-            }
-            for k in 2...tables.count {
-                // Cross-sectional: wave-1 respondents present at wave k (whatever they did in between).
-                let present = panel.rowInWave.map { $0[k - 1] != nil }
-                let (w, rows, report, _) = try makeAdjustment(present, wave: k).run(wave1Weights: first.weights)
-                reports.append(report)
-                var ww = [Double](repeating: 0, count: tables[k - 1].rowCount)
-                var inPanel = [Double](repeating: 0, count: tables[k - 1].rowCount)
-                for (j, r) in rows.enumerated() { let row = panel.rowInWave[r][k - 1]!; ww[row] = w[j]; inPanel[row] = 1 }
-                if waveOptions.newcomers == .combine, inPanel.contains(0) {
-                    // Newcomers (no wave-1 record) join the panel part with a composite factor; the wave is then
-                    // calibrated to the margins on its own calibration variables.
-                    let file = long ?? waves[k - 2]
-                    if let absent = m.variables.first(where: { !tables[k - 1].has($0) }) {
-                        throw OptionProblem("\(file): wave \(k) has \(inPanel.filter { $0 == 0 }.count) respondent(s) without a wave-1 record, and no column \(Echo.quoted(absent)) to calibrate them to the margins; add the calibration variables to the wave's file, or give them weight 0 with --newcomers exclude")
-                    }
-                    let combination = CrossSectionalCombination(
-                        wave: tables[k - 1], panelWeights: inPanel.indices.map { inPanel[$0] == 1 ? ww[$0] : nil },
-                        composite: try waveOptions.compositeFactor(), calibrator: calibrator)
-                    let (combined, summary) = try combination.run()
-                    ww = combined
-                    combinations.append("| \(k) | \(summary.panel) | \(summary.newcomers) | \(String(format: "%.4f", summary.lambda)) | \(String(format: "%.1f", summary.panelEffectiveSize)) | \(String(format: "%.1f", summary.newcomerEffectiveSize)) | \(String(format: "%.2e", summary.calibration.maxDeviation)) |")
-                    Diagnostics.note("wave \(k): \(summary.newcomers) respondent(s) without a wave-1 record combined with \(summary.panel) panel member(s) (composite factor \(String(format: "%.3f", summary.lambda)) for the panel), then calibrated to the margins")
-                }
-                waveWeights.append(ww)
-                waveInPanel.append(inPanel)
-            }
-            // Longitudinal: present in every wave of --longitudinal (default: every wave).
-            var lastAdjustment: AttritionAdjustment?
-            var longitudinalBase = 0  // index of the wave whose rows the longitudinal file holds
-            if longWaves.contains(1) {
-                let through = panel.rowInWave.map { rows in longWaves.allSatisfy { rows[$0 - 1] != nil } }
-                let adj = makeAdjustment(through, wave: longWaves.last!)
-                let (w, rows, _, _) = try adj.run(wave1Weights: first.weights)
-                longitudinal = (rows, w)
-                lastAdjustment = adj
-            } else {
-                // From the first chosen wave: its respondents with their cross-sectional weights, adjusted for
-                // not answering the other chosen waves, with the response model on that wave's covariates.
-                longitudinalBase = longWaves[0] - 1
-                let (w, rows) = try LongitudinalFromLaterWave(panel: panel, waves: longWaves, covariates: commaList(covariates),
-                                                              adjustment: adjustmentKind, maxFactor: maxFactor, margins: m,
-                                                              method: calibrationMethod, policy: waveOptions.missingCovariates.policy)
-                    .run(baseWeights: waveWeights[longitudinalBase])
-                longitudinal = (rows, w)
-            }
             if long != nil {
                 // One output for the long file: each row's cross-sectional weight.
                 let buffer = tables[0].sourceBuffer!
@@ -176,45 +144,31 @@ struct AttritionCommand: ParsableCommand {
                     outputs.append(("\(outputDir)/wave\(k)_weighted.csv", tables[k - 1].buffer!, [("weight", waveWeights[k - 1]), ("in_panel", waveInPanel[k - 1])]))
                 }
             }
-            // Longitudinal file: wave-1 rows of those present throughout.
-            var longColumns: [(name: String, values: [Double])] = []
-            if let longitudinal {
-                let base = tables[longitudinalBase]
-                let sourceRows = longitudinal.rows.map { base.sourceRows?[$0] ?? $0 }
-                let baseFile = long ?? (longitudinalBase == 0 ? wave1 : waves[longitudinalBase - 1])
-                let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(base.sourceBuffer!, rows: sourceRows), file: baseFile, dialect: dialect)
-                longColumns.append(("weight", longitudinal.weights))
-                if replicates >= 2, let adj = lastAdjustment {
-                    let reps: AttritionBootstrap.Result
-                    do {
-                        reps = try AttritionBootstrap(replicates: replicates, seed: seed).run(calibrator: calibrator, wave1: first, adjustments: [adj])
-                    } catch let failure as AttritionReplicateFailure {
-                        // A replicate that cannot be calibrated fails like the main sample's calibration (exit 2).
-                        Diagnostics.error(failure.description)
-                        throw ExitCode(2)
-                    }
-                    if reps.redrawn > 0 {
-                        let causes = reps.reasons.prefix(3).map { "\($0.label) (\($0.count))" }.joined(separator: ", ")
-                        Diagnostics.note("bootstrap: \(reps.redrawn) drawn replicate(s) could not be calibrated and were redrawn (variance conditional on every calibration level being represented); most frequent causes: \(causes)")
-                    }
-                    for (r, w) in reps.adjusted[0].weights.enumerated() { longColumns.append(("rep_\(r + 1)", w)) }
-                }
-                outputs.append(("\(outputDir)/longitudinal.csv", subsetBuffer, longColumns))
+            // Longitudinal file: rows of the first chosen wave of those present in every chosen wave.
+            let longitudinal = result.longitudinal
+            let longitudinalBase = longitudinal.baseWave - 1
+            let base = tables[longitudinalBase]
+            let sourceRows = longitudinal.rows.map { base.sourceRows?[$0] ?? $0 }
+            let baseFile = long ?? (longitudinalBase == 0 ? wave1 : waves[longitudinalBase - 1])
+            let subsetBuffer = try CSVBuffer(bytes: Self.subsetBytes(base.sourceBuffer!, rows: sourceRows), file: baseFile, dialect: dialect)
+            var longColumns: [(name: String, values: [Double])] = [("weight", longitudinal.weights)]
+            if let reps = result.replicates {
+                for (r, w) in reps.adjusted[0].weights.enumerated() { longColumns.append(("rep_\(r + 1)", w)) }
             }
+            outputs.append(("\(outputDir)/longitudinal.csv", subsetBuffer, longColumns))
             var contents = outputs.map { o in
                 let writer = WeightedFileWriter(buffer: o.buffer, decimalComma: dialect.decimalComma)
                 return OutputPlan.Content(path: o.path) { sink in try writer.write(columns: o.columns, into: &sink) }
             }
             let summary = try AttritionSummary(panel: panel, groupBy: commaList(groupBy))
+            let reports = result.crossSectional.map(\.report)
             if let report {
                 var markdown = AttritionReportWriter.markdown(summary: summary, wave1: first.report, waves: reports)
-                if !combinations.isEmpty {
-                    markdown += "\n## Newcomers combined with the panel\n\n| wave | panel | newcomers | composite factor λ | panel n* | newcomers n* | max deviation |\n|---:|---:|---:|---:|---:|---:|---:|\n"
-                        + combinations.joined(separator: "\n") + "\n"
-                }
+                markdown += AttritionReportWriter.newcomersMarkdown(result.crossSectional)
                 var text = markdown
                 if report.hasSuffix(".json") {
-                    text = try AttritionReportWriter.json(summary: summary, wave1: first.report, waves: reports)
+                    text = try AttritionReportWriter.json(summary: summary, wave1: first.report, waves: reports,
+                                                          newcomers: result.crossSectional.map { .init($0, treatment: weighting.newcomers) })
                 } else if report.hasSuffix(".html") {
                     var html = HTMLReport(title: "Attrition report")
                     html.section("Waves, response models and balance", MarkdownHTML.table(markdown))
@@ -233,14 +187,17 @@ struct AttritionCommand: ParsableCommand {
 
     /// The waves, from separate files or split from one long file by the wave column.
     func loadWaves(dialect: CSVDialect) throws -> [Table] {
-        // The weighted waves are written as copies of the input rows: delimited text only, for now.
-        for file in [wave1, long].compactMap({ $0 }) + waves where inputOptions.format(of: file).isStatistical {
-            throw OptionProblem("\(file): attrition reads delimited text (CSV) only; convert the \(inputOptions.format(of: file).displayName) file first, or weight it with calibrate")
+        // The weighted waves are written as CSV copies of the input records: an SPSS, Stata or SAS file is read
+        // through ReadStat and laid out as delimited text first (StatisticalWaveFile).
+        func read(_ file: String) throws -> Table {
+            let format = inputOptions.format(of: file)
+            if format.isStatistical { return Table(buffer: try StatisticalWaveFile.buffer(file, format: format)) }
+            return try Table(contentsOf: file, dialect: dialect)
         }
         guard let long, let waveColumn else {
-            return try ([wave1!] + waves).map { try Table(contentsOf: $0, dialect: dialect) }
+            return try ([wave1!] + waves).map(read)
         }
-        let table = try Table(contentsOf: long, dialect: dialect)
+        let table = try read(long)
         let wave = try table.categorical(waveColumn)
         if let i = wave.codes.firstIndex(of: CategoricalColumn.missing) {
             throw DesignError.missingDesignValue(variable: waveColumn, firstSeen: table.location(row: i, column: try table.index(of: waveColumn)))

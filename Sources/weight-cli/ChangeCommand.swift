@@ -26,7 +26,10 @@ struct ChangeCommand: ParsableCommand {
 
         Output columns (CSV): variable,domain,statistic,n1,estimate1,se1,ci_low1,ci_high1,n2,estimate2,se2,\
         ci_low2,ci_high2,linked,change,se_change,ci_low_change,ci_high_change,df,p_value,p_adjusted,\
-        se_independent,p_independent,correlation,ratio,se_ratio,ci_low_ratio,ci_high_ratio,p_ratio,note.
+        se_independent,p_independent,correlation,ratio,se_ratio,ci_low_ratio,ci_high_ratio,p_ratio,note,reliability.
+        Reliability (--flags, as in estimate): a change is no more reliable than the less reliable of its two \
+        levels, and its degrees of freedom are judged; a suppressed change shows 'suppressed' in Markdown and \
+        HTML instead of its figures, a flagged one is marked †, with the reasons in the reliability column.
 
         Examples:
           weight-cli change --wave1 v1_weighted.csv --wave2 v2_weighted.csv --id code_insee --weight weight \\
@@ -56,23 +59,34 @@ struct ChangeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Population margins: weight the waves here (wave-1 calibration, attrition adjustment of wave 2).", valueName: "file")) var margins: String?
     @Option(help: ArgumentHelp("Wave-1 covariates of the response model (with --margins).", valueName: "a,b,c")) var covariates: String?
-    @Option(help: "Calibration method with --margins: raking | linear | logit | truncated.") var method: String = "raking"
-    @Option(help: ArgumentHelp("Bounds L,U for logit or truncated.", valueName: "L,U")) var bounds: String?
-    @Option(help: "Attrition adjustment: propensity | classes.") var adjustment: String = "classes"
+    @OptionGroup var targetsOptions: TargetsOptions
+    @OptionGroup var methodOptions: MethodOptions
+    @Option(help: ArgumentHelp("Attrition adjustment with --margins: \(AdjustmentChoice.choiceList).", valueName: "adjustment"),
+            completion: AdjustmentChoice.completion, transform: AdjustmentChoice.parse)
+    var adjustment: AdjustmentChoice = .classes
     @Option(help: "Number of propensity classes.") var classes: Int = 5
     @Option(help: "Cap on the attrition adjustment factors.") var maxFactor: Double?
     @Option(help: ArgumentHelp("Wave-1 variables whose wave-1 weighted totals wave 2 must reproduce.", valueName: "x,y")) var calibrateToWave1: String?
     @Option(help: ArgumentHelp("Wave-1 base weight column with --margins (default 1).", valueName: "column")) var baseWeight: String?
 
-    @Option(help: "Variance: linearization | bootstrap.") var variance: String = "linearization"
+    @Option(help: ArgumentHelp("Variance: \(ChangeVarianceChoice.choiceList).", valueName: "variance"),
+            completion: ChangeVarianceChoice.completion, transform: ChangeVarianceChoice.parse)
+    var variance: ChangeVarianceChoice = .linearization
     @Option(help: "Number of bootstrap replicates.") var replicates: Int = 200
     @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 1
-    @Option(help: "Intervals of the waves' proportions: wald | logit (the change's are Wald t intervals).") var ci: String = "wald"
+    @Option(help: ArgumentHelp("Intervals of the waves' proportions: \(ChangeIntervalChoice.choiceList) (the change's are Wald t intervals).", valueName: "ci"),
+            completion: ChangeIntervalChoice.completion, transform: ChangeIntervalChoice.parse)
+    var ci: ChangeIntervalChoice = .wald
     @Option(help: "Confidence level.") var level: Double = 0.95
     @Flag(help: "Also give the ratio wave 2 / wave 1 (delta method, tested against 1).") var ratio = false
-    @Option(help: "Adjustment of the changes' p-values over the table: none | holm | bonferroni.") var adjust: String = "holm"
-    @Option(help: "Output format: csv | json | md | html.") var format: String = "csv"
+    @Option(help: ArgumentHelp("Adjustment of the changes' p-values over the table: \(PValueAdjustment.choiceList).", valueName: "adjust"),
+            completion: PValueAdjustment.completion, transform: PValueAdjustment.parse)
+    var adjust: PValueAdjustment = .holm
+    @Option(help: ArgumentHelp("Output format: \(ChangeFormat.choiceList).", valueName: "format"),
+            completion: ChangeFormat.completion, transform: ChangeFormat.parse)
+    var format: ChangeFormat = .csv
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output).", valueName: "file")) var output: String?
+    @OptionGroup var flagsOptions: FlagsOptions
     @OptionGroup var inputOptions: InputFormatOptions
     @OptionGroup var verbosity: VerbosityOptions
 
@@ -95,19 +109,13 @@ struct ChangeCommand: ParsableCommand {
                 throw ValidationError("--margins computes the weights: drop --weight/--weight1/--weight2 (give wave 1's base weights with --base-weight)")
             }
             if cluster != nil { throw ValidationError("--cluster is not available with --margins (the attrition chain treats wave-1 records as independent)") }
-            guard ["propensity", "classes"].contains(adjustment) else { throw ValidationError("--adjustment must be propensity or classes") }
             if classes < 1 { throw ValidationError("--classes must be at least 1") }
             if let maxFactor, !(maxFactor > 1) { throw ValidationError("--max-factor must be greater than 1") }
-            _ = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
         } else if covariates != nil || calibrateToWave1 != nil || baseWeight != nil {
             throw ValidationError("--covariates, --calibrate-to-wave1 and --base-weight go with --margins")
         }
-        guard ["linearization", "bootstrap"].contains(variance) else { throw ValidationError("--variance must be linearization or bootstrap; got '\(variance)'") }
-        if variance == "bootstrap" && replicates < 2 { throw ValidationError("--replicates must be at least 2") }
-        guard ["wald", "logit"].contains(ci) else { throw ValidationError("--ci must be wald or logit; got '\(ci)'") }
+        if variance == .bootstrap && replicates < 2 { throw ValidationError("--replicates must be at least 2") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
-        guard PValueAdjustment(rawValue: adjust) != nil else { throw ValidationError("--adjust must be none, holm or bonferroni; got '\(adjust)'") }
-        guard ["csv", "json", "md", "html"].contains(format) else { throw ValidationError("--format must be csv, json, md or html") }
     }
 
     /// A problem found in the waves, with the file in front (exit code 1).
@@ -121,6 +129,7 @@ struct ChangeCommand: ParsableCommand {
             FileIO.installInterruptCleanup()
             let plan = try outputPlan(standardOutput: output == nil)
             let dialect = inputOptions.dialect
+            let rules = try flagsOptions.ruleSet()
             let tables = try loadWaves(dialect: dialect)
             try checkColumns(tables)
             let (design, respondents2, notes) = try changeDesign(tables, dialect: dialect)
@@ -132,22 +141,23 @@ struct ChangeCommand: ParsableCommand {
                     out.append(c)
                 }
             }
-            let p = PValueAdjustment(rawValue: adjust)!.adjust(out.map(\.change.pValue))
+            let p = adjust.adjust(out.map(\.change.pValue))
             let rows = zip(out, p).map { c, padj in
-                ChangeTableRow(change: c, ciWave1: interval(c.wave1, statistic: c.statistic, df: c.change.df),
-                               ciWave2: interval(c.wave2, statistic: c.statistic, df: c.change.df),
-                               pAdjusted: adjust == "none" ? nil : padj)
+                let ci1 = interval(c.wave1, statistic: c.statistic, df: c.change.df)
+                let ci2 = interval(c.wave2, statistic: c.statistic, df: c.change.df)
+                return ChangeTableRow(change: c, ciWave1: ci1, ciWave2: ci2, pAdjusted: adjust == .none ? nil : padj,
+                                      reliability: rules.assess(change: c, ciWave1: ci1, ciWave2: ci2))
             }
             for n in notes + thin { Diagnostics.note(n) }
             let waveNames = ChangeEstimate.waveNames
             let text: String
             switch format {
-            case "json": text = try ChangeTable.json(rows)
-            case "md": text = ChangeTable.markdown(rows, level: level, waveNames: waveNames)
-            case "html":
+            case .json: text = try ChangeTable.json(rows)
+            case .md: text = ChangeTable.markdown(rows, level: level, waveNames: waveNames)
+            case .html:
                 text = ChangeTable.html(rows, level: level, title: "Change between \(fileNames[0]) and \(fileNames[1])",
                                         waveNames: waveNames, notes: notes + thin + [varianceNote(design)])
-            default: text = ChangeTable.csv(rows)
+            case .csv: text = ChangeTable.csv(rows)
             }
             try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
         }
@@ -159,13 +169,13 @@ struct ChangeCommand: ParsableCommand {
         case .linearization: how = "linearization on the linked design"
         case .replicates(let r): how = "\(r.rscales.count) bootstrap replicates"
         }
-        return "Variance: \(how); \(design.overlap) respondents linked in both waves; " + (adjust == "none" ? "p-values not adjusted." : "p-values adjusted by \(adjust) over the table's changes.")
+        return "Variance: \(how); \(design.overlap) respondents linked in both waves; " + (adjust == .none ? "p-values not adjusted." : "p-values adjusted by \(adjust) over the table's changes.")
     }
 
     /// The interval shown for a wave's level: Wald t, or logit for a proportion with `--ci logit`.
     func interval(_ e: ChangeEstimate.LevelEstimate, statistic: String, df: Double) -> [Double]? {
         guard let se = e.se, let lo = e.ciLow, let hi = e.ciHigh else { return nil }
-        if ci == "logit" && statistic == "proportion" && e.estimate > 0 && e.estimate < 1 && se > 0 {
+        if ci == .logit && statistic == "proportion" && e.estimate > 0 && e.estimate < 1 && se > 0 {
             let (a, b) = ProportionIntervals.logit(p: e.estimate, se: se, df: df, level: level)
             return [a, b]
         }
@@ -287,7 +297,7 @@ struct ChangeCommand: ParsableCommand {
         var first = ChangeWave(weights: w1, linkedRecord: Array(0..<t1.rowCount))
         var second = ChangeWave(weights: w2, linkedRecord: link2)
         var varianceKind = ChangeVariance.linearization
-        if variance == "bootstrap" {
+        if variance == .bootstrap {
             // Rao-Wu multipliers of the linked units (a design with unit weights), applied to each wave's weights.
             let unit = try SurveyDesign(weights: [Double](repeating: 1, count: n), strata: strataCodes, strataLabels: labels,
                                         clusters: clusterCodes, isClustered: cluster != nil)
@@ -305,23 +315,24 @@ struct ChangeCommand: ParsableCommand {
     /// wave 2 = the wave-1 respondents present again, adjusted for attrition and calibrated.
     func attritionDesign(_ t1: Table, _ t2: Table, match2: [Int?], dialect: CSVDialect) throws -> (ChangeDesign, [Int], [String]) {
         var notes: [String] = []
-        let read = try MarginsFile.read(margins!, scale: .counts, dialect: dialect)
-        let methodOptions = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? []))
+        let read = try MarginsFile.read(margins!, scale: targetsOptions.scale, dialect: dialect)
+        var options = try methodOptions.calibrationOptions()
+        options.totalsTolerance = targetsOptions.marginTolerance
         let calibrator = Calibrator(margins: read, method: try methodOptions.calibrationMethod(
-            table: t1, margins: read, baseWeights: try AutoBounds.baseWeights(t1, weight: baseWeight)))
+            table: t1, margins: read, baseWeights: try AutoBounds.baseWeights(t1, weight: baseWeight)), options: options)
         var retained = [Bool](repeating: false, count: t1.rowCount)
         var rowInWave2 = [Int?](repeating: nil, count: t1.rowCount)
         for (j, r) in match2.enumerated() { if let r { retained[r] = true; rowInWave2[r] = j } }
         let newcomers = match2.filter { $0 == nil }.count
         if newcomers > 0 { notes.append("\(newcomers) respondent(s) of wave 2 have no wave-1 record: weight 0 (as in attrition)") }
-        let progress = variance == "bootstrap" ? Progress(label: "re-weighting \(replicates) bootstrap replicates") : nil
+        let progress = variance == .bootstrap ? Progress(label: "re-weighting \(replicates) bootstrap replicates") : nil
         let result: (design: ChangeDesign, wave1Records: [Int], redrawn: Int)
         do {
             result = try ChangeDesign.attritionAdjusted(
                 wave1: t1, retained: retained, calibrator: calibrator, baseWeight: baseWeight, strata: strata,
-                covariates: commaList(covariates), adjustment: adjustment == "classes" ? .propensityClasses(classes) : .inversePropensity,
+                covariates: commaList(covariates), adjustment: adjustment == .classes ? .propensityClasses(classes) : .inversePropensity,
                 maxFactor: maxFactor, calibrateToWave1: commaList(calibrateToWave1),
-                bootstrap: variance == "bootstrap" ? AttritionBootstrap(replicates: replicates, seed: seed) : nil)
+                bootstrap: variance == .bootstrap ? AttritionBootstrap(replicates: replicates, seed: seed) : nil)
         } catch let failure as AttritionReplicateFailure {
             // A replicate that cannot be calibrated fails like the main sample's calibration (exit 2).
             Diagnostics.error(failure.description)
@@ -386,6 +397,30 @@ struct ChangeCommand: ParsableCommand {
 }
 
 extension ChangeCommand: CommandFiles {
-    var inputFiles: [String] { [wave1, wave2, long, margins].compactMap { $0 } }
+    var inputFiles: [String] { [wave1, wave2, long, margins, flagsOptions.flagsFile].compactMap { $0 } }
     var outputFiles: [String] { [output].compactMap { $0 } }
+}
+
+/// The variance of `change`.
+enum ChangeVarianceChoice: String, OptionChoice {
+    /// Linearization on the linked design.
+    case linearization
+    /// Rao–Wu bootstrap of the linked units (re-weighting each replicate with --margins).
+    case bootstrap
+    static var flag: String { "--variance" }
+}
+
+/// The intervals of the waves' levels in `change`.
+enum ChangeIntervalChoice: String, OptionChoice {
+    /// Wald t.
+    case wald
+    /// Logit for proportions (Wald t otherwise).
+    case logit
+    static var flag: String { "--ci" }
+}
+
+/// The output format of `change`.
+enum ChangeFormat: String, OptionChoice {
+    case csv, json, md, html
+    static var flag: String { "--format" }
 }

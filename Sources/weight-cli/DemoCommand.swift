@@ -73,7 +73,7 @@ struct DemoCommand: ParsableCommand {
     static func text(_ out: BarometerDemo.Output, seed: UInt64, outputDir: String) -> String {
         var text = "Baromètre Numérique & Collectivités - SIMULATED data on the real frame of collectivités (INSEE COG 2026), seed \(seed)\n"
         text += "respondents: wave 1 \(out.simulation.respondents[0].count), wave 2 \(out.simulation.respondents[1].count), wave 3 \(out.simulation.respondents[2].count)"
-        text += " (waves 2 and 3: \(out.newcomers[0]) and \(out.newcomers[1]) did not answer wave 1 and are outside the panel)\n"
+        text += " (waves 2 and 3: \(out.newcomers[0]) and \(out.newcomers[1]) did not answer wave 1: outside the panel, they get positive cross-sectional weights with the panel members, newcomers combined)\n"
         text += "wave 1 raked on region and strate (\(out.wave1.report.iterations) sweeps, effective n \(String(format: "%.0f", out.wave1.report.kishAfter.effectiveSampleSize))); "
         text += "waves 2-3: wave-1 respondents who stayed, propensity classes, raking to wave-1 totals; two-phase 95% intervals\n"
         func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }

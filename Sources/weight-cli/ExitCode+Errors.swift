@@ -114,7 +114,9 @@ enum ExitStatus {
 
     static func code(_ e: PanelError) -> Int32 {
         switch e {
-        case .duplicateIdentifier, .missingIdentifier, .needsTwoWaves: return 1
+        case .duplicateIdentifier, .missingIdentifier, .needsTwoWaves, .newcomersWithoutCalibrationVariable,
+             .invalidLongitudinalWaves, .replicatesNeedWaveOne:
+            return 1
         }
     }
 

@@ -31,10 +31,11 @@ struct NonresponseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Identifier column of the frame.", valueName: "column")) var frameId: String
     @Option(help: ArgumentHelp("Identifier column of the respondents (default: --frame-id).", valueName: "column")) var id: String?
     @Option(help: ArgumentHelp("Frame covariates of the response model.", valueName: "a,b,c")) var covariates: String
-    @Option(help: ArgumentHelp("Population margins (frame variables).", valueName: "file")) var margins: String
-    @Option(help: "Calibration method: raking | linear | logit | truncated.") var method: String = "raking"
-    @Option(help: ArgumentHelp("Bounds L,U for logit or truncated.", valueName: "L,U")) var bounds: String?
-    @Option(help: "Adjustment: propensity (inverse propensity) | classes (propensity classes).") var adjustment: String = "classes"
+    @OptionGroup var marginsOptions: MarginsOptions
+    @OptionGroup var methodOptions: MethodOptions
+    @Option(help: ArgumentHelp("Adjustment: \(AdjustmentChoice.choiceList) (inverse propensity, or inverse response rate of propensity classes).", valueName: "adjustment"),
+            completion: AdjustmentChoice.completion, transform: AdjustmentChoice.parse)
+    var adjustment: AdjustmentChoice = .classes
     @Option(help: "Number of propensity classes.") var classes: Int = 5
     @Option(help: "Cap on the adjustment factors.") var maxFactor: Double?
     @Option(help: ArgumentHelp("More frame covariates whose balance is reported.", valueName: "a,b")) var balance: String?
@@ -45,19 +46,21 @@ struct NonresponseCommand: ParsableCommand {
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
-        guard ["propensity", "classes"].contains(adjustment) else { throw ValidationError("--adjustment must be propensity or classes") }
         if classes < 1 { throw ValidationError("--classes must be at least 1") }
         if let maxFactor, !(maxFactor > 1), maxFactor.isFinite || maxFactor.isNaN { throw ValidationError("--max-factor must be greater than 1") }
         if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md")) { throw ValidationError("--report must end in .md or .json") }
+        if methodOptions.bounds?.autoSlack != nil {
+            // The respondents' base weights (frame weight times the adjustment factor) are known only after the model.
+            throw ValidationError("--bounds auto is not available in nonresponse (the base weights come from the response model); give --bounds L,U")
+        }
         if commaList(covariates).isEmpty { throw ValidationError("--covariates needs at least one frame variable") }
-        _ = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
     }
 
     func run() throws {
         try runReporting {
             verbosity.apply()
             FileIO.installInterruptCleanup()
-            let plan = try OutputPlan(outputs: [output] + (report.map { [$0] } ?? []), inputs: [respondents, frame, margins])
+            let plan = try OutputPlan(outputs: [output] + (report.map { [$0] } ?? []), inputs: [respondents, frame, marginsOptions.margins])
             let dialect = inputOptions.dialect
             let answers = try Table(contentsOf: respondents, dialect: dialect)
             let frameTable = try Table(contentsOf: frame, dialect: dialect)
@@ -82,11 +85,14 @@ struct NonresponseCommand: ParsableCommand {
                 responded[j] = true
                 frameRowOfRespondent.append(j)
             }
-            let calibration = try MethodOptions.parse(["--method", method] + (bounds.map { ["--bounds", $0] } ?? [])).calibrationMethod()
-            let adjustmentKind: NonresponseAdjustment = adjustment == "propensity" ? .inversePropensity : .propensityClasses(classes)
-            let result = try FrameNonresponse(frame: frameTable, responded: responded, covariates: commaList(covariates), adjustment: adjustmentKind,
-                                              maxFactor: maxFactor, margins: try MarginsFile.read(margins), method: calibration,
-                                              balanceCovariates: commaList(balance)).run()
+            let margins = try marginsOptions.read(dialect: dialect)
+            let adjustmentKind: NonresponseAdjustment = adjustment == .propensity ? .inversePropensity : .propensityClasses(classes)
+            let calibration = try methodOptions.calibrationMethod()
+            var nonresponse = FrameNonresponse(frame: frameTable, responded: responded, covariates: commaList(covariates), adjustment: adjustmentKind,
+                                               maxFactor: maxFactor, margins: margins, method: calibration,
+                                               balanceCovariates: commaList(balance))
+            nonresponse.calibrationOptions = try methodOptions.calibrationOptions()
+            let result = try nonresponse.run()
             let weightOfFrameRow = Dictionary(uniqueKeysWithValues: zip(result.rows, result.weights))
             let weights = frameRowOfRespondent.map { weightOfFrameRow[$0]! }
             let writer = WeightedFileWriter(buffer: answers.sourceBuffer!, decimalComma: dialect.decimalComma)

@@ -106,10 +106,13 @@ extension BrowserRenderingTests {
         let page = dir.appendingPathComponent("change.html").absoluteString
         let (dom, console) = try chromium(["--dump-dom", page])
         #expect(dom.components(separatedBy: "<svg").count - 1 == 2)  // proportions, score_maturite
-        #expect(dom.components(separatedBy: "class=\"level wave1\"").count - 1 == 14)
-        #expect(dom.components(separatedBy: "class=\"level wave2\"").count - 1 == 14)
-        #expect(dom.components(separatedBy: "class=\"ci change\"").count - 1 == 14)
-        #expect(dom.components(separatedBy: "class=\"change\"").count - 1 == 14)
+        // 14 lines; the default NCHS rules suppress site_web=oui in taille=50000 et plus (wave 2: effective n 10):
+        // it is in the table, marked suppressed, and not drawn.
+        #expect(dom.components(separatedBy: "class=\"level wave1\"").count - 1 == 13)
+        #expect(dom.components(separatedBy: "class=\"level wave2\"").count - 1 == 13)
+        #expect(dom.components(separatedBy: "class=\"ci change\"").count - 1 == 13)
+        #expect(dom.components(separatedBy: "class=\"change\"").count - 1 == 13)
+        #expect(dom.contains("suppressed: wave 2: effective n 10.0 &lt; 30"))
         #expect(dom.contains("p adjusted") && dom.contains("se independent"))
         #expect(!console.contains("CONSOLE"))
         let shot = dir.appendingPathComponent("change.png")

@@ -64,6 +64,9 @@ public struct AttritionAdjustment: Sendable {
     public var method: CalibrationMethod
     /// The wave number (for the report).
     public var wave: Int
+    /// Options of the second-phase calibration (iterations, tolerance, trimming, cell collapsing); zero base
+    /// weights are always allowed (replicates leave records out).
+    public var calibrationOptions = CalibrationOptions()
 
     /// Creates the adjustment.
     public init(wave1: Table, retained: [Bool], covariates: [String], adjustment: NonresponseAdjustment = .propensityClasses(5),
@@ -132,7 +135,7 @@ public struct AttritionAdjustment: Sendable {
             }
         }
         let respondents = try wave1.subset(rows)
-        var options = CalibrationOptions()
+        var options = calibrationOptions
         options.allowsZeroBaseWeights = true  // replicates leave records out
         let result = try Calibrator(margins: allMargins, method: method, options: options).calibrate(respondents, baseWeights: adjusted)
         let balance = try balanceDiagnostics(w1: w1, rows: rows, final: result.weights)

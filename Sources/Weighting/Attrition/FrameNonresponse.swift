@@ -39,6 +39,8 @@ public struct FrameNonresponse: Sendable {
     public var method: CalibrationMethod
     /// Covariates whose balance is reported (default: the model's and the margins').
     public var balanceCovariates: [String]
+    /// Options of the calibration (iterations, tolerance, trimming, cell collapsing).
+    public var calibrationOptions = CalibrationOptions()
 
     /// Creates the adjustment.
     public init(frame: Table, responded: [Bool], covariates: [String], adjustment: NonresponseAdjustment = .propensityClasses(5),
@@ -71,8 +73,9 @@ public struct FrameNonresponse: Sendable {
     public func run() throws -> Result {
         let n = frame.rowCount
         precondition(responded.count == n)
-        let adj = AttritionAdjustment(wave1: frame, retained: responded, covariates: covariates, adjustment: adjustment,
+        var adj = AttritionAdjustment(wave1: frame, retained: responded, covariates: covariates, adjustment: adjustment,
                                       maxFactor: maxFactor, margins: margins, calibrateToWave1: [], method: method, wave: 1)
+        adj.calibrationOptions = calibrationOptions
         let (weights, rows, report, calibration) = try adj.run(wave1Weights: [Double](repeating: 1, count: n))
         let marginVariables = Set(margins.categorical.flatMap(\.variables) + margins.numeric.map(\.variable))
         var names = balanceCovariates

@@ -38,6 +38,15 @@ public struct LongitudinalFromLaterWave: Sendable {
     /// Weights of the cohort members present in every chosen wave, and their rows in wave m.
     /// - Parameter baseWeights: the cross-sectional weights of wave m's rows.
     public func run(baseWeights: [Double]) throws -> (weights: [Double], rows: [Int]) {
+        let (_, w, rows, _, _) = try adjusted(baseWeights: baseWeights)
+        return (w, rows)
+    }
+
+    /// The adjustment of wave m's respondents for not answering the other chosen waves, with its weights, the
+    /// rows (in wave m) of those present in every chosen wave, its report and its calibration.
+    /// - Parameter baseWeights: the cross-sectional weights of wave m's rows.
+    public func adjusted(baseWeights: [Double]) throws
+        -> (adjustment: AttritionAdjustment, weights: [Double], rows: [Int], report: AttritionReport, calibration: CalibrationResult) {
         let m = waves[0] - 1
         let base = panel.waves[m]
         let others = waves.dropFirst().map { Set(panel.ids[$0 - 1]) }
@@ -46,7 +55,7 @@ public struct LongitudinalFromLaterWave: Sendable {
         let adjustment = AttritionAdjustment(wave1: prepared.table, retained: retained, covariates: prepared.covariates,
                                              adjustment: self.adjustment, maxFactor: maxFactor, margins: margins,
                                              method: method, wave: waves.last!)
-        let (w, rows, _, _) = try adjustment.run(wave1Weights: baseWeights)
-        return (w, rows)
+        let (w, rows, report, calibration) = try adjustment.run(wave1Weights: baseWeights)
+        return (adjustment, w, rows, report, calibration)
     }
 }

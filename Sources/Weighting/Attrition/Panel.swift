@@ -6,6 +6,14 @@ public enum PanelError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingIdentifier(wave: Int, location: SourceLocation)
     /// Fewer than two waves.
     case needsTwoWaves
+    /// Wave `wave` has `newcomers` respondents without a wave-1 record to combine with the panel, but no column
+    /// `variable` to calibrate them to the margins.
+    case newcomersWithoutCalibrationVariable(wave: Int, newcomers: Int, variable: String)
+    /// A set of waves for longitudinal weights that is not at least two distinct waves between 1 and `waveCount`.
+    case invalidLongitudinalWaves([Int], waveCount: Int)
+    /// Bootstrap replicates asked for longitudinal weights that do not start at wave 1 (the replicate chain
+    /// starts from wave 1's calibration).
+    case replicatesNeedWaveOne(longitudinalWaves: [Int])
 
     /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
@@ -14,6 +22,12 @@ public enum PanelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "wave \(w): identifier \(Echo.quoted(id)) appears more than once (\(locs.map(\.description).joined(separator: ", "))); each respondent must appear once per wave"
         case .missingIdentifier(let w, let loc): return "wave \(w): \(loc): the identifier is missing"
         case .needsTwoWaves: return "attrition needs wave 1 and at least one later wave"
+        case .newcomersWithoutCalibrationVariable(let w, let n, let v):
+            return "wave \(w) has \(n) respondent(s) without a wave-1 record, and no column \(Echo.quoted(v)) to calibrate them to the margins; add the calibration variables to the wave's file, or exclude the newcomers (weight 0)"
+        case .invalidLongitudinalWaves(let waves, let count):
+            return "longitudinal weights need at least two distinct waves between 1 and \(count); got \(waves.map(String.init).joined(separator: ","))"
+        case .replicatesNeedWaveOne(let waves):
+            return "bootstrap replicates need wave 1 among the longitudinal waves (the replicates start from wave 1's calibration); got \(waves.map(String.init).joined(separator: ","))"
         }
     }
 }

@@ -1,30 +1,49 @@
 import Foundation
 
+/// What becomes of a later wave's respondents who have no wave-1 record (newcomers).
+public enum NewcomerTreatment: Sendable, Equatable {
+    /// Weight 0: the wave's cross-sectional weights cover the panel members only.
+    case exclude
+    /// Combined with the wave's panel members by the composite factor, then the whole wave calibrated to the
+    /// population margins (``CrossSectionalCombination``): every respondent of the wave gets a weight.
+    case combine(CompositeFactor)
+}
+
 /// Weights for every wave of a panel survey: the wave-1 calibration, cross-sectional weights of each later wave,
-/// longitudinal weights of those present throughout, and bootstrap replicates carrying the whole chain.
+/// longitudinal weights of those present in a chosen set of waves, and bootstrap replicates carrying the whole
+/// chain.
 ///
-/// Wave 1 is calibrated to the population margins. For wave `k`, the wave-1 respondents who answered again are
-/// weighted by an ``AttritionAdjustment`` (a response-propensity model on wave-1 covariates, an inverse-propensity
-/// or propensity-class factor, then a two-phase calibration to the margins and to wave-1 weighted totals), as in
-/// Särndal & Lundström (2005, ch. 8–10) and Kalton & Flores-Cervantes (2003). The bootstrap (Rao & Wu 1988)
-/// re-runs the wave-1 calibration and every adjustment in each replicate (``AttritionBootstrap``).
+/// Wave 1 is calibrated to the population margins. For wave `k`, the wave-1 respondents who answered again
+/// (whatever waves they skipped in between) are weighted by an ``AttritionAdjustment`` (a response-propensity
+/// model on wave-1 covariates, an inverse-propensity or propensity-class factor, then a two-phase calibration to
+/// the margins and to wave-1 weighted totals), as in Särndal & Lundström (2005, ch. 8–10) and Kalton &
+/// Flores-Cervantes (2003). Respondents of wave `k` without a wave-1 record are either left out (weight 0) or
+/// combined with the panel part by a composite factor and the wave calibrated to the margins
+/// (``CrossSectionalCombination``: Hartley 1962, Kish 1999, O'Muircheartaigh & Pedlow 2002), so every respondent
+/// gets a weight. Longitudinal weights cover the respondents present in every wave of ``longitudinalWaves``:
+/// from wave 1 by the attrition adjustment, or from a later first wave m by ``LongitudinalFromLaterWave`` (wave
+/// m's cross-sectional weights adjusted for absence from the other chosen waves). The bootstrap (Rao & Wu 1988)
+/// re-runs the wave-1 calibration and the longitudinal adjustment in each replicate (``AttritionBootstrap``).
 ///
 /// ```swift
-/// let weighting = try PanelWeighting(waves: [wave1, wave2, wave3], idColumn: "code_commune",
+/// var weighting = try PanelWeighting(waves: [wave1, wave2, wave3], idColumn: "code_commune",
 ///                                    calibrator: Calibrator(margins: margins, method: .raking),
 ///                                    covariates: ["region", "taille"])
+/// weighting.newcomers = .combine(.effectiveSize)   // wave-2/3 respondents without a wave-1 answer
+/// weighting.longitudinalWaves = [1, 3]             // present at waves 1 and 3, whatever they did at wave 2
 /// let result = try weighting.run(replicates: 200, seed: 1)
-/// let wave3 = result.crossSectional[1].weights      // one weight per row of wave 3, 0 outside the panel
-/// let panelWeights = result.longitudinal.weights     // wave-1 rows present in every wave
+/// let wave3 = result.crossSectional[1].weights      // one weight per row of wave 3
+/// let panelWeights = result.longitudinal.weights     // wave-1 rows present at waves 1 and 3
 /// ```
 public struct PanelWeighting: Sendable {
     /// The waves, linked by ``Panel/idColumn``.
     public let panel: Panel
-    /// The wave-1 calibration (its margins are also those of every later wave's second phase).
+    /// The wave-1 calibration (its margins are also those of every later wave's second phase, and those the
+    /// combined waves are calibrated to).
     public var calibrator: Calibrator
     /// The wave-1 base weight column (all 1 when `nil`).
     public var wave1Weight: String?
-    /// Wave-1 covariates of the response model.
+    /// Covariates of the response model (columns of wave 1, or of the first longitudinal wave when it is not 1).
     public var covariates: [String]
     /// Inverse propensity or propensity classes.
     public var adjustment: NonresponseAdjustment
@@ -32,6 +51,13 @@ public struct PanelWeighting: Sendable {
     public var maxFactor: Double?
     /// Wave-1 variables whose wave-1 weighted totals the later waves reproduce.
     public var calibrateToWave1: [String]
+    /// Respondents of later waves without a wave-1 record (default: combined, composite factor `n_P / n`).
+    public var newcomers: NewcomerTreatment = .combine(.sampleSize)
+    /// Missing values of the response model's covariates (default: refused).
+    public var missingCovariates: MissingCovariatePolicy = .fail
+    /// The waves (1-based) whose respondents the longitudinal weights cover, e.g. `[1, 3]` or `[2, 3]`;
+    /// `nil`: every wave.
+    public var longitudinalWaves: [Int]?
 
     /// Links the waves by `idColumn` (``Panel``) and records how to weight them.
     ///
@@ -63,22 +89,31 @@ public struct PanelWeighting: Sendable {
     public struct WaveWeights: Sendable {
         /// The wave (2, 3, ...).
         public var wave: Int
-        /// One weight per row of the wave's table: the adjusted weight of a wave-1 respondent, 0 for a row
-        /// without a wave-1 record.
+        /// One weight per row of the wave's table: the adjusted weight of a wave-1 respondent; for a row without
+        /// a wave-1 record, its combined weight (``NewcomerTreatment/combine(_:)``) or 0
+        /// (``NewcomerTreatment/exclude``).
         public var weights: [Double]
         /// 1 for the rows of wave-1 respondents, 0 for the others.
         public var inPanel: [Double]
         /// The attrition adjustment's report.
         public var report: AttritionReport
+        /// How the newcomers were combined with the panel part; `nil` when the wave has none or they are
+        /// excluded.
+        public var newcomers: CrossSectionalCombination.Report?
     }
 
-    /// Longitudinal weights: wave-1 respondents present in every wave.
+    /// Longitudinal weights: respondents present in every wave of a set.
     public struct LongitudinalWeights: Sendable {
-        /// Their rows in wave 1.
+        /// The waves they are present in (1-based, increasing).
+        public var waves: [Int]
+        /// The wave whose rows ``rows`` are (the first of ``waves``).
+        public var baseWave: Int { waves[0] }
+        /// Their rows in the base wave.
         public var rows: [Int]
         /// Their weights (same order).
         public var weights: [Double]
-        /// The adjustment that made them (replicated by ``PanelWeighting/replicates(of:wave1:count:seed:)``).
+        /// The adjustment that made them (replicated by ``PanelWeighting/replicates(of:wave1:count:seed:)``
+        /// when the base wave is 1).
         public var adjustment: AttritionAdjustment
         /// Its report.
         public var report: AttritionReport
@@ -90,9 +125,12 @@ public struct PanelWeighting: Sendable {
     public struct Result: Sendable {
         /// The wave-1 calibration.
         public var wave1: CalibrationResult
+        /// One sentence per response-model covariate whose missing values were dealt with
+        /// (``missingCovariates``).
+        public var covariateNotes: [String]
         /// Cross-sectional weights of waves 2, 3, ... (in order).
         public var crossSectional: [WaveWeights]
-        /// Longitudinal weights of those present in every wave.
+        /// Longitudinal weights of those present in every wave of ``PanelWeighting/longitudinalWaves``.
         public var longitudinal: LongitudinalWeights
         /// Bootstrap replicates of the whole chain, when asked for.
         public var replicates: AttritionBootstrap.Result?
@@ -103,19 +141,37 @@ public struct PanelWeighting: Sendable {
         try calibrator.calibrate(waves[0], weightColumn: wave1Weight)
     }
 
-    /// The attrition adjustment of the wave-1 records flagged `retained`, for wave `k`.
+    /// The wave-1 covariates of the response model with their missing values dealt with under
+    /// ``missingCovariates`` (imputed means weighted by the wave-1 weights `wave1`).
+    public func responseModelCovariates(wave1: CalibrationResult) throws -> ResponseModelCovariates {
+        try ResponseModelCovariates(table: waves[0], covariates: covariates, weights: wave1.weights, policy: missingCovariates)
+    }
+
+    /// The attrition adjustment of the wave-1 records flagged `retained`, for wave `k`, on the covariates as
+    /// given (no missing value allowed).
     public func adjustment(retained: [Bool], wave k: Int) -> AttritionAdjustment {
-        AttritionAdjustment(wave1: waves[0], retained: retained, covariates: covariates, adjustment: adjustment,
+        adjustment(retained: retained, wave: k, model: ResponseModelCovariates.unchanged(waves[0], covariates: covariates))
+    }
+
+    func adjustment(retained: [Bool], wave k: Int, model: ResponseModelCovariates) -> AttritionAdjustment {
+        AttritionAdjustment(wave1: model.table, retained: retained, covariates: model.covariates, adjustment: adjustment,
                             maxFactor: maxFactor, margins: calibrator.margins, calibrateToWave1: calibrateToWave1,
                             method: calibrator.method, wave: k)
     }
 
     /// Cross-sectional weights of wave `k` (≥ 2): the wave-1 respondents present at wave `k`, whatever they did
-    /// in between, adjusted from their wave-1 weights `wave1`.
+    /// in between, adjusted from their wave-1 weights `wave1`; the wave's newcomers treated as ``newcomers`` says.
+    ///
+    /// - Throws: ``PanelError/newcomersWithoutCalibrationVariable(wave:newcomers:variable:)`` when newcomers are
+    ///   to be combined and the wave lacks a calibration variable; the adjustment's and calibration's errors.
     public func crossSectional(wave k: Int, wave1: CalibrationResult) throws -> WaveWeights {
+        try crossSectional(wave: k, wave1: wave1, model: try responseModelCovariates(wave1: wave1))
+    }
+
+    func crossSectional(wave k: Int, wave1: CalibrationResult, model: ResponseModelCovariates) throws -> WaveWeights {
         precondition(k >= 2 && k <= waves.count, "a later wave of the panel")
         let present = panel.rowInWave.map { $0[k - 1] != nil }
-        let (w, rows, report, _) = try adjustment(retained: present, wave: k).run(wave1Weights: wave1.weights)
+        let (w, rows, report, _) = try adjustment(retained: present, wave: k, model: model).run(wave1Weights: wave1.weights)
         var weights = [Double](repeating: 0, count: waves[k - 1].rowCount)
         var inPanel = weights
         for (j, r) in rows.enumerated() {
@@ -123,35 +179,91 @@ public struct PanelWeighting: Sendable {
             weights[row] = w[j]
             inPanel[row] = 1
         }
-        return WaveWeights(wave: k, weights: weights, inPanel: inPanel, report: report)
+        var combined: CrossSectionalCombination.Report?
+        if case .combine(let composite) = newcomers, inPanel.contains(0) {
+            if let absent = calibrator.margins.variables.first(where: { !waves[k - 1].has($0) }) {
+                throw PanelError.newcomersWithoutCalibrationVariable(wave: k, newcomers: inPanel.filter { $0 == 0 }.count, variable: absent)
+            }
+            let combination = CrossSectionalCombination(
+                wave: waves[k - 1], panelWeights: inPanel.indices.map { inPanel[$0] == 1 ? weights[$0] : nil },
+                composite: composite, calibrator: calibrator)
+            let (c, summary) = try combination.run()
+            weights = c
+            combined = summary
+        }
+        return WaveWeights(wave: k, weights: weights, inPanel: inPanel, report: report, newcomers: combined)
     }
 
     /// Longitudinal weights through wave `k` (default: the last): the wave-1 respondents present in every wave
     /// from 1 to `k`.
     public func longitudinal(through k: Int? = nil, wave1: CalibrationResult) throws -> LongitudinalWeights {
         let k = k ?? waves.count
-        let adj = adjustment(retained: panel.retained(through: k), wave: k)
-        let (w, rows, report, calibration) = try adj.run(wave1Weights: wave1.weights)
-        return LongitudinalWeights(rows: rows, weights: w, adjustment: adj, report: report, calibration: calibration)
+        return try longitudinal(waves: Array(1...k), wave1: wave1, model: try responseModelCovariates(wave1: wave1), crossSectional: [])
+    }
+
+    /// Longitudinal weights of the respondents present in every wave of `set` (1-based).
+    ///
+    /// With wave 1 in the set, the wave-1 respondents present in the other waves of the set are adjusted from
+    /// their wave-1 weights. Otherwise the cohort is the first chosen wave m's respondents with their
+    /// cross-sectional weights `crossSectional` (from ``crossSectional(wave:wave1:)``, wave 2 first), adjusted
+    /// for absence from the other chosen waves (``LongitudinalFromLaterWave``, covariates read from wave m).
+    ///
+    /// - Throws: ``PanelError/invalidLongitudinalWaves(_:waveCount:)`` for a set that is not two distinct
+    ///   existing waves; the adjustment's and calibration's errors.
+    public func longitudinal(waves set: [Int], wave1: CalibrationResult, crossSectional: [WaveWeights] = []) throws -> LongitudinalWeights {
+        try longitudinal(waves: set, wave1: wave1, model: try responseModelCovariates(wave1: wave1), crossSectional: crossSectional)
+    }
+
+    func longitudinal(waves set: [Int], wave1: CalibrationResult, model: ResponseModelCovariates,
+                      crossSectional: [WaveWeights]) throws -> LongitudinalWeights {
+        let set = try Self.checked(set, waveCount: waves.count)
+        if set[0] == 1 {
+            let through = panel.rowInWave.map { rows in set.allSatisfy { rows[$0 - 1] != nil } }
+            let adj = adjustment(retained: through, wave: set.last!, model: model)
+            let (w, rows, report, calibration) = try adj.run(wave1Weights: wave1.weights)
+            return LongitudinalWeights(waves: set, rows: rows, weights: w, adjustment: adj, report: report, calibration: calibration)
+        }
+        guard let base = crossSectional.first(where: { $0.wave == set[0] }) else {
+            preconditionFailure("the cross-sectional weights of wave \(set[0]) are needed for longitudinal weights from that wave")
+        }
+        let (adj, w, rows, report, calibration) = try LongitudinalFromLaterWave(
+            panel: panel, waves: set, covariates: covariates, adjustment: adjustment, maxFactor: maxFactor,
+            margins: calibrator.margins, method: calibrator.method, policy: missingCovariates)
+            .adjusted(baseWeights: base.weights)
+        return LongitudinalWeights(waves: set, rows: rows, weights: w, adjustment: adj, report: report, calibration: calibration)
+    }
+
+    /// The set sorted, without repeats, checked against the number of waves.
+    static func checked(_ set: [Int], waveCount: Int) throws -> [Int] {
+        let sorted = Array(Set(set)).sorted()
+        guard sorted.count >= 2, sorted.first! >= 1, sorted.last! <= waveCount else {
+            throw PanelError.invalidLongitudinalWaves(set, waveCount: waveCount)
+        }
+        return sorted
     }
 
     /// Bootstrap replicates of the wave-1 calibration and of the longitudinal adjustment, each replicate
     /// re-calibrated and re-adjusted (``AttritionBootstrap``).
     ///
-    /// - Throws: ``AttritionReplicateFailure`` when too few replicates can be calibrated.
+    /// - Throws: ``PanelError/replicatesNeedWaveOne(longitudinalWaves:)`` when the longitudinal weights do not
+    ///   start at wave 1; ``AttritionReplicateFailure`` when too few replicates can be calibrated.
     public func replicates(of longitudinal: LongitudinalWeights, wave1: CalibrationResult, count: Int,
                            seed: UInt64) throws -> AttritionBootstrap.Result {
-        try AttritionBootstrap(replicates: count, seed: seed).run(calibrator: calibrator, wave1: wave1,
-                                                                  adjustments: [longitudinal.adjustment])
+        guard longitudinal.baseWave == 1 else { throw PanelError.replicatesNeedWaveOne(longitudinalWaves: longitudinal.waves) }
+        return try AttritionBootstrap(replicates: count, seed: seed).run(calibrator: calibrator, wave1: wave1,
+                                                                         adjustments: [longitudinal.adjustment])
     }
 
-    /// Wave 1 calibrated, every later wave's cross-sectional weights, the longitudinal weights and, with
-    /// `replicates ≥ 2`, their bootstrap replicates.
+    /// Wave 1 calibrated, every later wave's cross-sectional weights, the longitudinal weights of
+    /// ``longitudinalWaves`` and, with `replicates ≥ 2`, their bootstrap replicates.
     public func run(replicates: Int = 0, seed: UInt64 = 1) throws -> Result {
+        let set = try Self.checked(longitudinalWaves ?? Array(1...waves.count), waveCount: waves.count)
+        if replicates >= 2, set[0] != 1 { throw PanelError.replicatesNeedWaveOne(longitudinalWaves: set) }
         let first = try calibrateWave1()
-        let cross = try (2...max(2, waves.count)).map { try crossSectional(wave: $0, wave1: first) }
-        let long = try longitudinal(wave1: first)
+        let model = try responseModelCovariates(wave1: first)
+        let cross = try (2...waves.count).map { try crossSectional(wave: $0, wave1: first, model: model) }
+        let long = try longitudinal(waves: set, wave1: first, model: model, crossSectional: cross)
         let reps = replicates >= 2 ? try self.replicates(of: long, wave1: first, count: replicates, seed: seed) : nil
-        return Result(wave1: first, crossSectional: cross, longitudinal: long, replicates: reps)
+        return Result(wave1: first, covariateNotes: model.notes, crossSectional: cross, longitudinal: long, replicates: reps)
     }
 }

@@ -58,3 +58,16 @@ public struct ResponseModelCovariates: Sendable {
         self.notes = notes
     }
 }
+
+extension ResponseModelCovariates {
+    /// The covariates as given, the table untouched (the ``MissingCovariatePolicy/fail`` policy's result).
+    static func unchanged(_ table: Table, covariates: [String]) -> ResponseModelCovariates {
+        ResponseModelCovariates(table: table, covariates: covariates, notes: [])
+    }
+
+    private init(table: Table, covariates: [String], notes: [String]) {
+        self.table = table
+        self.covariates = covariates
+        self.notes = notes
+    }
+}
