@@ -67,7 +67,7 @@ struct CalibrationPropertyTests {
 
     @Test("raking on one margin equals post-stratification's closed form N_h / Σ_h d")
     func rakingOnOneMarginIsPoststratification() throws {
-        let m = Margins(categorical: [try survey.regionMargin])
+        let m = Margins(categorical: [survey.regionMargin])
         let raked = try Calibrator(margins: m, method: .raking).calibrate(survey.table, weightColumn: "d")
         let post = try Calibrator(margins: m, method: .poststratify).calibrate(survey.table, weightColumn: "d")
         let region = try survey.table.categorical("region")
@@ -136,7 +136,7 @@ struct CalibrationPropertyTests {
             }
         }
         let crossed = try CategoricalMargin(variables: ["region", "size"], levels: levels, targets: targets)
-        let m = Margins(categorical: [try survey.regionMargin, try survey.sizeMargin, crossed])
+        let m = Margins(categorical: [survey.regionMargin, survey.sizeMargin, crossed])
         for method in [CalibrationMethod.raking, .linear, .logit(lower: 0.1, upper: 10)] {
             let r = try Calibrator(margins: m, method: method).calibrate(survey.table, weightColumn: "d")
             #expect(r.report.maxDeviation < 1e-9)

@@ -45,7 +45,7 @@ struct ContrastTests {
     @Test("the joint covariance's diagonal is each domain's variance, with linearization after calibration and with replicates")
     func diagonal() throws {
         let s = SyntheticSurvey()
-        let margins = Margins(categorical: [try s.regionMargin, try s.sizeMargin])
+        let margins = Margins(categorical: [s.regionMargin, s.sizeMargin])
         let calibrator = Calibrator(margins: margins, method: .raking)
         let result = try calibrator.calibrate(s.table, baseWeights: s.d)
         let design = try SurveyDesign(weights: s.d).calibrated(result)
