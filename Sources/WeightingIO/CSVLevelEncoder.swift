@@ -23,23 +23,36 @@ struct CSVLevelEncoder {
     private var arena: [UInt8] = []
     /// Where raw level `c` starts in ``arena``; it ends where level `c + 1` starts (one more entry than levels).
     private var arenaStart: [Int] = [0]
-    /// The hash of each raw level's bytes.
-    private var rawHash: [UInt64] = []
     /// The unquoted text of each raw level.
     private var rawText: [String] = []
     /// Whether each raw level is a missing token (or a quoted empty field).
     private var rawMissing: [Bool] = []
     private var anyQuoted = false, anyMissing = false
-    /// Open-addressing table of raw level numbers (-1 empty), a power of two at least twice the levels.
-    private var table = [Int32](repeating: -1, count: 1024)
+    /// A slot of the level table: the level's hash, length and first eight bytes beside its number, so that a
+    /// lookup reads one slot (one cache line) and, for levels of at most eight bytes, nothing else.
+    struct Slot {
+        var hash: UInt64 = 0
+        var word: UInt64 = 0
+        var code: Int32 = -1
+        var length: Int32 = 0
+    }
+    /// Open-addressing table of the raw levels (code -1: empty), a power of two at least twice the levels.
+    private var table = [Slot](repeating: Slot(), count: 1024)
 
     /// Hash of `count` bytes at `p`: eight bytes at a time, multiply-rotate mixing, then a final avalanche.
     @inline(__always)
-    static func hash(_ p: UnsafeRawPointer, _ count: Int) -> UInt64 {
+    static func hash(_ p: UnsafeRawPointer, _ count: Int) -> UInt64 { key(p, count).hash }
+
+    /// The hash of `count` bytes at `p` and their first eight bytes as a little-endian word (zero-padded), which
+    /// is the whole level when `count ≤ 8`.
+    @inline(__always)
+    static func key(_ p: UnsafeRawPointer, _ count: Int) -> (hash: UInt64, word: UInt64) {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+        var first: UInt64 = 0
         var i = 0
         while count - i >= 8 {
             let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if i == 0 { first = w }
             h = ((h ^ w) &* 0xFF51_AFD7_ED55_8CCD)
             h = (h << 29) | (h >> 35)
             i &+= 8
@@ -52,12 +65,13 @@ struct CSVLevelEncoder {
                 shift &+= 8
                 i &+= 1
             }
+            if count < 8 { first = w }
             h = ((h ^ w) &* 0xFF51_AFD7_ED55_8CCD)
         }
         h ^= h >> 33
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
-        return h
+        return (h, first)
     }
 
     /// Appends the codes of column `column` of `chunk`.
@@ -75,7 +89,8 @@ struct CSVLevelEncoder {
                         while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
                         while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }
                         if s == e { continue }
-                        out[r] = code(of: buf, s, e, hash: CSVLevelEncoder.hash(base + s, e &- s))
+                        let (h, w) = CSVLevelEncoder.key(base + s, e &- s)
+                        out[r] = code(of: buf, s, e, hash: h, word: w)
                     }
                 }
             }
@@ -83,31 +98,32 @@ struct CSVLevelEncoder {
         codes.append(contentsOf: out)
     }
 
-    /// The raw level of bytes `s..<e` of `buf` (whose hash is `h`), added if new.
+    /// The raw level of bytes `s..<e` of `buf` (hash `h`, first eight bytes `w`), added if new.
     @inline(__always)
-    private mutating func code(of buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, hash h: UInt64) -> UInt32 {
+    private mutating func code(of buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, hash h: UInt64,
+                               word w: UInt64) -> UInt32 {
         let size = table.count
+        let length = e &- s
         var slot = CSVBuffer.slot(h, size)
         let found: Int32 = table.withUnsafeBufferPointer { table in
-            arena.withUnsafeBufferPointer { arena in
-                while true {
-                    let c = Int(table[slot])
-                    if c < 0 { return -1 }
-                    if rawHash[c] == h {
-                        let ls = arenaStart[c], le = arenaStart[c &+ 1]
-                        if le &- ls == e &- s && memcmp(arena.baseAddress! + ls, buf.baseAddress! + s, e &- s) == 0 {
-                            return Int32(c)
-                        }
+            while true {
+                let t = table[slot]
+                if t.code < 0 { return -1 }
+                if t.hash == h && t.word == w && Int(t.length) == length {
+                    if length <= 8 { return t.code }
+                    let ls = arenaStart[Int(t.code)]
+                    let same = arena.withUnsafeBufferPointer {
+                        memcmp($0.baseAddress! + ls, buf.baseAddress! + s, length) == 0
                     }
-                    slot = (slot &+ 1) & (size &- 1)
+                    if same { return t.code }
                 }
+                slot = (slot &+ 1) & (size &- 1)
             }
         }
         if found >= 0 { return UInt32(found) }
         let c = rawText.count
         arena.append(contentsOf: UnsafeBufferPointer(rebasing: buf[s..<e]))
         arenaStart.append(arena.count)
-        rawHash.append(h)
         let text = CSVBuffer.unquote(buf, s, e)
         rawText.append(text)
         let quoted = buf[s] == 0x22
@@ -116,20 +132,21 @@ struct CSVLevelEncoder {
         let missing = text.isEmpty || (text.utf8.count <= CSVDialect.longestMissingToken && CSVDialect.missingTokens.contains(text))
         rawMissing.append(missing)
         anyMissing = anyMissing || missing
-        table[slot] = Int32(c)
+        table[slot] = Slot(hash: h, word: w, code: Int32(c), length: Int32(length))
         if rawText.count * 2 > size { grow() }
         return UInt32(c)
     }
 
-    /// Doubles the table and re-inserts every raw level by its stored hash.
+    /// Doubles the table and re-inserts every level by its stored hash.
     private mutating func grow() {
         let size = table.count * 2
-        table = [Int32](repeating: -1, count: size)
-        for (c, h) in rawHash.enumerated() {
-            var slot = CSVBuffer.slot(h, size)
-            while table[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            table[slot] = Int32(c)
+        var bigger = [Slot](repeating: Slot(), count: size)
+        for t in table where t.code >= 0 {
+            var slot = CSVBuffer.slot(t.hash, size)
+            while bigger[slot].code >= 0 { slot = (slot + 1) & (size - 1) }
+            bigger[slot] = t
         }
+        table = bigger
     }
 
     /// The column: quoted and unquoted spellings of one level merged, missing tokens coded missing, levels in
