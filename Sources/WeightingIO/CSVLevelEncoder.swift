@@ -17,8 +17,14 @@ import Weighting
 ///
 /// - Complexity: O(bytes of the column) expected; memory is 4 bytes a record plus the distinct levels.
 struct CSVLevelEncoder {
-    /// Raw code of each record so far (``CategoricalColumn/missing`` for an empty field).
+    /// Whether ``codes`` are kept (a table's column); otherwise only the records per level are counted (a
+    /// summary of the column, memory O(levels)).
+    var keepsCodes = true
+    /// Raw code of each record so far (``CategoricalColumn/missing`` for an empty field), when ``keepsCodes``.
     private(set) var codes: [UInt32] = []
+    /// Records of each raw level, and empty fields, when not ``keepsCodes``.
+    private var rawCount: [Int] = []
+    private var emptyCount = 0
     /// Bytes of every distinct raw level, one after the other.
     private var arena: [UInt8] = []
     /// Where raw level `c` starts in ``arena``; it ends where level `c + 1` starts (one more entry than levels).
@@ -95,7 +101,15 @@ struct CSVLevelEncoder {
                 }
             }
         }
-        codes.append(contentsOf: out)
+        if keepsCodes {
+            codes.append(contentsOf: out)
+        } else {
+            for c in out {
+                if c == CategoricalColumn.missing { emptyCount += 1; continue }
+                while rawCount.count <= Int(c) { rawCount.append(0) }
+                rawCount[Int(c)] += 1
+            }
+        }
     }
 
     /// The raw level of bytes `s..<e` of `buf` (hash `h`, first eight bytes `w`), added if new.
@@ -147,6 +161,19 @@ struct CSVLevelEncoder {
             bigger[slot] = t
         }
         table = bigger
+    }
+
+    /// The levels (merged as in ``finish()``, in order of first appearance) and the number of missing values,
+    /// for an encoder that does not keep codes.
+    func summary() -> (levels: [String], missing: Int) {
+        var missing = emptyCount
+        var seen = Set<String>()
+        var levels: [String] = []
+        for (c, text) in rawText.enumerated() {
+            if rawMissing[c] { missing += c < rawCount.count ? rawCount[c] : 0; continue }
+            if seen.insert(text).inserted { levels.append(text) }
+        }
+        return (levels, missing)
     }
 
     /// The column: quoted and unquoted spellings of one level merged, missing tokens coded missing, levels in
