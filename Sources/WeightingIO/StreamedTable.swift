@@ -73,9 +73,8 @@ extension Table {
         var categoricalIndex: [Int] = [], numericIndex: [Int] = []
         let categoricalNames = categorical.uniqued()
         let numericNames = numeric.uniqued().filter { !categoricalNames.contains($0) }
-        var codes = [[UInt32]](repeating: [], count: categoricalNames.count)
-        var levels = [[String]](repeating: [], count: categoricalNames.count)
-        var levelIndex = [[String: UInt32]](repeating: [:], count: categoricalNames.count)
+        // One level table per column across chunks, keyed by the level's bytes (see CSVLevelEncoder).
+        var encoders = [CSVLevelEncoder](repeating: CSVLevelEncoder(), count: categoricalNames.count)
         var values = [[Double]](repeating: [], count: numericNames.count)
         var lines: [UInt32] = []
         var first = true
@@ -90,24 +89,13 @@ extension Table {
                 first = false
             }
             lines.append(contentsOf: chunk.lines)
-            for (k, j) in categoricalIndex.enumerated() {
-                let local = chunk.categorical(column: j)
-                let remap = local.levels.map { level -> UInt32 in
-                    if let code = levelIndex[k][level] { return code }
-                    let code = UInt32(levels[k].count)
-                    levels[k].append(level)
-                    levelIndex[k][level] = code
-                    return code
-                }
-                codes[k].reserveCapacity(codes[k].count + local.count)
-                for c in local.codes { codes[k].append(c == CategoricalColumn.missing ? c : remap[Int(c)]) }
-            }
+            for (k, j) in categoricalIndex.enumerated() { encoders[k].append(chunk, column: j) }
             for (k, j) in numericIndex.enumerated() {
                 values[k].append(contentsOf: try chunk.numeric(column: j, decimalComma: dialect.decimalComma).values)
             }
         }
         var storage: [Storage] = []
-        for k in categoricalNames.indices { storage.append(.categorical(CategoricalColumn(codes: codes[k], levels: levels[k]))) }
+        for encoder in encoders { storage.append(.categorical(encoder.finish())) }
         for k in numericNames.indices { storage.append(.numeric(NumericColumn(values[k]))) }
         self.init(names: categoricalNames + numericNames, storage: storage, rowCount: lines.count, source: path,
                   decimalComma: dialect.decimalComma,

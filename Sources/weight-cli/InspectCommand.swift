@@ -23,6 +23,22 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            if !inputOptions.format(of: data).isStatistical {
+                // Delimited text: summarised chunk by chunk, the file never held whole.
+                let summaries = try CSVColumnSummaries(streaming: data, dialect: inputOptions.dialect)
+                var lines = ["\(data): \(summaries.rowCount) rows, \(summaries.names.count) columns"]
+                for (name, column) in zip(summaries.names, summaries.columns) {
+                    switch column {
+                    case let .numeric(missing, lo, hi):
+                        lines.append("  \(name): numeric, \(missing) missing, min \(Table.format(lo)), max \(Table.format(hi))")
+                    case let .categorical(levels, missing):
+                        let shown = levels.prefix(6).joined(separator: ", ")
+                        lines.append("  \(name): \(levels.count) levels (\(shown)\(levels.count > 6 ? ", …" : "")), \(missing) missing")
+                    }
+                }
+                StandardOutput.write(lines.joined(separator: "\n") + "\n")
+                return
+            }
             let table = try inputOptions.readTable(data)
             var lines = ["\(data): \(table.rowCount) rows, \(table.names.count) columns"]
             for name in table.names {

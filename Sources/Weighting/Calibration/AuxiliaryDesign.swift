@@ -116,7 +116,20 @@ extension AuxiliaryDesign {
             if let k = marginIndex[parts] { return k }
             return -1
         }
-        if !overflow && product <= 1 << 22 {
+        if columns.count == 1 {
+            // One variable: each data level is looked up once by its text, then one array read per record.
+            var byText: [String: Int32] = [:]
+            byText.reserveCapacity(margin.levels.count)
+            for (k, l) in margin.levels.enumerated() { byText[l[0]] = Int32(k) }
+            let map = columns[0].levels.map { byText[$0] ?? -1 }
+            columns[0].codes.withUnsafeBufferPointer { codes in
+                map.withUnsafeBufferPointer { map in
+                    out.withUnsafeMutableBufferPointer { out in
+                        for i in 0..<n { out[i] = map[Int(codes[i])] }
+                    }
+                }
+            }
+        } else if !overflow && product <= 1 << 22 {
             var lookup = [Int32](repeating: -2, count: Int(product))
             for i in 0..<n {
                 var key = 0
@@ -233,38 +246,64 @@ extension AuxiliaryDesign {
             var otherRadix: [Int] = [], r = 1
             for mi in recordLevel.indices { otherRadix.append(mi == big ? 0 : r); if mi != big { r *= max(1, margins.categorical[mi].levels.count) } }
             // The records grouped by level (a stable counting sort), each with the key of its other margins' levels,
-            // both read in record order so that the loop below reads them in sequence.
+            // both read in record order so that the loop below reads them in sequence. Loops run over buffer
+            // pointers: with 1M records spread over 100,000 levels, the accesses are scattered.
             var order = [UInt64](repeating: 0, count: n)  // record << 32 | key, one write per record
             var next = start
-            for i in 0..<n {
-                var key = 0
-                for mi in 0..<recordLevel.count where mi != big { key += Int(recordLevel[mi][i]) * otherRadix[mi] }
-                let k = Int(byLevel[i])
-                order[next[k]] = UInt64(i) << 32 | UInt64(key)
-                next[k] += 1
+            var keys = [Int](repeating: 0, count: n)
+            keys.withUnsafeMutableBufferPointer { keys in
+                for mi in 0..<recordLevel.count where mi != big {
+                    let radix = otherRadix[mi]
+                    recordLevel[mi].withUnsafeBufferPointer { lv in
+                        for i in 0..<n { keys[i] &+= Int(lv[i]) &* radix }
+                    }
+                }
+            }
+            order.withUnsafeMutableBufferPointer { order in
+                next.withUnsafeMutableBufferPointer { next in
+                    byLevel.withUnsafeBufferPointer { byLevel in
+                        keys.withUnsafeBufferPointer { keys in
+                            for i in 0..<n {
+                                let k = Int(byLevel[i])
+                                order[next[k]] = UInt64(i) << 32 | UInt64(keys[i])
+                                next[k] &+= 1
+                            }
+                        }
+                    }
+                }
             }
             var weightOfCells: [Double] = [], respondentsOfCells: [Int] = []
             var lookup = [Int32](repeating: -1, count: max(1, others))
             var touched: [Int] = []
             var cellLevelsFlat: [Int32] = []  // margin mi's level of cell c at c × margins + mi
             let marginCount = recordLevel.count
-            for k in 0..<levelCount {
-                for idx in start[k]..<start[k + 1] {
-                    let i = Int(order[idx] >> 32), key = Int(order[idx] & 0xFFFF_FFFF)
-                    var c = lookup[key]
-                    if c < 0 {
-                        c = Int32(cellRecord.count); lookup[key] = c; cellRecord.append(i); touched.append(key)
-                        weightOfCells.append(0); respondentsOfCells.append(0)
-                        for mi in 0..<marginCount {
-                            cellLevelsFlat.append(mi == big ? Int32(k) : Int32((key / otherRadix[mi]) % max(1, margins.categorical[mi].levels.count)))
+            let levelCounts = margins.categorical.map { max(1, $0.levels.count) }
+            weightOfCells.reserveCapacity(min(n, 1 << 20)); respondentsOfCells.reserveCapacity(min(n, 1 << 20))
+            recordCell.withUnsafeMutableBufferPointer { recordCell in
+                d.withUnsafeBufferPointer { d in
+                    order.withUnsafeBufferPointer { order in
+                        lookup.withUnsafeMutableBufferPointer { lookup in
+                            for k in 0..<levelCount {
+                                for idx in start[k]..<start[k + 1] {
+                                    let i = Int(order[idx] >> 32), key = Int(order[idx] & 0xFFFF_FFFF)
+                                    var c = lookup[key]
+                                    if c < 0 {
+                                        c = Int32(cellRecord.count); lookup[key] = c; cellRecord.append(i); touched.append(key)
+                                        weightOfCells.append(0); respondentsOfCells.append(0)
+                                        for mi in 0..<marginCount {
+                                            cellLevelsFlat.append(mi == big ? Int32(k) : Int32((key / otherRadix[mi]) % levelCounts[mi]))
+                                        }
+                                    }
+                                    recordCell[i] = c
+                                    weightOfCells[Int(c)] += d[i]
+                                    respondentsOfCells[Int(c)] += 1
+                                }
+                                for key in touched { lookup[key] = -1 }
+                                touched.removeAll(keepingCapacity: true)
+                            }
                         }
                     }
-                    recordCell[i] = c
-                    weightOfCells[Int(c)] += d[i]
-                    respondentsOfCells[Int(c)] += 1
                 }
-                for key in touched { lookup[key] = -1 }
-                touched.removeAll(keepingCapacity: true)
             }
             let cellTotal = cellRecord.count
             knownCellSums = (weightOfCells, respondentsOfCells)
