@@ -60,7 +60,7 @@ public enum Workbook {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw DataError.cannotWrite(file: name, reason: FileIO.errnoText()) }
         close(fd)
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { unlink(path) }
         guard let workbook = workbook_new(path) else { throw DataError.cannotWrite(file: name, reason: "libxlsxwriter could not create the workbook") }
         let bold = workbook_add_format(workbook)

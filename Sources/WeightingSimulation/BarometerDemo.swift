@@ -92,6 +92,9 @@ public struct BarometerDemo: Sendable {
 
     /// Whether to compute the raked-only and frame-adjusted estimators too (for the Monte Carlo).
     public var allEstimators = false
+    /// Whether the two-phase variance of waves 2–3 carries the estimation of the response model's propensity
+    /// classes (``ResponseModelLinearization``); false treats the classes' staying rates as known (for comparison).
+    public var includeResponseModelVariance = true
 
     /// Creates the demo.
     public init(frame: CollectiviteFrame, rakingMargins: Margins, seed: UInt64 = 2026, scenario: BarometerSimulation.Scenario = .selfSelected) {
@@ -179,12 +182,14 @@ public struct BarometerDemo: Sendable {
             let onePhase = try SurveyDesign(weights: calibration.baseWeights).calibrated(calibration)
             let cmp = try Comparison.compare(table: answers, weighted: onePhase, variables: BarometerSimulation.questions(wave: k).map(\.name), interval: .logit)
             let wave1Panel = try tables[0].subset(panelRows)
-            let twoPhase = TwoPhaseLinearization(
+            var twoPhase = TwoPhaseLinearization(
                 phase1Weights: first.weights, phase2Rows: panelRows,
                 phase2Probabilities: zip(panelRows, calibration.baseWeights).map { first.weights[$0.0] / $0.1 },
                 finalWeights: calibration.weights,
                 phase2Auxiliaries: try Self.indicators(wave1Panel, variables: ["type", "petite", "log_population"] + Self.panelAnswers),
                 phase1Auxiliaries: phase1Aux)
+            // The propensity classes are estimated: their indicators enter the phase-2 variance (Kim & Kim 2007).
+            if includeResponseModelVariance { twoPhase.responseModel = try adj.responseModelLinearization(wave1Weights: first.weights) }
             let smallAll = try strings(tables[k - 1], "petite").map { $0 == "oui" }, smallPanel = panelRows.map { small1[$0] }
             let rakedK = allEstimators ? try Calibrator(margins: laterMargins, method: .raking).calibrate(tables[k - 1]).weights : []
             let frameK = allEstimators ? try frameAdjusted(sim.respondents[k - 1], covariates: ["petite", "log_population"], margins: laterMargins) : []

@@ -117,4 +117,19 @@ public struct ChangeMonteCarlo: Sendable {
                            coverage: Double(covered[j]) / n, independentCoverage: Double(coveredIndependent[j]) / n)
         }
     }
+
+    /// The figures as a Markdown table, with the binomial Monte Carlo standard error of each coverage.
+    public static func markdown(_ figures: [Figures], replicates: Int, redrawn: Int) -> String {
+        let pairs = figures.first?.pairs ?? 0
+        var t = "Change Monte Carlo, \(replicates >= 2 ? "bootstrap carried through the attrition chain, \(replicates) replicates per pair" : "linearization"): "
+            + "\(pairs) pairs (\(redrawn) draw(s) replaced: a calibration level without respondent)\n\n"
+        t += "| indicator | true change | bias | empirical SD | mean panel SE | mean independent SE | coverage (panel) | MC SE | coverage (independent) |\n"
+        t += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        for f in figures {
+            let mcse = (f.coverage * (1 - f.coverage) / Double(max(f.pairs, 1))).squareRoot()
+            t += "| \(f.indicator) | \(NumberFormat.fixed(f.truth, 4)) | \(f.bias >= 0 ? "+" : "")\(NumberFormat.fixed(f.bias, 4)) | \(NumberFormat.fixed(f.empiricalSD, 4)) | "
+                + "\(NumberFormat.fixed(f.meanSE, 4)) | \(NumberFormat.fixed(f.meanIndependentSE, 4)) | \(NumberFormat.fixed(f.coverage, 3)) | \(NumberFormat.fixed(mcse, 3)) | \(NumberFormat.fixed(f.independentCoverage, 3)) |\n"
+        }
+        return t
+    }
 }

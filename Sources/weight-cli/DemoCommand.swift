@@ -35,10 +35,16 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output folder.", valueName: "dir")) var outputDir: String = "out/demo"
     @Option(help: ArgumentHelp("Instead of one run: a Monte Carlo over N seeds (seed, seed+1, ...), printing biases and coverage.", valueName: "N"))
     var monteCarlo: Int?
+    @Option(help: ArgumentHelp("Instead of one run: the change Monte Carlo over N pairs of editions (seeds 1, 2, ...), printing bias, SEs and coverage per indicator.", valueName: "N"))
+    var changeMonteCarlo: Int?
+    @Option(help: ArgumentHelp("With --change-monte-carlo: the bootstrap carried through the attrition chain with R replicates per pair, instead of linearization.", valueName: "R"))
+    var changeReplicates: Int?
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
         if let monteCarlo, monteCarlo < 1 { throw ValidationError("--monte-carlo must be at least 1") }
+        if let changeMonteCarlo, changeMonteCarlo < 1 { throw ValidationError("--change-monte-carlo must be at least 1") }
+        if let changeReplicates, changeReplicates < 2 { throw ValidationError("--change-replicates must be at least 2") }
     }
 
     func run() throws {
@@ -49,6 +55,14 @@ struct DemoCommand: ParsableCommand {
             let margins = try self.margins ?? BundledData.collectivitesRegionStrate.resolvedPath()
             let editionFrame = try self.editionFrame ?? BundledData.communesRegionBySize.resolvedPath()
             let editionMargins = try self.editionMargins ?? BundledData.communesRegionAndSize.resolvedPath()
+            if let changeMonteCarlo {
+                let simulator = try BarometerSimulator(margins: MarginsFile.read(editionFrame), seed: seed)
+                var mc = ChangeMonteCarlo(simulator: NextEditionSimulator(simulator: simulator), margins: try MarginsFile.read(editionMargins))
+                mc.replicates = changeReplicates ?? 0
+                let figures = try mc.run(pairs: changeMonteCarlo)
+                StandardOutput.write(ChangeMonteCarlo.markdown(figures, replicates: mc.replicates, redrawn: mc.redrawn))
+                return
+            }
             if let monteCarlo {
                 let demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
                                          seed: seed, scenario: scenario)

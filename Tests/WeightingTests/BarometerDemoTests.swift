@@ -130,7 +130,7 @@ struct BarometerDemoTests {
         }
     }
 
-    @Test("the demo: per wave and theme, weighted estimates move from the raw shares toward the truth; two-phase variances carry a phase-1 part and are on average wider than one-phase ones")
+    @Test("the demo: per wave and theme, weighted estimates move from the raw shares toward the truth; two-phase variances carry a phase-1 part, are on average wider than one-phase ones with the classes known and narrower with them estimated")
     func demo() throws {
         let margins = try MarginsFile.read(Self.root.appendingPathComponent("data/margins/collectivites/collectivites_region_strate.csv").path)
         let out = try BarometerDemo(frame: Self.frame, rakingMargins: margins).run()
@@ -141,8 +141,17 @@ struct BarometerDemoTests {
         #expect(weightedBias < 0.6 * rawBias, "mean absolute bias raw \(rawBias / 28), weighted \(weightedBias / 28)")
         // The two-phase variance adds the wave-1 sampling variance of the totals waves 2-3 are calibrated to.
         for r in out.rows where r.wave > 1 { #expect(r.phase1Variance > 0, "\(r.indicator)") }
+        // With the classes' staying rates taken as known, the two-phase SE is wider than the one-phase one on average;
+        // their estimation (Kim & Kim 2007) takes out the part of the phase-2 variance the classes explain.
+        var knownDemo = BarometerDemo(frame: Self.frame, rakingMargins: margins)
+        knownDemo.includeResponseModelVariance = false
+        let known = try knownDemo.run().rows.filter { $0.wave > 1 }
         let later = out.rows.filter { $0.wave > 1 }
-        #expect(later.reduce(0) { $0 + $1.se / $1.onePhaseSE } / Double(later.count) > 1)
+        let knownRatio = known.reduce(0) { $0 + $1.se / $1.onePhaseSE } / Double(known.count)
+        let estimatedRatio = zip(later, known).reduce(0) { $0 + $1.0.se / $1.1.se } / Double(later.count)
+        #expect(knownRatio > 1, "two-phase (classes known) / one-phase SE: \(knownRatio)")
+        #expect(estimatedRatio < 1, "two-phase SE, classes estimated / known: \(estimatedRatio)")
+        #expect(zip(later, known).allSatisfy { $0.0.weighted == $0.1.weighted && $0.0.phase1Variance == $0.1.phase1Variance })
         #expect(out.html.contains("class=\"chart comparison\"") && out.html.contains("class=\"tick-label\"") && out.html.contains("class=\"truth\""))
         #expect(out.html.contains("The data are simulated"))
     }

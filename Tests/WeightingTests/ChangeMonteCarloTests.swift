@@ -8,7 +8,8 @@ import Testing
 /// Monte Carlo check of the change between two editions (``ChangeMonteCarlo``). Every test run makes 4 pairs,
 /// enough to check that the machinery runs and that, for these persistent indicators, the panel standard error
 /// is below the independent-samples one; the coverage figures of the README come from the on-demand run,
-/// `WEIGHTING_CHANGE_MONTE_CARLO=1000 [WEIGHTING_CHANGE_BOOTSTRAP=PAIRS] bash Benchmarks/change_coverage.sh`,
+/// `bash Benchmarks/change_coverage.sh` (`weight-cli demo --change-monte-carlo` on a release build) or
+/// `WEIGHTING_CHANGE_MONTE_CARLO=1000 [WEIGHTING_CHANGE_BOOTSTRAP=PAIRS] swift test --filter ChangeMonteCarloTests`,
 /// which asserts every indicator's coverage within 0.95 ± 3 Monte Carlo standard errors.
 @Suite("Change over time: Monte Carlo")
 struct ChangeMonteCarloTests {

@@ -6,8 +6,8 @@ extension ChangeDesign {
     /// chain (``AttritionBootstrap``: each replicate re-calibrates wave 1, re-fits the response model and
     /// re-adjusts wave 2).
     ///
-    /// The linearized variance treats the response model's factors as fixed and accounts for both calibrations;
-    /// the bootstrap also carries the model's estimation.
+    /// The linearized variance accounts for both calibrations and for the response model's estimation
+    /// (``ResponseModelLinearization``, Kim & Kim 2007); the bootstrap carries all three by refitting.
     ///
     /// - Parameters:
     ///   - wave1: the wave-1 table.
@@ -35,6 +35,7 @@ extension ChangeDesign {
         let linked = try SurveyDesign(table: wave1, weight: baseWeight, strata: strata).calibrated(firstCal)
         var first = ChangeWave(weights: firstCal.weights, linkedRecord: Array(0..<wave1.rowCount))
         var second = ChangeWave(weights: w2, calibration: cal2, linkedRecord: rows)
+        second.responseModel = try adjust.responseModelLinearization(wave1Weights: firstCal.weights)
         var variance = ChangeVariance.linearization
         var redrawn = 0
         if let bootstrap {

@@ -12,6 +12,10 @@ public struct ChangeWave: Sendable {
     /// Replicate weights of the respondents, `replicateWeights[r][i]`, the same replicates (the same draws of
     /// the linked units) for both waves.
     public var replicateWeights: [[Double]]?
+    /// The response model whose estimated propensities divided the weights of this wave (a panel's later wave
+    /// adjusted for attrition), indexed by record of the linked design; its estimation enters the linearized
+    /// variance (``ResponseModelLinearization/linkedInfluence(_:)``, Kim & Kim 2007). Nil: none, or taken as known.
+    public var responseModel: ResponseModelLinearization? = nil
 
     /// Creates a wave.
     public init(weights: [Double], calibration: CalibrationResult? = nil, linkedRecord: [Int], replicateWeights: [[Double]]? = nil) {
@@ -49,7 +53,9 @@ public enum ChangeVariance: Sendable {
 ///   zero to that wave's; the 2 x 2 covariance is then the design's
 ///   `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_j (z_hj − z̄_h)(z_hj − z̄_h)'` on PSU totals, after the residuals on the
 ///   linked design's calibration when it carries one (a panel whose later-wave weights derive from the calibrated
-///   wave-1 weights). For a panel this is R survey's treatment of one design over the wave-1 records carrying
+///   wave-1 weights). A wave whose weights were divided by estimated response propensities carries its
+///   response model (``ChangeWave/responseModel``): its influence values on the linked records become
+///   `r_i x_i − (r_i − p̂_i) w1_i h_i'γ` (Kim & Kim 2007), so those who left contribute too. For a panel this is R survey's treatment of one design over the wave-1 records carrying
 ///   both waves' variables and weights. Two samples with no common record have zero covariance.
 /// - Replicates: `θ̂_1r`, `θ̂_2r` computed with each replicate's weights (the same draw of the linked units in both
 ///   waves, e.g. the bootstrap carried through the attrition adjustment), and their covariance
@@ -134,6 +140,7 @@ public struct ChangeDesign: Sendable {
                     if let cal = wave.calibration { zk = try CalibrationResiduals(result: cal, weights: wave.weights).residualize([zk])[0] }
                     var placed = [Double](repeating: 0, count: linked.count)
                     for i in 0..<wave.count where zk[i] != 0 { placed[wave.linkedRecord[i]] += zk[i] }
+                    if let model = wave.responseModel { placed = model.linkedInfluence(placed) }
                     z.append(placed)
                 }
                 cov = try LinearizationVariance(design: linked).covariance(z)

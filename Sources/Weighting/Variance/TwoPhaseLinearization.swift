@@ -24,6 +24,10 @@ import Foundation
 ///
 /// A mean is the ratio `Ŷ/N̂`, linearized as the total of `(y_i − ȳ)/N̂`.
 ///
+/// When `π2|1` are estimated by a response model (``responseModel``), `x2` is further replaced by its residual on
+/// the model's covariates (Kim & Kim 2007; for propensity classes, the class indicators as phase-2 calibration
+/// auxiliaries, as R's `calibrate(..., ~class, phase = 2)`).
+///
 /// Agreement with R survey 4.1.1 (`Fixtures/twophase/make_twophase.R`): equal phase-1 weights, phase 1 with and
 /// without replacement, no calibration or linear or raking calibration at phase 2. R's phase-2 calibration
 /// regresses on the phase-2 weights `1/π2|1`; with unequal phase-1 weights this type uses `w1/π2|1`, which
@@ -55,6 +59,10 @@ public struct TwoPhaseLinearization: Sendable {
     public var phase1BaseWeights: [Double]
     /// Phase-1 sampling.
     public var phase1Sampling: PhaseOneSampling
+    /// The response model that estimated `π2|1`, when they are estimated (nil: taken as known). Its correction
+    /// (Kim & Kim 2007, ``ResponseModelLinearization``) is applied to the phase-2 contributions after the
+    /// phase-2 calibration's residuals; indexed by phase-1 unit.
+    public var responseModel: ResponseModelLinearization? = nil
 
     /// Creates the two-phase design.
     public init(phase1Weights: [Double], phase2Rows: [Int], phase2Probabilities: [Double], finalWeights: [Double],
@@ -115,6 +123,8 @@ public struct TwoPhaseLinearization: Sendable {
             let e = Self.residuals(z, on: phase2Auxiliaries, weights: d)
             x2 = zip(finalWeights, e).map { $0.0 * $0.1 }
         }
+        // Estimated propensities: the stayers' contributions less their projection on the response model.
+        if let model = responseModel { x2 = model.phase2Influence(x2, rows: phase2Rows) }
         // Phase-1 residuals over s1 of t = x / w1 (0 outside s2), weights d1; x1 = w1 · e1.
         var x1 = x
         if !phase1Auxiliaries.isEmpty {
