@@ -45,7 +45,7 @@ public enum ChangeTable {
                                    "n2", "estimate2", "se2", "ci_low2", "ci_high2", "linked", "change", "se_change",
                                    "ci_low_change", "ci_high_change", "df", "p_value", "p_adjusted", "se_independent",
                                    "p_independent", "correlation", "ratio", "se_ratio", "ci_low_ratio", "ci_high_ratio",
-                                   "p_ratio", "note"]
+                                   "p_ratio", "note", "missing1", "missing2"]
 
     static func n(_ x: Double?) -> String { x.map(NumberFormat.cell) ?? "" }
 
@@ -61,7 +61,8 @@ public enum ChangeTable {
                                     n(r.ciWave2?[0]), n(r.ciWave2?[1]), String(c.linked), n(c.change.estimate), n(c.change.se),
                                     n(c.change.ciLow), n(c.change.ciHigh), n(c.change.df), n(c.change.pValue), n(r.pAdjusted),
                                     n(c.independentSE), n(c.independentPValue), n(c.correlation), n(c.ratio?.estimate),
-                                    n(c.ratio?.se), n(c.ratio?.ciLow), n(c.ratio?.ciHigh), n(c.ratio?.pValue), r.note ?? ""]
+                                    n(c.ratio?.se), n(c.ratio?.ciLow), n(c.ratio?.ciHigh), n(c.ratio?.pValue), r.note ?? "",
+                                    String(c.wave1.missing), String(c.wave2.missing)]
                 + (judged ? [r.reliability?.summary ?? ""] : [])
             s += fields.map { CSVField.quoted($0) }.joined(separator: ",") + "\n"
         }
@@ -81,16 +82,16 @@ public enum ChangeTable {
         let hasRatio = rows.contains { $0.change.ratio != nil }
         let hasTruth = rows.contains { $0.truth != nil }
         let judged = rows.contains { $0.reliability != nil }
-        var s = "| indicator | \(waveNames[0]) (\(pct)% CI) | \(waveNames[1]) (\(pct)% CI) | linked | change (\(pct)% CI) | se panel | se independent | p | p adjusted |"
+        var s = "| indicator | \(waveNames[0]) (\(pct)% CI) | \(waveNames[1]) (\(pct)% CI) | linked | missing | change (\(pct)% CI) | se panel | se independent | p | p adjusted |"
         s += (hasRatio ? " ratio (\(pct)% CI) |" : "") + (hasTruth ? " true change |" : "") + " note |" + (judged ? " reliability |" : "") + "\n"
-        s += "|---|---|---|---:|---|---:|---:|---:|---:|" + (hasRatio ? "---|" : "") + (hasTruth ? "---:|" : "") + "---|" + (judged ? "---|" : "") + "\n"
+        s += "|---|---|---|---:|---:|---|---:|---:|---:|---:|" + (hasRatio ? "---|" : "") + (hasTruth ? "---:|" : "") + "---|" + (judged ? "---|" : "") + "\n"
         for r in rows {
             let c = r.change
             let scale = c.statistic == "proportion" ? 100.0 : 1.0
             let d = c.statistic == "proportion" ? 1 : 3
             func f(_ x: Double?) -> String { x.map { NumberFormat.fixed(scale * $0, d) } ?? "" }
             func ci(_ v: Double, _ i: [Double]?) -> String { f(v) + (i.map { " (\(f($0[0])) – \(f($0[1])))" } ?? "") }
-            s += "| \(r.label) | \(ci(c.wave1.estimate, r.ciWave1)) | \(ci(c.wave2.estimate, r.ciWave2)) | \(c.linked) | "
+            s += "| \(r.label) | \(ci(c.wave1.estimate, r.ciWave1)) | \(ci(c.wave2.estimate, r.ciWave2)) | \(c.linked) | \(c.wave1.missing) / \(c.wave2.missing) | "
             switch r.reliability?.status {
             case .suppressed?:
                 s += "suppressed | | | | |"

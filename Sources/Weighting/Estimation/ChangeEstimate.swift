@@ -116,10 +116,13 @@ public struct ChangeDesign: Sendable {
         precondition(y1.count == first.count && y2.count == second.count)
         let waves = [(first, y1, in1), (second, y2, in2)]
         var rows: [[Int]] = []
+        var missing: [Int] = []
         for (k, (wave, y, inDomain)) in waves.enumerated() {
-            let kept = (0..<wave.count).filter { !y[$0].isNaN && (inDomain?[$0] ?? true) && wave.weights[$0] != 0 }
+            let present = (0..<wave.count).filter { (inDomain?[$0] ?? true) && wave.weights[$0] != 0 }
+            let kept = present.filter { !y[$0].isNaN }
             if kept.isEmpty { throw ComparisonError.emptyDomain(variable: variable, domain: "\(domain) at wave \(k + 1)") }
             rows.append(kept)
+            missing.append(present.count - kept.count)
         }
         func mean(_ w: [Double], _ y: [Double], _ rows: [Int]) -> Double {
             var sy = 0.0, sw = 0.0
@@ -151,8 +154,10 @@ public struct ChangeDesign: Sendable {
                 cov = reps.covariance(replicateEstimates: thetas, fullSample: values)
             }
         }
-        return JointEstimates(names: ChangeEstimate.waveNames, values: values, covariance: cov, degreesOfFreedom: degreesOfFreedom,
-                              counts: rows.map(\.count), statistic: statistic, variable: variable)
+        var joint = JointEstimates(names: ChangeEstimate.waveNames, values: values, covariance: cov, degreesOfFreedom: degreesOfFreedom,
+                                   counts: rows.map(\.count), statistic: statistic, variable: variable)
+        joint.missing = missing
+        return joint
     }
 
     /// The change of one indicator between the waves: both levels, the difference (and the ratio when asked)
@@ -214,6 +219,8 @@ public struct ChangeEstimate: Sendable, Equatable, Codable {
         public var ciHigh: Double?
         /// Respondents with a value.
         public var n: Int
+        /// Respondents of the domain left out because the variable is missing (as R's `na.rm = TRUE`).
+        public var missing: Int = 0
     }
 
     /// The change from the joint estimates of the two waves (names ``waveNames``).
@@ -229,7 +236,8 @@ public struct ChangeEstimate: Sendable, Equatable, Codable {
             let se: Double? = thin ? nil : joint.standardError(k)
             let value = joint.values[k]
             return LevelEstimate(estimate: value, se: se, ciLow: se.flatMap { q.isNaN ? nil : value - q * $0 },
-                                 ciHigh: se.flatMap { q.isNaN ? nil : value + q * $0 }, n: joint.counts[k])
+                                 ciHigh: se.flatMap { q.isNaN ? nil : value + q * $0 }, n: joint.counts[k],
+                                 missing: k < joint.missing.count ? joint.missing[k] : 0)
         }
         wave1 = levelEstimate(0)
         wave2 = levelEstimate(1)

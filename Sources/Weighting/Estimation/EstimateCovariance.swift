@@ -24,6 +24,8 @@ public struct JointEstimates: Sendable {
     public var degreesOfFreedom: Double
     /// Respondents with a value behind each estimate.
     public var counts: [Int]
+    /// Records of each estimate's domain left out because the variable is missing (empty when not counted).
+    public var missing: [Int] = []
     /// The statistic: `mean`, `proportion`, `total` or `ratio`.
     public var statistic: String
     /// The variable (for a proportion, `variable=level`).
