@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
 command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
 python3 -c 'import pyreadstat' 2>/dev/null || pip install -q pyreadstat
-swift build -c release --scratch-path .build-release --product weight-cli 2>&1 | grep -E 'error|Compiling|Build complete' | tail -1
+swift build -c release --scratch-path .build-release --product weight-cli 2>&1 | { grep -E 'error|Compiling|complete' || true; } | tail -1
 python3 Benchmarks/formats.py --cli .build-release/release/weight-cli "$@"

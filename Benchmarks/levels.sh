@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
 command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
-swift build -c release --product weight-cli 2>&1 | grep -E 'error|Compiling|Build complete' | tail -1
+swift build -c release --product weight-cli 2>&1 | { grep -E 'error|Compiling|complete' || true; } | tail -1
 python3 Benchmarks/levels.py --cli .build/release/weight-cli "$@"

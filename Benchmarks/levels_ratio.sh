@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=7
 [ "${1:-}" = "--runs" ] && runs=$2
-swift build -c release --product weight-cli 2>&1 | grep -E 'error|Build complete' | tail -1
+swift build -c release --product weight-cli 2>&1 | { grep -E 'error|complete' || true; } | tail -1
 cli="$(swift build -c release --show-bin-path)/weight-cli"
 work=/tmp/weighting-levels-bench
 [ -f "$work/margins_g100k_1000000.csv" ] || python3 Benchmarks/levels.py --cli "$cli" >/dev/null

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 runs=5 rows=1000000
 while [ $# -gt 0 ]; do case "$1" in --runs) runs=$2; shift 2;; --rows) rows=$2; shift 2;; *) echo "unknown option $1" >&2; exit 1;; esac; done
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
-swift build -c release --product weight-cli 2>&1 | grep -E 'error|Build complete' | tail -1
+swift build -c release --product weight-cli 2>&1 | { grep -E 'error|complete' || true; } | tail -1
 cli="$(swift build -c release --show-bin-path)/weight-cli"
 work=.bench
 mkdir -p "$work"
