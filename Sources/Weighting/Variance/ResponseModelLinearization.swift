@@ -61,19 +61,7 @@ public struct ResponseModelLinearization: Sendable, Equatable {
                 if retained[i] { a[r][p] += q * h[r] * x[i] }
             }
         }
-        let scale = (0..<p).map { abs(a[$0][$0]) }.max() ?? 1
-        var used = [Bool](repeating: false, count: p)
-        for col in 0..<p {
-            guard abs(a[col][col]) > 1e-10 * max(scale, 1e-300) else { continue }
-            used[col] = true
-            let piv = a[col][col]
-            for c in 0...p { a[col][c] /= piv }
-            for r in 0..<p where r != col && a[r][col] != 0 {
-                let f = a[r][col]
-                for c in 0...p { a[r][c] -= f * a[col][c] }
-            }
-        }
-        return (0..<p).map { used[$0] ? a[$0][p] : 0 }
+        return NormalEquations.solveDroppingRedundant(&a)
     }
 
     /// The linked contributions `η_i = r_i x_i − (r_i − p_i) w1_i h_i'γ` of every phase-1 unit, for the weighted

@@ -170,19 +170,7 @@ public struct TwoPhaseLinearization: Sendable {
                 a[r][p] += wr * y[i]
             }
         }
-        let scale = (0..<p).map { a[$0][$0] }.max() ?? 1
-        var used = [Bool](repeating: false, count: p)
-        for col in 0..<p {
-            guard abs(a[col][col]) > 1e-10 * max(scale, 1e-300) else { continue }
-            used[col] = true
-            let piv = a[col][col]
-            for c in 0...p { a[col][c] /= piv }
-            for r in 0..<p where r != col && a[r][col] != 0 {
-                let f = a[r][col]
-                for c in 0...p { a[r][c] -= f * a[col][c] }
-            }
-        }
-        let b = (0..<p).map { used[$0] ? a[$0][p] : 0 }
+        let b = NormalEquations.solveDroppingRedundant(&a)
         return x.enumerated().map { i, row in y[i] - zip(row, b).reduce(0) { $0 + $1.0 * $1.1 } }
     }
 }

@@ -1,0 +1,24 @@
+/// Small systems of normal equations `A b = c` (A symmetric positive semi-definite, p × p with p the number of
+/// auxiliaries or covariates) solved by Gauss–Jordan elimination, dropping redundant columns: a pivot below 1e-10
+/// of the largest diagonal entry is skipped and its coefficient set to 0. Fitted values and residuals do not
+/// depend on which of several collinear columns is dropped (e.g. the indicators of two margins that both sum to one).
+enum NormalEquations {
+    /// Solves the augmented system `augmented = [A | c]` (p rows of p + 1 entries), overwriting it.
+    static func solveDroppingRedundant(_ augmented: inout [[Double]]) -> [Double] {
+        let p = augmented.count
+        guard p > 0 else { return [] }
+        let scale = (0..<p).map { abs(augmented[$0][$0]) }.max() ?? 1
+        var used = [Bool](repeating: false, count: p)
+        for col in 0..<p {
+            guard abs(augmented[col][col]) > 1e-10 * max(scale, 1e-300) else { continue }
+            used[col] = true
+            let pivot = augmented[col][col]
+            for c in 0...p { augmented[col][c] /= pivot }
+            for r in 0..<p where r != col && augmented[r][col] != 0 {
+                let f = augmented[r][col]
+                for c in 0...p { augmented[r][c] -= f * augmented[col][c] }
+            }
+        }
+        return (0..<p).map { used[$0] ? augmented[$0][p] : 0 }
+    }
+}
