@@ -192,19 +192,7 @@ struct NewtonCalibration<Distance: CalibrationDistance> {
             let v = -zip(m, delta).reduce(0) { $0 + $1.0 * $1.1 }
             return v.isNaN ? .infinity : v
         }
-        if slope(1) <= 0 { return 1 }
-        var lo = 0.0, hi = 1.0
-        for _ in 0..<80 {
-            let mid = (lo + hi) / 2
-            let v = slope(mid)
-            if v <= 0 {
-                lo = mid
-                if v >= 0.1 * slope0 { break }
-            } else {
-                hi = mid
-            }
-        }
-        return lo > 0 ? lo : nil
+        return DualLineSearch.step(slope0: slope0, slope: slope)
     }
 
     /// For bounds on `g` and 0/1 indicator constraints: a target outside `[Σ s_u L_u, Σ s_u U_u]` over the

@@ -189,18 +189,7 @@ struct PenalizedCalibration {
             let v = -zip(misfit(l).0, delta).reduce(0) { $0 + $1.0 * $1.1 }
             return v.isNaN ? .infinity : v
         }
-        if slope(1) <= 0 { return 1 }
-        var lo = 0.0, hi = 1.0
-        for _ in 0..<80 {
-            let mid = (lo + hi) / 2
-            let v = slope(mid)
-            if v <= 0 {
-                lo = mid
-                if v >= 0.1 * slope0 { break }
-            } else {
-                hi = mid
-            }
-        }
-        return lo > 0 ? lo : hi * 1e-3
+        // At least a tiny step, so that λ moves: the upper end left by 80 halvings, times 1e-3.
+        return DualLineSearch.step(slope0: slope0, slope: slope) ?? 0x1p-80 * 1e-3
     }
 }
