@@ -122,7 +122,7 @@ public enum ChangeTable {
         guard !rows.isEmpty else { return "" }
         let rowH = 24.0, left = 250.0, gap = 30.0
         let levelW = (width - left - gap - 20) * 0.55, changeW = (width - left - gap - 20) * 0.45
-        let height = 58 + Double(rows.count) * rowH + 26
+        let height = 58 + Double(rows.count) * rowH + 46
         func range(_ values: [Double]) -> (Double, Double) {
             var lo = Double.infinity, hi = -Double.infinity
             for v in values where v.isFinite { lo = min(lo, v); hi = max(hi, v) }
@@ -145,6 +145,12 @@ public enum ChangeTable {
         s += "<text x=\"\(f(left))\" y=\"38\" font-size=\"11\"><tspan fill=\"#888\">● \(e(waveNames[0]))</tspan>  <tspan fill=\"#4878a8\">● \(e(waveNames[1]))</tspan> with intervals</text>"
         s += "<text x=\"\(f(changeLeft))\" y=\"38\" font-size=\"11\">■ change with interval\(rows.contains { $0.truth != nil } ? "  ◆ true change" : "")</text>"
         let top = 52.0, axisY = top + Double(rows.count) * rowH + 4
+        // Round ticks with gridlines in the quantity's unit (percent and points for proportions), under the marks.
+        let percent = rows.allSatisfy { $0.change.statistic == "proportion" }
+        s += SVGChart.horizontalAxis(lo: llo, hi: lhi, left: left, width: levelW, top: top, bottom: axisY, percent: percent,
+                                     label: percent ? "share (%)" : "level")
+        s += SVGChart.horizontalAxis(lo: clo, hi: chi, left: changeLeft, width: changeW, top: top, bottom: axisY, percent: percent,
+                                     label: percent ? "change (points)" : "change")
         s += "<line class=\"zero\" x1=\"\(f(xc(0)))\" x2=\"\(f(xc(0)))\" y1=\"\(f(top))\" y2=\"\(f(axisY))\" stroke=\"#999\" stroke-dasharray=\"3,3\"/>"
         for (k, r) in rows.enumerated() {
             let y = top + Double(k) * rowH + 10
@@ -167,11 +173,6 @@ public enum ChangeTable {
             if let t = r.truth, t.isFinite {
                 s += "<rect class=\"truth\" x=\"\(f(xc(t) - 3.5))\" y=\"\(f(y - 3.5))\" width=\"7\" height=\"7\" transform=\"rotate(45 \(f(xc(t))) \(f(y)))\" fill=\"#2a7a3a\"><title>true change \(NumberFormat.fixed(t, 4))</title></rect>"
             }
-        }
-        for (x0, w, lo, hi) in [(left, levelW, llo, lhi), (changeLeft, changeW, clo, chi)] {
-            s += "<line x1=\"\(f(x0))\" y1=\"\(f(axisY))\" x2=\"\(f(x0 + w))\" y2=\"\(f(axisY))\" stroke=\"#333\"/>"
-            s += "<text x=\"\(f(x0))\" y=\"\(f(axisY + 14))\" font-size=\"11\">\(NumberFormat.fixed(lo, 3))</text>"
-            s += "<text x=\"\(f(x0 + w))\" y=\"\(f(axisY + 14))\" font-size=\"11\" text-anchor=\"end\">\(NumberFormat.fixed(hi, 3))</text>"
         }
         return s + "</svg>"
     }
