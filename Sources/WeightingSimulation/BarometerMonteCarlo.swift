@@ -41,6 +41,17 @@ public struct BarometerMonteCarlo: Sendable {
         public var biasToSE = 0.0
         /// Intervals counted.
         public var intervals = 0
+        /// Variance decomposition of the two-phase estimator (waves 2–3; Särndal, Swensson & Wretman 1992, §9.3):
+        /// the error `Ŷ − Y` is the phase-1 error `Ŷ₁ − Y` plus the phase-2 error `Ŷ − Ŷ₁`, where `Ŷ₁` is the
+        /// raked wave-1 estimator of the wave-k variable computed over all wave-1 respondents (the simulation knows
+        /// every unit's answer). Each part's empirical variance over seeds (averaged over indicators) is given beside
+        /// the mean of its estimate: `phase1Empirical` against `phase1Estimated` (the two-phase phase-1 part, from
+        /// the stayers) and `phase1FullSample` (the wave-1 linearization variance of `Ŷ₁` had every wave-1
+        /// respondent answered), `phase2Empirical` against `phase2Estimated`; `crossCovariance` is the empirical
+        /// covariance of the two errors (0 in theory). All in squared percentage points.
+        public var phase1Empirical = 0.0, phase1Estimated = 0.0, phase1FullSample = 0.0
+        /// See ``phase1Empirical``.
+        public var phase2Empirical = 0.0, phase2Estimated = 0.0, crossCovariance = 0.0
     }
 
     /// Summary.
@@ -54,11 +65,16 @@ public struct BarometerMonteCarlo: Sendable {
     /// Runs every seed (`progress` is told each finished seed).
     public func run(progress: (Int) -> Void = { _ in }) -> Summary {
         var rows: [[BarometerDemo.Row]] = []
+        var phase1: [[Phase1Figures]] = []
         var failures: [String] = []
         for (k, seed) in seeds.enumerated() {
             var d = demo
             d.seed = seed
-            do { rows.append(try d.run().rows) } catch { failures.append("seed \(seed): \(error)") }
+            do {
+                let out = try d.run()
+                rows.append(out.rows)
+                phase1.append(try Self.phase1Figures(out, margins: demo.rakingMargins))
+            } catch { failures.append("seed \(seed): \(error)") }
             progress(k + 1)
         }
         var waves: [WaveSummary] = []
@@ -106,9 +122,60 @@ public struct BarometerMonteCarlo: Sendable {
             }
             s.empiricalSD = sd / Double(indicators.count)
             s.intervals = all.count
+            if w > 1 {
+                // Errors per indicator over seeds: phase 1 (Ŷ₁ − Y) and phase 2 (Ŷ − Ŷ₁).
+                var e1: [String: [Double]] = [:], e2: [String: [Double]] = [:]
+                var v1 = 0.0, v1Full = 0.0, v2 = 0.0, count = 0.0
+                for (seedRows, figures) in zip(rows, phase1) {
+                    for r in seedRows where r.wave == w {
+                        guard let f = figures.first(where: { $0.indicator == r.indicator }) else { continue }
+                        e1[r.indicator, default: []].append(f.estimate - r.truth)
+                        e2[r.indicator, default: []].append(r.weighted - f.estimate)
+                        v1 += r.phase1Variance; v1Full += f.variance; v2 += r.se * r.se - r.phase1Variance; count += 1
+                    }
+                }
+                func variance(_ x: [Double]) -> Double {
+                    let m = x.reduce(0, +) / Double(x.count)
+                    return x.count > 1 ? x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1) : 0
+                }
+                func covariance(_ x: [Double], _ y: [Double]) -> Double {
+                    let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+                    return x.count > 1 ? zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / Double(x.count - 1) : 0
+                }
+                let keys = e1.keys.sorted(), k = Double(max(keys.count, 1)), pp = 1e4
+                s.phase1Empirical = pp * keys.reduce(0) { $0 + variance(e1[$1]!) } / k
+                s.phase2Empirical = pp * keys.reduce(0) { $0 + variance(e2[$1]!) } / k
+                s.crossCovariance = pp * keys.reduce(0) { $0 + covariance(e1[$1]!, e2[$1]!) } / k
+                s.phase1Estimated = pp * v1 / max(count, 1)
+                s.phase1FullSample = pp * v1Full / max(count, 1)
+                s.phase2Estimated = pp * v2 / max(count, 1)
+            }
             waves.append(s)
         }
         return Summary(waves: waves, draws: rows.count, failures: failures)
+    }
+
+    /// The raked wave-1 estimator of a later wave's indicator over all wave-1 respondents, and its wave-1
+    /// linearization variance.
+    struct Phase1Figures: Sendable {
+        var indicator: String
+        var estimate: Double
+        var variance: Double
+    }
+
+    /// `Ŷ₁` and its full-sample variance for every indicator of waves 2–3 (the simulation knows every answer).
+    static func phase1Figures(_ out: BarometerDemo.Output, margins: Margins) throws -> [Phase1Figures] {
+        let wave1 = try Table(buffer: CSVBuffer(bytes: Array(out.waveFiles[0].utf8), file: "vague1.csv"))
+        let aux = try BarometerDemo.indicators(wave1, variables: margins.categorical.flatMap(\.variables))
+        let w1 = out.wave1.weights, n1 = w1.count
+        let design = TwoPhaseLinearization(phase1Weights: w1, phase2Rows: Array(0..<n1), phase2Probabilities: [Double](repeating: 1, count: n1),
+                                           finalWeights: w1, phase1Auxiliaries: aux)
+        return BarometerSimulation.questions.filter { $0.wave > 1 }.map { q in
+            let answers = out.simulation.answers[q.name]!
+            let y = out.simulation.respondents[0].map { answers[$0] ? 1.0 : 0.0 }
+            let r = design.mean(y)
+            return Phase1Figures(indicator: q.name, estimate: r.estimate, variance: r.variance)
+        }
     }
 
     /// The summary as a Markdown table.
@@ -119,6 +186,11 @@ public struct BarometerMonteCarlo: Sendable {
         func p(_ x: Double) -> String { NumberFormat.fixed(100 * x, 2) }
         for w in s.waves {
             t += "| \(w.wave) | \(p(w.rawBias)) | \(p(w.rakedBias)) | \(p(w.frameBias)) | \(w.wave == 1 ? "" : p(w.adjustedBias)) | \(NumberFormat.fixed((w.wave == 1 ? w.rakedBias : w.adjustedBias) / w.rawBias, 2)) | \(p(w.coverage)) % | \(w.wave == 1 ? "" : p(w.onePhaseCoverage) + " %") | \(p(w.biasRemovedCoverage)) % | \(NumberFormat.fixed(w.biasToSE, 2)) | \(p(w.meanSE)) | \(p(w.meanOnePhaseSE)) | \(p(w.empiricalSD)) | \(p(w.meanAbsoluteError)) |\n"
+        }
+        t += "\nVariance decomposition of waves 2-3 (squared percentage points, averaged over indicators): phase 1 = raked wave-1 estimator over all wave-1 respondents minus truth; phase 2 = estimate minus that.\n\n"
+        t += "| wave | phase-1 empirical | phase-1 estimated (two-phase) | phase-1 full-sample linearization | phase-2 empirical | phase-2 estimated | covariance of the two errors |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+        for w in s.waves where w.wave > 1 {
+            t += "| \(w.wave) | \(NumberFormat.fixed(w.phase1Empirical, 3)) | \(NumberFormat.fixed(w.phase1Estimated, 3)) | \(NumberFormat.fixed(w.phase1FullSample, 3)) | \(NumberFormat.fixed(w.phase2Empirical, 3)) | \(NumberFormat.fixed(w.phase2Estimated, 3)) | \(NumberFormat.fixed(w.crossCovariance, 3)) |\n"
         }
         let z = StandardNormal().quantile(0.975)
         let mcse = s.waves.map { w in w.intervals > 0 ? (w.coverage * (1 - w.coverage) / Double(w.intervals)).squareRoot() : 0 }

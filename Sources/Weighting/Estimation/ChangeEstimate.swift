@@ -16,6 +16,17 @@ public struct ChangeWave: Sendable {
     /// adjusted for attrition), indexed by record of the linked design; its estimation enters the linearized
     /// variance (``ResponseModelLinearization/linkedInfluence(_:)``, Kim & Kim 2007). Nil: none, or taken as known.
     public var responseModel: ResponseModelLinearization? = nil
+    /// Leverage correction of this wave's residual contributions after its calibration and response model
+    /// (``LeverageAdjustment``; none by default): the leverages are those of the wave's respondents in the
+    /// regression on the calibration auxiliaries and the response model's covariates together.
+    public var leverage: LeverageAdjustment = .none
+
+    /// Leverage of each respondent of the wave (0 without calibration or response model).
+    func leverages() -> [Double] {
+        guard calibration != nil || responseModel != nil else { return [Double](repeating: 0, count: count) }
+        let rows = (0..<count).map { i in (calibration?.auxiliaries(ofRecord: i) ?? []) + (responseModel?.covariates[linkedRecord[i]] ?? []) }
+        return LeverageAdjustment.leverages(rows: rows, weights: calibration?.baseWeights ?? weights)
+    }
 
     /// Creates a wave.
     public init(weights: [Double], calibration: CalibrationResult? = nil, linkedRecord: [Int], replicateWeights: [[Double]]? = nil) {
@@ -144,6 +155,9 @@ public struct ChangeDesign: Sendable {
                     var placed = [Double](repeating: 0, count: linked.count)
                     for i in 0..<wave.count where zk[i] != 0 { placed[wave.linkedRecord[i]] += zk[i] }
                     if let model = wave.responseModel { placed = model.linkedInfluence(placed) }
+                    if wave.leverage != .none {
+                        for (i, h) in wave.leverages().enumerated() { placed[wave.linkedRecord[i]] *= wave.leverage.factor(h) }
+                    }
                     z.append(placed)
                 }
                 cov = try LinearizationVariance(design: linked).covariance(z)

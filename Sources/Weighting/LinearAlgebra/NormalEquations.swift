@@ -21,4 +21,26 @@ enum NormalEquations {
         }
         return (0..<p).map { used[$0] ? augmented[$0][p] : 0 }
     }
+
+    /// The inverse of a symmetric positive semi-definite `p × p` matrix restricted to its independent columns
+    /// (Gauss–Jordan with the same pivot rule as ``solveDroppingRedundant(_:)``; rows and columns of dropped
+    /// pivots are 0): a generalized inverse, enough for leverages `x'A⁻x` of vectors in the column space.
+    static func inverseDroppingRedundant(_ matrix: [[Double]]) -> [[Double]] {
+        let p = matrix.count
+        guard p > 0 else { return [] }
+        var a = matrix.enumerated().map { r, row in row + (0..<p).map { $0 == r ? 1.0 : 0.0 } }
+        let scale = (0..<p).map { abs(a[$0][$0]) }.max() ?? 1
+        var used = [Bool](repeating: false, count: p)
+        for col in 0..<p {
+            guard abs(a[col][col]) > 1e-10 * max(scale, 1e-300) else { continue }
+            used[col] = true
+            let pivot = a[col][col]
+            for c in 0..<(2 * p) { a[col][c] /= pivot }
+            for r in 0..<p where r != col && a[r][col] != 0 {
+                let f = a[r][col]
+                for c in 0..<(2 * p) { a[r][c] -= f * a[col][c] }
+            }
+        }
+        return (0..<p).map { r in (0..<p).map { c in used[r] && used[c] ? a[r][p + c] : 0 } }
+    }
 }

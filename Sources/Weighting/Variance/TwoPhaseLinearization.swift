@@ -28,6 +28,10 @@ import Foundation
 /// the model's covariates (Kim & Kim 2007; for propensity classes, the class indicators as phase-2 calibration
 /// auxiliaries, as R's `calibrate(..., ~class, phase = 2)`).
 ///
+/// With few stayers, many auxiliaries and very unequal weights, the fitted residuals `x2` are too small for the
+/// heavily weighted stayers whose leverage is large; ``leverage`` corrects them (``LeverageAdjustment``,
+/// Valliant 2002). R survey does not, so the default is none.
+///
 /// Agreement with R survey 4.1.1 (`Fixtures/twophase/make_twophase.R`): equal phase-1 weights, phase 1 with and
 /// without replacement, no calibration or linear or raking calibration at phase 2. R's phase-2 calibration
 /// regresses on the phase-2 weights `1/π2|1`; with unequal phase-1 weights this type uses `w1/π2|1`, which
@@ -63,6 +67,9 @@ public struct TwoPhaseLinearization: Sendable {
     /// (Kim & Kim 2007, ``ResponseModelLinearization``) is applied to the phase-2 contributions after the
     /// phase-2 calibration's residuals; indexed by phase-1 unit.
     public var responseModel: ResponseModelLinearization? = nil
+    /// How the phase-2 contributions are corrected for the leverage of the stayers in the phase-2 calibration and
+    /// response model (``LeverageAdjustment``; none by default, as R survey).
+    public var leverage: LeverageAdjustment = .none
 
     /// Creates the two-phase design.
     public init(phase1Weights: [Double], phase2Rows: [Int], phase2Probabilities: [Double], finalWeights: [Double],
@@ -125,6 +132,10 @@ public struct TwoPhaseLinearization: Sendable {
         }
         // Estimated propensities: the stayers' contributions less their projection on the response model.
         if let model = responseModel { x2 = model.phase2Influence(x2, rows: phase2Rows) }
+        if leverage != .none {
+            let h = phase2Leverages()
+            for k in 0..<n2 { x2[k] *= leverage.factor(h[k]) }
+        }
         // Phase-1 residuals over s1 of t = x / w1 (0 outside s2), weights d1; x1 = w1 · e1.
         var x1 = x
         if !phase1Auxiliaries.isEmpty {
@@ -156,6 +167,13 @@ public struct TwoPhaseLinearization: Sendable {
         return (v1, v2)
     }
 
+    /// Leverages of the stayers in the phase-2 regression on the calibration auxiliaries and the response
+    /// model's covariates together, with the weights `d = w1/π2|1` (``LeverageAdjustment/leverages(rows:weights:)``).
+    func phase2Leverages() -> [Double] {
+        let rows = phase2Rows.indices.map { k in (phase2Auxiliaries.isEmpty ? [] : phase2Auxiliaries[k]) + (responseModel?.covariates[phase2Rows[k]] ?? []) }
+        return LeverageAdjustment.leverages(rows: rows, weights: phase2Rows.indices.map { phase1Weights[phase2Rows[$0]] / phase2Probabilities[$0] })
+    }
+
     /// Residuals of `y` on the columns of `x` by least squares weighted by `w` (normal equations solved by
     /// Gauss–Jordan elimination with pivots below 1e-10 of the diagonal's scale dropped, so redundant columns,
     /// such as the indicators of two margins that both sum to one, are left out: residuals do not depend on it).
@@ -174,3 +192,4 @@ public struct TwoPhaseLinearization: Sendable {
         return x.enumerated().map { i, row in y[i] - zip(row, b).reduce(0) { $0 + $1.0 * $1.1 } }
     }
 }
+
