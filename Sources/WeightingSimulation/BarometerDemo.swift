@@ -6,7 +6,7 @@ import Foundation
 /// The barometer end to end on the simulated collectivités (``BarometerSimulation``): wave 1 raked on region and
 /// strate (type × size class); waves 2 and 3 made national by the attrition correction that uses the wave-1 answers
 /// of the same collectivités (response model, propensity classes, calibration to the wave-1 weighted totals), with
-/// two-phase linearization variances (``TwoPhaseLinearization``); per theme, the published raw share, the simulated
+/// two-phase linearization variances, all through ``PanelWeighting``; per theme, the published raw share, the simulated
 /// raw share, the weighted estimate with its interval, the truth and the small-against-large gap.
 public struct BarometerDemo: Sendable {
     /// One indicator of one wave.

@@ -6,7 +6,8 @@ extension PanelWeighting {
     /// - phase-1 weights `w1` (the wave-1 calibration's), phase-1 base weights `d1` (the calibration's base
     ///   weights: ``wave1Weight``, or 1) and phase-1 auxiliaries `x1` of the wave-1 calibration: for each
     ///   categorical margin of one variable, the indicators of that variable's levels; of a crossed margin, the
-    ///   indicators of its cells; for each numeric total, the variable's values;
+    ///   indicators of its cells; for each numeric total, the variable's values (the margins as given: cells
+    ///   collapsed by ``CalibrationOptions`` during the calibration are not merged here);
     /// - conditional phase-2 probabilities `π2|1,i = w1_i / (w1_i f_i) = 1/f_i`, the inverse attrition factor,
     ///   read from the second-phase calibration's base weights;
     /// - phase-2 auxiliaries `x2` of the second-phase calibration on the stayers' wave-1 records: those of
