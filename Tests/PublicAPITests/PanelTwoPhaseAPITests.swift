@@ -136,7 +136,7 @@ struct PanelTwoPhaseAPITests {
         #expect(try boot.design.change(y1: Self.score1, y2: y2, variable: "score").change.se! > 0)
     }
 
-    @Test("a later wave's panel part counts those who skipped a wave, and the later-wave margins replace wave 1's at phase 2")
+    @Test("a later wave's panel part counts those who missed a wave in between, and the later-wave margins replace wave 1's at phase 2")
     func laterWaveMargins() throws {
         var weighting = try Self.weighting()
         let wave1 = try weighting.calibrateWave1()
