@@ -6,7 +6,7 @@ import Foundation
 /// The barometer end to end on the simulated collectivités (``BarometerSimulation``): wave 1 raked on region and
 /// strate (type × size class); waves 2 and 3 made national by the attrition correction that uses the wave-1 answers
 /// of the same collectivités (response model, propensity classes, calibration to the wave-1 weighted totals), with
-/// two-phase linearization variances (``TwoPhaseLinearization``); per theme, the published raw share, the simulated
+/// two-phase linearization variances, all through ``PanelWeighting``; per theme, the published raw share, the simulated
 /// raw share, the weighted estimate with its interval, the truth and the small-against-large gap.
 public struct BarometerDemo: Sendable {
     /// One indicator of one wave.
@@ -110,7 +110,15 @@ public struct BarometerDemo: Sendable {
         let sim = simulation.run()
         let files = (1...3).map { simulation.waveFile(sim, wave: $0) }
         let tables = try files.enumerated().map { try Table(buffer: CSVBuffer(bytes: Array($0.element.utf8), file: "vague\($0.offset + 1).csv")) }
-        let first = try Calibrator(margins: rakingMargins, method: .raking).calibrate(tables[0])
+        // The panel: wave 1 raked on region and strate; waves 2 and 3 linked by id, their wave-1 respondents adjusted
+        // for attrition (propensity classes on wave-1 answers, raking back to the wave-1 totals only: no population
+        // margin at phase 2), the newcomers combined with them.
+        var weighting = try PanelWeighting(waves: tables, idColumn: "id", calibrator: Calibrator(margins: rakingMargins, method: .raking),
+                                           covariates: ["log_population"] + Self.panelAnswers, adjustment: .propensityClasses(5),
+                                           calibrateToWave1: ["type", "petite", "log_population"] + Self.panelAnswers)
+        weighting.laterWaveMargins = Margins()
+        weighting.newcomers = .combine(.sampleSize)
+        let first = try weighting.calibrateWave1()
         let z = StandardNormal().quantile(0.975)
         func strings(_ t: Table, _ name: String) throws -> [String] {
             let c = try t.categorical(name)
@@ -152,44 +160,26 @@ public struct BarometerDemo: Sendable {
                             gapRaw: raw.gap, gapWeighted: weighted.gap, gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!,
                             raked: c.weighted, frameAdjusted: allEstimators ? shares(y, frameWeights1, small1).all : .nan))
         }
-        // Phase-1 auxiliaries of the two-phase variance: the wave-1 raking margins' indicators.
-        let phase1Aux = try Self.indicators(tables[0], variables: rakingMargins.categorical.flatMap(\.variables))
-        // Waves 2 and 3: the panel (wave-1 respondents who answered wave k) adjusted for attrition.
-        let ids1 = try strings(tables[0], "id")
+        // Waves 2 and 3: the panel part (wave-1 respondents who answered wave k) adjusted for attrition; every
+        // respondent of wave k gets a cross-sectional weight: the newcomers join the panel members (issue 14), the
+        // wave then raked to the frame's small/large counts and log-population total.
+        weighting.combinedWaveCalibrator = Calibrator(margins: laterMargins, method: .raking)
         var attrition: [AttritionReport] = [], newcomers: [Int] = []
         var crossSectional: [[Double]] = [], combinations: [CrossSectionalCombination.Report] = []
-        let margins = Margins()
         for k in 2...3 {
-            let idsK = try strings(tables[k - 1], "id")
-            let rowOfId = Dictionary(uniqueKeysWithValues: idsK.enumerated().map { ($0.element, $0.offset) })
-            let retained = ids1.map { rowOfId[$0] != nil }
-            newcomers.append(idsK.count - retained.filter { $0 }.count)
-            let adj = AttritionAdjustment(wave1: tables[0], retained: retained, covariates: ["log_population"] + Self.panelAnswers,
-                                          adjustment: .propensityClasses(5), margins: margins,
-                                          calibrateToWave1: ["type", "petite", "log_population"] + Self.panelAnswers,
-                                          method: .raking, wave: k)
-            let (_, panelRows, report, calibration) = try adj.run(wave1Weights: first.weights)
-            attrition.append(report)
-            // Every respondent of wave k gets a cross-sectional weight: the newcomers join the panel members
-            // (issue 14), the wave then raked to the frame's small/large counts and log-population total.
-            var panelWeightOfRow = [Double?](repeating: nil, count: tables[k - 1].rowCount)
-            for (j, r) in panelRows.enumerated() { panelWeightOfRow[rowOfId[ids1[r]]!] = calibration.weights[j] }
-            let (combined, combination) = try CrossSectionalCombination(wave: tables[k - 1], panelWeights: panelWeightOfRow,
-                                                                        calibrator: Calibrator(margins: laterMargins, method: .raking)).run()
-            crossSectional.append(combined)
-            combinations.append(combination)
-            let answers = try tables[k - 1].subset(panelRows.map { rowOfId[ids1[$0]]! })
+            let wave = try weighting.crossSectional(wave: k, wave1: first)
+            let part = wave.panelPart, calibration = part.calibration
+            newcomers.append(tables[k - 1].rowCount - part.rows.count)
+            attrition.append(wave.report)
+            crossSectional.append(wave.weights)
+            if let combination = wave.newcomers { combinations.append(combination) }
+            let answers = try tables[k - 1].subset(part.rows)
             let onePhase = try SurveyDesign(weights: calibration.baseWeights).calibrated(calibration)
             let cmp = try Comparison.compare(table: answers, weighted: onePhase, variables: BarometerSimulation.questions(wave: k).map(\.name), interval: .logit)
-            let wave1Panel = try tables[0].subset(panelRows)
-            var twoPhase = TwoPhaseLinearization(
-                phase1Weights: first.weights, phase2Rows: panelRows,
-                phase2Probabilities: zip(panelRows, calibration.baseWeights).map { first.weights[$0.0] / $0.1 },
-                finalWeights: calibration.weights,
-                phase2Auxiliaries: try Self.indicators(wave1Panel, variables: ["type", "petite", "log_population"] + Self.panelAnswers),
-                phase1Auxiliaries: phase1Aux)
-            // The propensity classes are estimated: their indicators enter the phase-2 variance (Kim & Kim 2007).
-            if includeResponseModelVariance { twoPhase.responseModel = try adj.responseModelLinearization(wave1Weights: first.weights) }
+            // Two-phase variance (phase 1: the raked wave 1; phase 2: staying), the estimation of the propensity
+            // classes included (Kim & Kim 2007) unless asked otherwise.
+            let twoPhase = try weighting.twoPhase(part, wave1: first, estimatedPropensities: includeResponseModelVariance)
+            let panelRows = part.wave1Rows
             let smallAll = try strings(tables[k - 1], "petite").map { $0 == "oui" }, smallPanel = panelRows.map { small1[$0] }
             let rakedK = allEstimators ? try Calibrator(margins: laterMargins, method: .raking).calibrate(tables[k - 1]).weights : []
             let frameK = allEstimators ? try frameAdjusted(sim.respondents[k - 1], covariates: ["petite", "log_population"], margins: laterMargins) : []
@@ -243,17 +233,6 @@ public struct BarometerDemo: Sendable {
         return try Table(columns: [("type", .categorical(u.map(\.type))), ("region", .categorical(u.map(\.region))),
                                ("strate", .categorical(u.map(\.strate))), ("petite", .categorical(u.map { $0.isSmall ? "oui" : "non" })),
                                ("log_population", .numeric(u.map { Double(String(format: "%.4f", $0.logPopulation))! }))], source: "frame")
-    }
-
-    /// Indicator columns (one per level) of categorical variables and the values of numeric ones.
-    static func indicators(_ table: Table, variables: [String]) throws -> [[Double]] {
-        var columns: [[Double]] = []
-        for v in variables {
-            if let n = try? table.numeric(v) { columns.append(n.values); continue }
-            let c = try table.categorical(v)
-            for l in c.levels.indices { columns.append(c.codes.map { Int($0) == l ? 1 : 0 }) }
-        }
-        return (0..<table.rowCount).map { i in columns.map { $0[i] } }
     }
 
     static func simulatedNote(sim: BarometerSimulation.Output, newcomers: [Int], scenario: BarometerSimulation.Scenario) -> String {

@@ -52,20 +52,16 @@ public struct ChangeMonteCarlo: Sendable {
         let files = simulator.files(population, editions)
         let t1 = try Table(buffer: CSVBuffer(bytes: Array(files.first.utf8), file: "edition2025.csv"))
         let t2 = try Table(buffer: CSVBuffer(bytes: Array(files.next.utf8), file: "next.csv"))
-        let position = Dictionary(uniqueKeysWithValues: editions.first.enumerated().map { ($0.element, $0.offset) })
-        var retained = [Bool](repeating: false, count: editions.first.count)
-        var rowOfWave1 = [Int](repeating: -1, count: editions.first.count)
-        for (j, i) in editions.next.enumerated() { retained[position[i]!] = true; rowOfWave1[position[i]!] = j }
-        let calibrator = Calibrator(margins: margins, method: .raking)
-        let (design, records, _) = try ChangeDesign.attritionAdjusted(
-            wave1: t1, retained: retained, calibrator: calibrator, baseWeight: "poids_base",
-            covariates: ["rang_taille", "score_maturite"], adjustment: .inversePropensity, calibrateToWave1: ["score_maturite"],
-            bootstrap: replicates >= 2 ? AttritionBootstrap(replicates: replicates, seed: seed &+ 7) : nil)
+        let weighting = try PanelWeighting(waves: [t1, t2], idColumn: "code_commune", calibrator: Calibrator(margins: margins, method: .raking),
+                                           wave1Weight: "poids_base", covariates: ["rang_taille", "score_maturite"],
+                                           adjustment: .inversePropensity, calibrateToWave1: ["score_maturite"])
+        let panel = try weighting.change(toWave: 2, wave1: try weighting.calibrateWave1(),
+                                         bootstrap: replicates >= 2 ? AttritionBootstrap(replicates: replicates, seed: seed &+ 7) : nil)
         return try BarometerSimulator.indicators.map { ind in
             let c1 = try t1.categorical(ind.name), c2 = try t2.categorical(ind.name)
             let y1 = (0..<t1.rowCount).map { c1[$0] == "oui" ? 1.0 : 0.0 }
-            let y2 = records.map { c2[rowOfWave1[$0]] == "oui" ? 1.0 : 0.0 }
-            return try design.change(y1: y1, y2: y2, variable: "\(ind.name)=oui", statistic: "proportion", level: level)
+            let y2 = panel.part.rows.map { c2[$0] == "oui" ? 1.0 : 0.0 }
+            return try panel.design.change(y1: y1, y2: y2, variable: "\(ind.name)=oui", statistic: "proportion", level: level)
         }
     }
 

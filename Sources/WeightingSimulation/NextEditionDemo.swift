@@ -88,19 +88,16 @@ public struct NextEditionDemo: Sendable {
             return Comparison(indicator: "site_web", estimate: c, truth: t.0 / t.1 - france)
         }
         // The change between the editions: the returning communes re-weighted from 2025.
-        let position = Dictionary(uniqueKeysWithValues: editions.first.enumerated().map { ($0.element, $0.offset) })
-        var retained = [Bool](repeating: false, count: editions.first.count)
-        var rowOfWave1 = [Int](repeating: -1, count: editions.first.count)
-        for (j, i) in editions.next.enumerated() { retained[position[i]!] = true; rowOfWave1[position[i]!] = j }
-        let (design, records, _) = try ChangeDesign.attritionAdjusted(
-            wave1: t1, retained: retained, calibrator: calibrator, baseWeight: "poids_base",
-            covariates: ["rang_taille", "score_maturite"], adjustment: .inversePropensity, calibrateToWave1: ["score_maturite"])
+        let weighting = try PanelWeighting(waves: [t1, t2], idColumn: "code_commune", calibrator: calibrator, wave1Weight: "poids_base",
+                                           covariates: ["rang_taille", "score_maturite"], adjustment: .inversePropensity,
+                                           calibrateToWave1: ["score_maturite"])
+        let panel = try weighting.change(toWave: 2, wave1: cal)
         var estimates: [ChangeEstimate] = []
         for name in indicators {
             let c1 = try t1.categorical(name), c2 = try t2.categorical(name)
             let y1 = (0..<t1.rowCount).map { c1[$0] == "oui" ? 1.0 : 0.0 }
-            let y2 = records.map { c2[rowOfWave1[$0]] == "oui" ? 1.0 : 0.0 }
-            estimates.append(try design.change(y1: y1, y2: y2, variable: "\(name)=oui", statistic: "proportion", level: level))
+            let y2 = panel.part.rows.map { c2[$0] == "oui" ? 1.0 : 0.0 }
+            estimates.append(try panel.design.change(y1: y1, y2: y2, variable: "\(name)=oui", statistic: "proportion", level: level))
         }
         let p = PValueAdjustment.holm.adjust(estimates.map(\.change.pValue))
         let changes = zip(estimates, p).enumerated().map { k, e in

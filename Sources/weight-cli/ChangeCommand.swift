@@ -228,6 +228,7 @@ struct ChangeCommand: ParsableCommand {
         var notes: [String] = []
         // Link by identifier: duplicated or missing identifiers are refused by Panel.
         var match2: [Int?] = [Int?](repeating: nil, count: t2.rowCount)   // wave-2 row -> wave-1 row
+        var linkedPanel: Panel?
         if let id {
             let panel: Panel
             do { panel = try Panel(waves: tables, idColumn: id) } catch let e as PanelError {
@@ -236,12 +237,13 @@ struct ChangeCommand: ParsableCommand {
                 throw e
             }
             for (r, rows) in panel.rowInWave.enumerated() { if let j = rows[1] { match2[j] = r } }
+            linkedPanel = panel
             let common = match2.compactMap { $0 }.count
             if common == 0 {
                 throw ChangeInputError(description: "\(fileNames[0]) and \(fileNames[1]) have no identifier in common in column \(Echo.quoted(id)) (wave 1 e.g. \(panel.ids[0].prefix(3).map { Echo.quoted($0) }.joined(separator: ", ")); wave 2 e.g. \(panel.ids[1].prefix(3).map { Echo.quoted($0) }.joined(separator: ", "))): check --id, or leave it out to treat the waves as independent samples")
             }
         }
-        if attritionMode { return try attritionDesign(t1, t2, match2: match2, dialect: dialect) }
+        if attritionMode { return try attritionDesign(linkedPanel!, match2: match2, dialect: dialect) }  // validate(): --margins needs --id
 
         // Weights already computed.
         func weights(_ t: Table, _ column: String?, _ k: Int) throws -> [Double] {
@@ -311,28 +313,26 @@ struct ChangeCommand: ParsableCommand {
         return (ChangeDesign(linked: linked, first: first, second: second, variance: varianceKind), Array(0..<t2.rowCount), notes)
     }
 
-    /// Weights computed as `attrition` does: wave 1 calibrated (the linked design carries that calibration),
-    /// wave 2 = the wave-1 respondents present again, adjusted for attrition and calibrated.
-    func attritionDesign(_ t1: Table, _ t2: Table, match2: [Int?], dialect: CSVDialect) throws -> (ChangeDesign, [Int], [String]) {
+    /// Weights computed as `attrition` does, by ``PanelWeighting``: wave 1 calibrated (the linked design carries
+    /// that calibration), wave 2 = the wave-1 respondents present again, adjusted for attrition and calibrated.
+    func attritionDesign(_ panel: Panel, match2: [Int?], dialect: CSVDialect) throws -> (ChangeDesign, [Int], [String]) {
+        let t1 = panel.waves[0]
         var notes: [String] = []
         let read = try MarginsFile.read(margins!, scale: targetsOptions.scale, dialect: dialect)
         var options = try methodOptions.calibrationOptions()
         options.totalsTolerance = targetsOptions.marginTolerance
         let calibrator = Calibrator(margins: read, method: try methodOptions.calibrationMethod(
             table: t1, margins: read, baseWeights: try AutoBounds.baseWeights(t1, weight: baseWeight)), options: options)
-        var retained = [Bool](repeating: false, count: t1.rowCount)
-        var rowInWave2 = [Int?](repeating: nil, count: t1.rowCount)
-        for (j, r) in match2.enumerated() { if let r { retained[r] = true; rowInWave2[r] = j } }
         let newcomers = match2.filter { $0 == nil }.count
         if newcomers > 0 { notes.append("\(newcomers) respondent(s) of wave 2 have no wave-1 record: weight 0 (as in attrition)") }
         let progress = variance == .bootstrap ? Progress(label: "re-weighting \(replicates) bootstrap replicates") : nil
-        let result: (design: ChangeDesign, wave1Records: [Int], redrawn: Int)
+        let weighting = PanelWeighting(panel: panel, calibrator: calibrator, wave1Weight: baseWeight, covariates: commaList(covariates),
+                                       adjustment: adjustment == .classes ? .propensityClasses(classes) : .inversePropensity,
+                                       maxFactor: maxFactor, calibrateToWave1: commaList(calibrateToWave1))
+        let result: PanelChange
         do {
-            result = try ChangeDesign.attritionAdjusted(
-                wave1: t1, retained: retained, calibrator: calibrator, baseWeight: baseWeight, strata: strata,
-                covariates: commaList(covariates), adjustment: adjustment == .classes ? .propensityClasses(classes) : .inversePropensity,
-                maxFactor: maxFactor, calibrateToWave1: commaList(calibrateToWave1),
-                bootstrap: variance == .bootstrap ? AttritionBootstrap(replicates: replicates, seed: seed) : nil)
+            result = try weighting.change(toWave: 2, wave1: try weighting.calibrateWave1(), strata: strata,
+                                          bootstrap: variance == .bootstrap ? AttritionBootstrap(replicates: replicates, seed: seed) : nil)
         } catch let failure as AttritionReplicateFailure {
             // A replicate that cannot be calibrated fails like the main sample's calibration (exit 2).
             Diagnostics.error(failure.description)
@@ -340,7 +340,7 @@ struct ChangeCommand: ParsableCommand {
         }
         progress?.done()
         if result.redrawn > 0 { notes.append("bootstrap: \(result.redrawn) drawn replicate(s) could not be calibrated and were redrawn (variance conditional on every calibration level being represented)") }
-        return (result.design, result.wave1Records.map { rowInWave2[$0]! }, notes)
+        return (result.design, result.part.rows, notes)
     }
 
     /// The changes of one variable: its mean (numeric) or each level's proportion (categorical), in the whole

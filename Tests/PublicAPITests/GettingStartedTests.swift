@@ -99,6 +99,49 @@ struct GettingStartedTests {
         }
     }
 
+    @Test("a panel through PanelWeighting: wave 2's two-phase mean is the post-stratified mean of the stayers, and the change from wave 1 the difference of the means")
+    func panelWeighting() throws {
+        let sample = try Self.makeSample()
+        let stayed = [true, false, true, true, true, true, false, true, false, true, true, true]
+        let regionOnly = Margins(categorical: [CategoricalMargin("region", ["N": 50, "S": 45, "E": 35])])
+        var first = sample
+        first.setCategorical("id", CategoricalColumn((0..<12).map { "c\($0)" }))
+        let second = try first.subset(stayed.indices.filter { stayed[$0] })  // wave 2: the stayers' rows
+        let panel = try PanelWeighting(waves: [first, second], idColumn: "id",
+                                       calibrator: Calibrator(margins: regionOnly, method: .raking),
+                                       wave1Weight: "d", covariates: ["region"], adjustment: .inversePropensity)
+        let wave1 = try panel.calibrateWave1()
+        let part = try panel.panelPart(wave: 2, wave1: wave1)
+        let y1 = try first.numeric("y").values, y2 = try second.numeric("y").values.map { $0 + 1 }
+        let mean2 = try panel.twoPhase(part, wave1: wave1).mean(part.rows.map { y2[$0] })
+        print(mean2.estimate, mean2.standardError)  // 6.5201 0.70257
+        let change = try panel.change(toWave: 2, wave1: wave1)
+        let c = try change.design.change(y1: y1, y2: change.part.rows.map { y2[$0] }, variable: "y")
+        print(c.change.estimate, c.change.se!)  // 1.5022 0.35438
+
+        // Closed forms: wave 1 post-stratified from d, the stayers post-stratified from w1 (the saturated
+        // inverse propensity and the region margin give w = w1 · N_r / Σ_{stayers in r} w1).
+        let region = try sample.categorical("region"), d = try sample.numeric("d").values
+        let population = ["N": 50.0, "S": 45, "E": 35]
+        func poststratified(_ rows: [Int], _ base: [Double], _ y: [Double]) -> (weights: [Double], mean: Double) {
+            var sums: [String: Double] = [:]
+            for i in rows { sums[region[i]!, default: 0] += base[i] }
+            let w = rows.map { base[$0] * population[region[$0]!]! / sums[region[$0]!]! }
+            return (w, zip(w, rows).reduce(0) { $0 + $1.0 * y[$1.1] } / 130)
+        }
+        let stayers = stayed.indices.filter { stayed[$0] }
+        let w1 = poststratified(Array(0..<12), d, y1)
+        var y2OfWave1 = [Double](repeating: .nan, count: 12)
+        for (k, i) in stayers.enumerated() { y2OfWave1[i] = y2[k] }
+        let w2 = poststratified(stayers, w1.weights, y2OfWave1)
+        #expect(part.wave1Rows == stayers && part.rows == Array(0..<9))
+        for k in 0..<9 { #expect(Self.relative(part.weights[k], w2.weights[k]) < 1e-9) }
+        #expect(Self.relative(mean2.estimate, w2.mean) < 1e-12)
+        #expect(mean2.phase1Variance > 0 && mean2.phase2Variance > 0)
+        #expect(Self.relative(c.change.estimate, w2.mean - w1.mean) < 1e-12)
+        #expect(c.change.se! > 0)
+    }
+
     @Test("every code block of the article is in this file, line for line")
     func articleCodeIsTested() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -108,7 +151,7 @@ struct GettingStartedTests {
         let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
         let sourceLines = source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let blocks = article.components(separatedBy: "```swift\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        #expect(blocks.count == 4)
+        #expect(blocks.count == 5)
         for block in blocks {
             let lines = block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let found = sourceLines.indices.contains { start in

@@ -1,13 +1,10 @@
 extension ChangeDesign {
-    /// A panel weighted as `weight-cli attrition` weights it, ready for change estimates: wave 1 calibrated
-    /// (the linked design, the wave-1 design, carries that calibration), wave 2 = the wave-1 respondents present
-    /// again, their wave-1 weights adjusted for attrition and calibrated (``AttritionAdjustment``, whose own
-    /// calibration is recorded on wave 2), and, when asked, the bootstrap replicates carried through the whole
-    /// chain (``AttritionBootstrap``: each replicate re-calibrates wave 1, re-fits the response model and
-    /// re-adjusts wave 2).
-    ///
-    /// The linearized variance accounts for both calibrations and for the response model's estimation
-    /// (``ResponseModelLinearization``, Kim & Kim 2007); the bootstrap carries all three by refitting.
+    /// A two-wave panel weighted as `weight-cli attrition` weights it, ready for change estimates, when the
+    /// later wave is given by who answered again rather than by its table: a shorthand for
+    /// ``PanelWeighting/change(toWave:wave1:strata:bootstrap:)`` on the panel of `wave1` and its records flagged
+    /// `retained` (wave 1 calibrated; wave 2 the wave-1 respondents present again, adjusted for attrition and
+    /// calibrated; linearization accounting for both calibrations and the response model, Kim & Kim 2007, or the
+    /// bootstrap carried through the chain).
     ///
     /// - Parameters:
     ///   - wave1: the wave-1 table.
@@ -27,24 +24,10 @@ extension ChangeDesign {
                                          adjustment: NonresponseAdjustment = .propensityClasses(5), maxFactor: Double? = nil,
                                          calibrateToWave1: [String] = [], bootstrap: AttritionBootstrap? = nil) throws
         -> (design: ChangeDesign, wave1Records: [Int], redrawn: Int) {
-        let firstCal = try calibrator.calibrate(wave1, weightColumn: baseWeight)
-        let adjust = AttritionAdjustment(wave1: wave1, retained: retained, covariates: covariates, adjustment: adjustment,
-                                         maxFactor: maxFactor, margins: calibrator.margins, calibrateToWave1: calibrateToWave1,
-                                         method: calibrator.method, wave: 2)
-        let (w2, rows, _, cal2) = try adjust.run(wave1Weights: firstCal.weights)
-        let linked = try SurveyDesign(table: wave1, weight: baseWeight, strata: strata).calibrated(firstCal)
-        var first = ChangeWave(weights: firstCal.weights, linkedRecord: Array(0..<wave1.rowCount))
-        var second = ChangeWave(weights: w2, calibration: cal2, linkedRecord: rows)
-        second.responseModel = try adjust.responseModelLinearization(wave1Weights: firstCal.weights)
-        var variance = ChangeVariance.linearization
-        var redrawn = 0
-        if let bootstrap {
-            let reps = try bootstrap.run(calibrator: calibrator, wave1: firstCal, adjustments: [adjust])
-            first.replicateWeights = reps.wave1.weights
-            second.replicateWeights = reps.adjusted[0].weights
-            variance = .replicates(reps.wave1)
-            redrawn = reps.redrawn
-        }
-        return (ChangeDesign(linked: linked, first: first, second: second, variance: variance), rows, redrawn)
+        let weighting = PanelWeighting(panel: try Panel(wave1: wave1, retained: retained), calibrator: calibrator, wave1Weight: baseWeight,
+                                       covariates: covariates, adjustment: adjustment, maxFactor: maxFactor,
+                                       calibrateToWave1: calibrateToWave1)
+        let change = try weighting.change(toWave: 2, wave1: try weighting.calibrateWave1(), strata: strata, bootstrap: bootstrap)
+        return (change.design, change.part.wave1Rows, change.redrawn)
     }
 }

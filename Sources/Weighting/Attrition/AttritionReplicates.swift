@@ -80,7 +80,7 @@ public struct AttritionBootstrap: Sendable {
     /// Draws the replicates and runs the chain in each.
     ///
     /// - Parameters:
-    ///   - calibrator: the wave-1 calibration (its margins are those of every adjustment too).
+    ///   - calibrator: the wave-1 calibration (each adjustment calibrates to its own ``AttritionAdjustment/margins``).
     ///   - wave1: the wave-1 calibration's result on `adjustments[k].wave1`.
     ///   - adjustments: the attrition adjustments to replicate, all on the same wave-1 table.
     /// - Throws: ``AttritionReplicateFailure`` naming the first replicate that could not be obtained, with the
@@ -170,7 +170,7 @@ struct LevelPresence {
     }
     /// Levels of the wave-1 calibration (positive targets).
     var wave1Levels: [Level] = []
-    /// Levels of each adjustment, restricted to its stayers. A level of a wave-1 answer
+    /// Levels of each adjustment's population margins, restricted to its stayers. A level of a wave-1 answer
     /// (`calibrateToWave1`) must be represented only when the replicate gives it a positive wave-1 total.
     var adjustmentLevels: [(wave: Int, levels: [Level], answerLevels: [(all: [Int], stayers: Level)])] = []
 
@@ -186,7 +186,13 @@ struct LevelPresence {
         wave1Levels = populationLevels
         for adjustment in adjustments {
             let stays = adjustment.retained
-            let restricted = populationLevels.map { Level(label: "\($0.label) among the stayers of wave \(adjustment.wave)", members: $0.members.filter { stays[$0] }) }
+            // The adjustment's own margins (a later wave's second phase may have other margins than wave 1's).
+            var phase2Levels = populationLevels
+            if adjustment.margins != margins {
+                phase2Levels = []
+                for m in adjustment.margins.categorical { phase2Levels += try levels(of: m) }
+            }
+            let restricted = phase2Levels.map { Level(label: "\($0.label) among the stayers of wave \(adjustment.wave)", members: $0.members.filter { stays[$0] }) }
             var answers: [(all: [Int], stayers: Level)] = []
             for v in adjustment.calibrateToWave1 where (try? table.numeric(v)) == nil {
                 let c = try table.categorical(v)

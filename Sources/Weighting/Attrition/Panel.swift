@@ -73,6 +73,19 @@ public struct Panel: Sendable {
         rowInWave = allIds[0].map { id in index.map { $0[id] } }
     }
 
+    /// A two-wave panel known only by wave 1 and who answered again: wave 2 is the rows of wave 1 flagged
+    /// `retained` (identifiers are the wave-1 row numbers).
+    init(wave1: Table, retained: [Bool]) throws {
+        precondition(retained.count == wave1.rowCount)
+        let rows = retained.indices.filter { retained[$0] }
+        waves = [wave1, try wave1.subset(rows)]
+        idColumn = ""
+        ids = [(0..<wave1.rowCount).map(String.init), rows.map(String.init)]
+        var position = [Int?](repeating: nil, count: wave1.rowCount)
+        for (j, r) in rows.enumerated() { position[r] = j }
+        rowInWave = (0..<wave1.rowCount).map { [$0, position[$0]] }
+    }
+
     /// Wave-1 records present in every wave from 1 to `k` (1-based).
     public func retained(through k: Int) -> [Bool] {
         rowInWave.map { rows in (0..<k).allSatisfy { rows[$0] != nil } }

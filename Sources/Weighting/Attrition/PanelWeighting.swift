@@ -25,6 +25,13 @@ public enum NewcomerTreatment: Sendable, Equatable {
 /// m's cross-sectional weights adjusted for absence from the other chosen waves). The bootstrap (Rao & Wu 1988)
 /// re-runs the wave-1 calibration and the longitudinal adjustment in each replicate (``AttritionBootstrap``).
 ///
+/// For estimation, a later wave's panel part (``panelPart(wave:wave1:)``) comes with its two-phase linearization
+/// (``twoPhase(_:wave1:estimatedPropensities:)``: phase 1 the calibrated wave 1, phase 2 staying; Särndal,
+/// Swensson & Wretman 1992, ch. 9; the response model's estimation, Kim & Kim 2007) and with the design of its
+/// change from wave 1 (``change(toWave:wave1:strata:bootstrap:)``, by linearization or the bootstrap of the whole
+/// chain). ``laterWaveMargins`` and ``combinedWaveCalibrator`` let the later waves' second phase and the combined
+/// waves use other margins than wave 1's.
+///
 /// ```swift
 /// var weighting = try PanelWeighting(waves: [wave1, wave2, wave3], idColumn: "code_commune",
 ///                                    calibrator: Calibrator(margins: margins, method: .raking),
@@ -53,6 +60,15 @@ public struct PanelWeighting: Sendable {
     public var calibrateToWave1: [String]
     /// Respondents of later waves without a wave-1 record (default: combined, composite factor `n_P / n`).
     public var newcomers: NewcomerTreatment = .combine(.sampleSize)
+    /// Population margins of the later waves' second-phase calibration, besides the wave-1 weighted totals of
+    /// ``calibrateToWave1`` (`nil`: the wave-1 calibrator's margins). Empty margins calibrate the panel part to
+    /// the wave-1 totals only, as the barometer demo does.
+    public var laterWaveMargins: Margins?
+    /// The calibration of a later wave as a whole when its newcomers are combined with the panel part
+    /// (``NewcomerTreatment/combine(_:)``). `nil`: the wave-1 calibrator, applied only to a wave that has newcomers
+    /// (the panel part already meets its margins). Given: every later wave is combined and calibrated with it,
+    /// newcomers or not (e.g. margins of a frame variable that wave 1 was not calibrated on).
+    public var combinedWaveCalibrator: Calibrator?
     /// Missing values of the response model's covariates (default: refused).
     public var missingCovariates: MissingCovariatePolicy = .fail
     /// The waves (1-based) whose respondents the longitudinal weights cover, e.g. `[1, 3]` or `[2, 3]`;
@@ -85,6 +101,34 @@ public struct PanelWeighting: Sendable {
     /// The waves.
     public var waves: [Table] { panel.waves }
 
+    /// The population margins of the later waves' second phase: ``laterWaveMargins``, or the wave-1 calibrator's.
+    public var secondPhaseMargins: Margins { laterWaveMargins ?? calibrator.margins }
+
+    /// The wave-1 respondents present at a later wave `k` (whatever they did in between) with their wave-1 weights
+    /// adjusted for attrition: the panel part of wave `k`, the second phase of a two-phase design whose first
+    /// phase is the calibrated wave 1 (Särndal, Swensson & Wretman 1992, ch. 9).
+    ///
+    /// The weights are `w_i = w1_i · f_i · g_i`: `w1` the wave-1 calibrated weight, `f_i = 1/p̂_i` or the
+    /// propensity class's inverse weighted staying rate (``NonresponseAdjustment``), `g_i` the second-phase
+    /// calibration's ratio to ``secondPhaseMargins`` and to the wave-1 weighted totals of ``calibrateToWave1``.
+    public struct PanelPart: Sendable {
+        /// The wave (2, 3, ...).
+        public var wave: Int
+        /// Rows in wave 1 of the wave-1 respondents present at ``wave``, increasing.
+        public var wave1Rows: [Int]
+        /// Their rows in the wave's table (same order).
+        public var rows: [Int]
+        /// Their adjusted, calibrated weights (same order).
+        public var weights: [Double]
+        /// The adjustment that made them (response model, factors, second-phase calibration), replayed by
+        /// ``AttritionBootstrap`` in each replicate.
+        public var adjustment: AttritionAdjustment
+        /// Its second-phase calibration (base weights `w1 · f`, final weights ``weights``).
+        public var calibration: CalibrationResult
+        /// The adjustment's report.
+        public var report: AttritionReport
+    }
+
     /// Weights of one later wave.
     public struct WaveWeights: Sendable {
         /// The wave (2, 3, ...).
@@ -95,10 +139,13 @@ public struct PanelWeighting: Sendable {
         public var weights: [Double]
         /// 1 for the rows of wave-1 respondents, 0 for the others.
         public var inPanel: [Double]
+        /// The panel part: the wave-1 respondents present at the wave, adjusted for attrition (their weights
+        /// before any combination with the newcomers).
+        public var panelPart: PanelPart
         /// The attrition adjustment's report.
         public var report: AttritionReport
-        /// How the newcomers were combined with the panel part; `nil` when the wave has none or they are
-        /// excluded.
+        /// How the newcomers were combined with the panel part; `nil` when they are excluded, or when the wave
+        /// has none and no ``PanelWeighting/combinedWaveCalibrator`` is given.
         public var newcomers: CrossSectionalCombination.Report?
     }
 
@@ -155,7 +202,7 @@ public struct PanelWeighting: Sendable {
 
     func adjustment(retained: [Bool], wave k: Int, model: ResponseModelCovariates) -> AttritionAdjustment {
         AttritionAdjustment(wave1: model.table, retained: retained, covariates: model.covariates, adjustment: adjustment,
-                            maxFactor: maxFactor, margins: calibrator.margins, calibrateToWave1: calibrateToWave1,
+                            maxFactor: maxFactor, margins: secondPhaseMargins, calibrateToWave1: calibrateToWave1,
                             method: calibrator.method, wave: k)
     }
 
@@ -168,30 +215,46 @@ public struct PanelWeighting: Sendable {
         try crossSectional(wave: k, wave1: wave1, model: try responseModelCovariates(wave1: wave1))
     }
 
-    func crossSectional(wave k: Int, wave1: CalibrationResult, model: ResponseModelCovariates) throws -> WaveWeights {
+    /// The panel part of wave `k` (≥ 2): the wave-1 respondents present at wave `k`, whatever they did in
+    /// between, their wave-1 weights `wave1` adjusted for attrition and calibrated (``AttritionAdjustment``).
+    ///
+    /// - Throws: the adjustment's and the calibration's errors (``AttritionError``, ``LogisticError``,
+    ///   ``CalibrationError``).
+    public func panelPart(wave k: Int, wave1: CalibrationResult) throws -> PanelPart {
+        try panelPart(wave: k, wave1: wave1, model: try responseModelCovariates(wave1: wave1))
+    }
+
+    func panelPart(wave k: Int, wave1: CalibrationResult, model: ResponseModelCovariates) throws -> PanelPart {
         precondition(k >= 2 && k <= waves.count, "a later wave of the panel")
         let present = panel.rowInWave.map { $0[k - 1] != nil }
-        let (w, rows, report, _) = try adjustment(retained: present, wave: k, model: model).run(wave1Weights: wave1.weights)
+        let adjustment = adjustment(retained: present, wave: k, model: model)
+        let (w, rows, report, calibration) = try adjustment.run(wave1Weights: wave1.weights)
+        return PanelPart(wave: k, wave1Rows: rows, rows: rows.map { panel.rowInWave[$0][k - 1]! }, weights: w,
+                         adjustment: adjustment, calibration: calibration, report: report)
+    }
+
+    func crossSectional(wave k: Int, wave1: CalibrationResult, model: ResponseModelCovariates) throws -> WaveWeights {
+        let part = try panelPart(wave: k, wave1: wave1, model: model)
         var weights = [Double](repeating: 0, count: waves[k - 1].rowCount)
         var inPanel = weights
-        for (j, r) in rows.enumerated() {
-            let row = panel.rowInWave[r][k - 1]!
-            weights[row] = w[j]
+        for (row, w) in zip(part.rows, part.weights) {
+            weights[row] = w
             inPanel[row] = 1
         }
         var combined: CrossSectionalCombination.Report?
-        if case .combine(let composite) = newcomers, inPanel.contains(0) {
-            if let absent = calibrator.margins.variables.first(where: { !waves[k - 1].has($0) }) {
+        if case .combine(let composite) = newcomers, inPanel.contains(0) || combinedWaveCalibrator != nil {
+            let whole = combinedWaveCalibrator ?? calibrator
+            if let absent = whole.margins.variables.first(where: { !waves[k - 1].has($0) }) {
                 throw PanelError.newcomersWithoutCalibrationVariable(wave: k, newcomers: inPanel.filter { $0 == 0 }.count, variable: absent)
             }
             let combination = CrossSectionalCombination(
                 wave: waves[k - 1], panelWeights: inPanel.indices.map { inPanel[$0] == 1 ? weights[$0] : nil },
-                composite: composite, calibrator: calibrator)
+                composite: composite, calibrator: whole)
             let (c, summary) = try combination.run()
             weights = c
             combined = summary
         }
-        return WaveWeights(wave: k, weights: weights, inPanel: inPanel, report: report, newcomers: combined)
+        return WaveWeights(wave: k, weights: weights, inPanel: inPanel, panelPart: part, report: part.report, newcomers: combined)
     }
 
     /// Longitudinal weights through wave `k` (default: the last): the wave-1 respondents present in every wave
@@ -228,7 +291,7 @@ public struct PanelWeighting: Sendable {
         }
         let (adj, w, rows, report, calibration) = try LongitudinalFromLaterWave(
             panel: panel, waves: set, covariates: covariates, adjustment: adjustment, maxFactor: maxFactor,
-            margins: calibrator.margins, method: calibrator.method, policy: missingCovariates)
+            margins: secondPhaseMargins, method: calibrator.method, policy: missingCovariates)
             .adjusted(baseWeights: base.weights)
         return LongitudinalWeights(waves: set, rows: rows, weights: w, adjustment: adj, report: report, calibration: calibration)
     }
