@@ -43,6 +43,9 @@ public struct BarometerDemo: Sendable {
         /// respondents raked on small/large and the total of log population) and adjusted against the full frame
         /// (response model on the frame, propensity classes, then the same calibration); NaN when not computed.
         public var raked: Double = .nan, frameAdjusted: Double = .nan
+        /// Two-phase standard errors of waves 2–3 with the other leverage corrections of the phase-2 part: none
+        /// (R survey's `twophase`) and `hc2` (``LeverageAdjustment``); NaN for wave 1.
+        public var plainSE: Double = .nan, hc2SE: Double = .nan
         /// Whether the weighted estimate is closer to the truth than the raw one.
         public var weightedCloser: Bool { abs(weighted - truth) < abs(raw - truth) }
         /// Whether the interval covers the truth.
@@ -95,6 +98,9 @@ public struct BarometerDemo: Sendable {
     /// Whether the two-phase variance of waves 2–3 carries the estimation of the response model's propensity
     /// classes (``ResponseModelLinearization``); false treats the classes' staying rates as known (for comparison).
     public var includeResponseModelVariance = true
+    /// The leverage correction of the two-phase variance's phase-2 part (``LeverageAdjustment``; jackknife-like by
+    /// default: the plain residuals make the intervals of waves 2–3 too short, README's Monte Carlo).
+    public var leverage: LeverageAdjustment = .jackknife
 
     /// Creates the demo.
     public init(frame: CollectiviteFrame, rakingMargins: Margins, seed: UInt64 = 2026, scenario: BarometerSimulation.Scenario = .selfSelected) {
@@ -178,7 +184,10 @@ public struct BarometerDemo: Sendable {
             let cmp = try Comparison.compare(table: answers, weighted: onePhase, variables: BarometerSimulation.questions(wave: k).map(\.name), interval: .logit)
             // Two-phase variance (phase 1: the raked wave 1; phase 2: staying), the estimation of the propensity
             // classes included (Kim & Kim 2007) unless asked otherwise.
-            let twoPhase = try weighting.twoPhase(part, wave1: first, estimatedPropensities: includeResponseModelVariance)
+            let twoPhase = try weighting.twoPhase(part, wave1: first, estimatedPropensities: includeResponseModelVariance, leverage: leverage)
+            var plain = twoPhase, hc2 = twoPhase
+            plain.leverage = .none
+            hc2.leverage = .hc2
             let panelRows = part.wave1Rows
             let smallAll = try strings(tables[k - 1], "petite").map { $0 == "oui" }, smallPanel = panelRows.map { small1[$0] }
             let rakedK = allEstimators ? try Calibrator(margins: laterMargins, method: .raking).calibrate(tables[k - 1]).weights : []
@@ -195,7 +204,8 @@ public struct BarometerDemo: Sendable {
                                 gapWeighted: shares(y, calibration.weights, smallPanel).gap,
                                 gapTruth: sim.truthSmall[q.name]! - sim.truthLarge[q.name]!, phase1Variance: r.phase1Variance,
                                 raked: allEstimators ? shares(yAll, rakedK, smallAll).all : .nan,
-                                frameAdjusted: allEstimators ? shares(yAll, frameK, smallAll).all : .nan))
+                                frameAdjusted: allEstimators ? shares(yAll, frameK, smallAll).all : .nan,
+                                plainSE: plain.mean(y).standardError, hc2SE: hc2.mean(y).standardError))
             }
         }
         var report = HTMLReport(title: "Baromètre Numérique & Collectivités (simulated): published, raw, weighted and true shares")

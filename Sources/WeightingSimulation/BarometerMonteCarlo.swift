@@ -30,6 +30,11 @@ public struct BarometerMonteCarlo: Sendable {
         public var meanAbsoluteError = 0.0
         /// Share of intervals covering the truth: the adjusted estimate's (two-phase for waves 2–3) and one-phase.
         public var coverage = 0.0, onePhaseCoverage = 0.0
+        /// Coverage of the two-phase intervals (logit scale) with the other leverage corrections of the phase-2
+        /// part: none (R survey's `twophase`) and `hc2` (waves 2–3).
+        public var plainCoverage = 0.0, hc2Coverage = 0.0
+        /// Mean two-phase standard error with those corrections.
+        public var meanPlainSE = 0.0, meanHC2SE = 0.0
         /// Mean of the two-phase and one-phase standard errors, and the empirical standard deviation of the
         /// adjusted estimate's error `estimate − truth`, averaged over indicators.
         public var meanSE = 0.0, meanOnePhaseSE = 0.0, empiricalSD = 0.0
@@ -95,12 +100,21 @@ public struct BarometerMonteCarlo: Sendable {
             s.meanAbsoluteError = all.reduce(0) { $0 + abs($1.weighted - $1.truth) } / n
             s.coverage = Double(all.filter(\.covers).count) / n
             let z = StandardNormal().quantile(0.975)
-            s.onePhaseCoverage = Double(all.filter { r in
-                guard r.weighted > 0, r.weighted < 1, r.onePhaseSE > 0 else { return false }
-                let l = log(r.weighted / (1 - r.weighted)), h = z * r.onePhaseSE / (r.weighted * (1 - r.weighted))
-                let lo = 1 / (1 + exp(-(l - h))), hi = 1 / (1 + exp(-(l + h)))
-                return lo <= r.truth && r.truth <= hi
-            }.count) / n
+            func logitCoverage(_ se: (BarometerDemo.Row) -> Double) -> Double {
+                Double(all.filter { r in
+                    guard r.weighted > 0, r.weighted < 1, se(r) > 0 else { return false }
+                    let l = log(r.weighted / (1 - r.weighted)), h = z * se(r) / (r.weighted * (1 - r.weighted))
+                    let lo = 1 / (1 + exp(-(l - h))), hi = 1 / (1 + exp(-(l + h)))
+                    return lo <= r.truth && r.truth <= hi
+                }.count) / n
+            }
+            s.onePhaseCoverage = logitCoverage(\.onePhaseSE)
+            if w > 1 {
+                s.plainCoverage = logitCoverage(\.plainSE)
+                s.hc2Coverage = logitCoverage(\.hc2SE)
+                s.meanPlainSE = all.reduce(0) { $0 + $1.plainSE } / n
+                s.meanHC2SE = all.reduce(0) { $0 + $1.hc2SE } / n
+            }
             let byIndicator = Dictionary(grouping: all, by: \.indicator)
             let meanBias = byIndicator.mapValues { rows in rows.reduce(0) { $0 + $1.weighted - $1.truth } / Double(rows.count) }
             s.biasRemovedCoverage = Double(all.filter { r in
@@ -166,7 +180,12 @@ public struct BarometerMonteCarlo: Sendable {
     /// `Ŷ₁` and its full-sample variance for every indicator of waves 2–3 (the simulation knows every answer).
     static func phase1Figures(_ out: BarometerDemo.Output, margins: Margins) throws -> [Phase1Figures] {
         let wave1 = try Table(buffer: CSVBuffer(bytes: Array(out.waveFiles[0].utf8), file: "vague1.csv"))
-        let aux = try BarometerDemo.indicators(wave1, variables: margins.categorical.flatMap(\.variables))
+        var columns: [[Double]] = []
+        for v in margins.categorical.flatMap(\.variables) {
+            let c = try wave1.categorical(v)
+            for l in c.levels.indices { columns.append(c.codes.map { Int($0) == l ? 1 : 0 }) }
+        }
+        let aux = (0..<wave1.rowCount).map { i in columns.map { $0[i] } }
         let w1 = out.wave1.weights, n1 = w1.count
         let design = TwoPhaseLinearization(phase1Weights: w1, phase2Rows: Array(0..<n1), phase2Probabilities: [Double](repeating: 1, count: n1),
                                            finalWeights: w1, phase1Auxiliaries: aux)
@@ -191,6 +210,11 @@ public struct BarometerMonteCarlo: Sendable {
         t += "| wave | phase-1 empirical | phase-1 estimated (two-phase) | phase-1 full-sample linearization | phase-2 empirical | phase-2 estimated | covariance of the two errors |\n|---:|---:|---:|---:|---:|---:|---:|\n"
         for w in s.waves where w.wave > 1 {
             t += "| \(w.wave) | \(NumberFormat.fixed(w.phase1Empirical, 3)) | \(NumberFormat.fixed(w.phase1Estimated, 3)) | \(NumberFormat.fixed(w.phase1FullSample, 3)) | \(NumberFormat.fixed(w.phase2Empirical, 3)) | \(NumberFormat.fixed(w.phase2Estimated, 3)) | \(NumberFormat.fixed(w.crossCovariance, 3)) |\n"
+        }
+        t += "\nCoverage of the two-phase intervals of waves 2-3 by leverage correction of the phase-2 part (LeverageAdjustment; the table above uses the demo's, jackknife by default):\n\n"
+        t += "| wave | none (R twophase): coverage | mean SE | hc2: coverage | mean SE | default: coverage | mean SE | empirical SD |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        for w in s.waves where w.wave > 1 {
+            t += "| \(w.wave) | \(p(w.plainCoverage)) % | \(p(w.meanPlainSE)) | \(p(w.hc2Coverage)) % | \(p(w.meanHC2SE)) | \(p(w.coverage)) % | \(p(w.meanSE)) | \(p(w.empiricalSD)) |\n"
         }
         let z = StandardNormal().quantile(0.975)
         let mcse = s.waves.map { w in w.intervals > 0 ? (w.coverage * (1 - w.coverage) / Double(w.intervals)).squareRoot() : 0 }

@@ -72,6 +72,9 @@ struct ChangeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Variance: \(ChangeVarianceChoice.choiceList).", valueName: "variance"),
             completion: ChangeVarianceChoice.completion, transform: ChangeVarianceChoice.parse)
     var variance: ChangeVarianceChoice = .linearization
+    @Option(help: ArgumentHelp("Linearization with --margins: leverage correction of the returning respondents' contributions, \(LeverageAdjustment.choiceList) (none: R survey's plain linearization).", valueName: "leverage"),
+            completion: LeverageAdjustment.completion, transform: LeverageAdjustment.parse)
+    var leverage: LeverageAdjustment = .jackknife
     @Option(help: "Number of bootstrap replicates.") var replicates: Int = 200
     @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Intervals of the waves' proportions: \(ChangeIntervalChoice.choiceList) (the change's are Wald t intervals).", valueName: "ci"),
@@ -332,7 +335,8 @@ struct ChangeCommand: ParsableCommand {
         let result: PanelChange
         do {
             result = try weighting.change(toWave: 2, wave1: try weighting.calibrateWave1(), strata: strata,
-                                          bootstrap: variance == .bootstrap ? AttritionBootstrap(replicates: replicates, seed: seed) : nil)
+                                          bootstrap: variance == .bootstrap ? AttritionBootstrap(replicates: replicates, seed: seed) : nil,
+                                          leverage: leverage)
         } catch let failure as AttritionReplicateFailure {
             // A replicate that cannot be calibrated fails like the main sample's calibration (exit 2).
             Diagnostics.error(failure.description)

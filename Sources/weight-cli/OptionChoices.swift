@@ -47,6 +47,10 @@ extension CalibrationMethod.Name: OptionChoice {
     static var mustBe: String { "one of " + allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
+extension LeverageAdjustment: OptionChoice {
+    static var flag: String { "--leverage" }
+}
+
 extension LonelyPSUPolicy: OptionChoice {
     static var flag: String { "--lonely-psu" }
 }

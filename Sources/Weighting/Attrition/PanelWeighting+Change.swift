@@ -32,15 +32,19 @@ extension PanelWeighting {
     ///   - wave1: the wave-1 calibration (``calibrateWave1()``).
     ///   - strata: a wave-1 stratum column of the linked design.
     ///   - bootstrap: replicates to carry through the chain (`nil`: linearization).
+    ///   - leverage: the leverage correction of the panel part's linearized contributions (jackknife-like by
+    ///     default; `.none` gives R survey's plain linearization).
     /// - Throws: the adjustment's and calibration's errors; ``AttritionReplicateFailure`` when too few replicates
     ///   can be calibrated.
     public func change(toWave k: Int = 2, wave1: CalibrationResult, strata: String? = nil,
-                       bootstrap: AttritionBootstrap? = nil) throws -> PanelChange {
+                       bootstrap: AttritionBootstrap? = nil, leverage: LeverageAdjustment = .jackknife) throws -> PanelChange {
         let part = try panelPart(wave: k, wave1: wave1)
         let linked = try SurveyDesign(table: waves[0], weight: wave1Weight, strata: strata).calibrated(wave1)
         var first = ChangeWave(weights: wave1.weights, linkedRecord: Array(0..<waves[0].rowCount))
         var second = ChangeWave(weights: part.weights, calibration: part.calibration, linkedRecord: part.wave1Rows)
         second.responseModel = try part.adjustment.responseModelLinearization(wave1Weights: wave1.weights)
+        second.leverage = leverage
+        second.estimatedTotals = try wave1Totals(of: part.calibration, wave1: wave1)
         var variance = ChangeVariance.linearization
         var redrawn = 0
         if let bootstrap {
@@ -52,5 +56,25 @@ extension PanelWeighting {
         }
         return PanelChange(design: ChangeDesign(linked: linked, first: first, second: second, variance: variance), part: part,
                            redrawn: redrawn)
+    }
+
+    /// The second-phase constraints whose targets are wave-1 weighted totals (those of ``calibrateToWave1``), with
+    /// every wave-1 record's values and weight.
+    func wave1Totals(of calibration: CalibrationResult, wave1: CalibrationResult) throws -> EstimatedCalibrationTotals? {
+        let table = waves[0]
+        var constraints: [Int] = [], columns: [[Double]] = []
+        for (k, c) in calibration.constraints.enumerated() where calibrateToWave1.contains(c.margin) {
+            if let level = c.level {
+                let column = try table.categorical(c.margin)
+                guard let code = column.levels.firstIndex(of: level) else { continue }
+                columns.append(column.codes.map { Int($0) == code ? 1 : 0 })
+            } else {
+                columns.append(try table.numeric(c.margin).values)
+            }
+            constraints.append(k)
+        }
+        guard !constraints.isEmpty else { return nil }
+        return EstimatedCalibrationTotals(constraints: constraints, values: (0..<table.rowCount).map { r in columns.map { $0[r] } },
+                                          weights: wave1.weights)
     }
 }

@@ -1,3 +1,24 @@
+/// Calibration targets of a wave estimated from the records of the linked design, `T_k = Σ_r w_r x_rk` (in a panel:
+/// the wave-1 weighted totals a later wave is calibrated back to). The linearization of a calibrated estimator is
+/// `Σ d (u − x'B) + T'B`; with known targets the last term is fixed, with estimated ones it is a total over the
+/// linked records whose variance belongs to the estimate (Särndal, Swensson & Wretman 1992, §9.7).
+public struct EstimatedCalibrationTotals: Sendable {
+    /// Indexes in ``CalibrationResult/constraints`` of the estimated targets.
+    public var constraints: [Int]
+    /// `x_rk` of every linked record `r` for each of those constraints (`values[r][j]` for `constraints[j]`).
+    public var values: [[Double]]
+    /// `w_r`, the weight of every linked record in the totals.
+    public var weights: [Double]
+
+    /// Creates the description of the estimated targets.
+    public init(constraints: [Int], values: [[Double]], weights: [Double]) {
+        precondition(values.count == weights.count && values.allSatisfy { $0.count == constraints.count })
+        self.constraints = constraints
+        self.values = values
+        self.weights = weights
+    }
+}
+
 /// One wave (or edition) of a change estimate: its respondents' weights, the calibration made on them (if
 /// any), where each respondent sits in the linked design, and its replicate weights.
 public struct ChangeWave: Sendable {
@@ -20,6 +41,10 @@ public struct ChangeWave: Sendable {
     /// (``LeverageAdjustment``; none by default): the leverages are those of the wave's respondents in the
     /// regression on the calibration auxiliaries and the response model's covariates together.
     public var leverage: LeverageAdjustment = .none
+
+    /// Targets of this wave's calibration that were estimated from the linked records (a panel wave calibrated
+    /// back to wave-1 weighted totals) rather than known: their sampling variance enters the linearization.
+    public var estimatedTotals: EstimatedCalibrationTotals? = nil
 
     /// Leverage of each respondent of the wave (0 without calibration or response model).
     func leverages() -> [Double] {
@@ -151,12 +176,25 @@ public struct ChangeDesign: Sendable {
                     var zk = [Double](repeating: 0, count: wave.count)
                     let sw = rows[k].reduce(0) { $0 + wave.weights[$1] }
                     for i in rows[k] { zk[i] = wave.weights[i] * (y[i] - values[k]) / sw }
-                    if let cal = wave.calibration { zk = try CalibrationResiduals(result: cal, weights: wave.weights).residualize([zk])[0] }
+                    var b: [Double]? = nil
+                    if let cal = wave.calibration {
+                        let r = try CalibrationResiduals(result: cal, weights: wave.weights).residualizeWithCoefficients([zk])
+                        zk = r.residuals[0]
+                        b = r.coefficients[0]
+                    }
                     var placed = [Double](repeating: 0, count: linked.count)
                     for i in 0..<wave.count where zk[i] != 0 { placed[wave.linkedRecord[i]] += zk[i] }
                     if let model = wave.responseModel { placed = model.linkedInfluence(placed) }
                     if wave.leverage != .none {
                         for (i, h) in wave.leverages().enumerated() { placed[wave.linkedRecord[i]] *= wave.leverage.factor(h) }
+                    }
+                    if let b, let totals = wave.estimatedTotals {
+                        // Targets T = Σ_linked w_r x_r estimated from the linked records: T'B adds w_r x_r'B to each.
+                        for r in 0..<linked.count {
+                            var fit = 0.0
+                            for (j, k) in totals.constraints.enumerated() { fit += totals.values[r][j] * b[k] }
+                            placed[r] += totals.weights[r] * fit
+                        }
                     }
                     z.append(placed)
                 }

@@ -357,12 +357,21 @@ struct CalibrationResiduals {
     /// `X'DX`, `X'D(z/w)` and `x_i'B` come from the split auxiliaries (sums per categorical cell plus the
     /// numeric columns), over the units of the calibration (cells, or records with numeric totals or trimming).
     func residualize(_ z: [[Double]]) throws -> [[Double]] {
+        try residualizeWithCoefficients(z).residuals
+    }
+
+    /// ``residualize(_:)`` and the coefficients `B` of each estimator by constraint (`coefficients[j][k]` for
+    /// estimator `j` and constraint `k` of ``CalibrationResult/constraints``; 0 for a constraint left out as
+    /// redundant): the linearization of a calibrated total is `Σ d (u − x'B) + T'B`, so when targets `T` are
+    /// themselves estimated, `T'B` is what carries their variance.
+    func residualizeWithCoefficients(_ z: [[Double]]) throws -> (residuals: [[Double]], coefficients: [[Double]]) {
         let design = result.design
         let d = result.baseWeights
         let n = d.count, k = z.count
         let units = design.unitCount
         let p = columns.count
-        guard p > 0 else { return z }
+        let constraintCount = result.constraints.count
+        guard p > 0 else { return (z, z.map { _ in [Double](repeating: 0, count: constraintCount) }) }
         // Unit sums of d u for each estimator (units x k), u = z / w.
         var unitDU = Matrix(rows: units, columns: k)
         for (j, zj) in z.enumerated() {
@@ -381,6 +390,11 @@ struct CalibrationResiduals {
                 out[j][i] = weights[i] * (z[j][i] / weights[i] - fitted.values[base + design.unit(ofRecord: i)])
             }
         }
-        return out
+        let byConstraint = (0..<k).map { j -> [Double] in
+            var c = [Double](repeating: 0, count: constraintCount)
+            for (q, col) in columns.enumerated() { c[col] = b.values[j * p + q] }
+            return c
+        }
+        return (out, byConstraint)
     }
 }
