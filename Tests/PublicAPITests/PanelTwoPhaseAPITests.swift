@@ -79,7 +79,8 @@ struct PanelTwoPhaseAPITests {
 
         let score = try weighting.waves[1].numeric("score").values
         let y = part.rows.map { score[$0] }
-        let twoPhase = try weighting.twoPhase(part, wave1: wave1)
+        let twoPhase = try weighting.twoPhase(part, wave1: wave1, leverage: .none)
+        #expect(try weighting.twoPhase(part, wave1: wave1).leverage == .jackknife)
         let estimate = twoPhase.mean(y)
         #expect(Self.relative(estimate.estimate, Self.poststratifiedMean(Self.score2)) < 1e-12)
 
@@ -95,7 +96,7 @@ struct PanelTwoPhaseAPITests {
         #expect(Self.relative(estimate.phase1Variance, reference.phase1Variance) < 1e-8)
         #expect(Self.relative(estimate.phase2Variance, reference.phase2Variance) < 1e-8)
         // Taking the staying probabilities as known leaves out the response model's correction only.
-        let known = try weighting.twoPhase(part, wave1: wave1, estimatedPropensities: false)
+        let known = try weighting.twoPhase(part, wave1: wave1, estimatedPropensities: false, leverage: .none)
         #expect(known.responseModel == nil)
         expected.responseModel = nil
         #expect(Self.relative(known.mean(y).standardError, expected.mean(y).standardError) < 1e-8)
@@ -105,7 +106,7 @@ struct PanelTwoPhaseAPITests {
     func changeFromWaveOne() throws {
         let weighting = try Self.weighting()
         let wave1 = try weighting.calibrateWave1()
-        let change = try weighting.change(toWave: 2, wave1: wave1)
+        let change = try weighting.change(toWave: 2, wave1: wave1, leverage: .none)
         #expect(change.part.wave1Rows == Self.stayers && change.redrawn == 0)
         #expect(change.design.overlap == 8)
         let score = try weighting.waves[1].numeric("score").values

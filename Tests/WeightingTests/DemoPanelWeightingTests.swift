@@ -78,6 +78,7 @@ struct DemoPanelWeightingTests {
             finalWeights: calibration.weights, phase2Auxiliaries: try Self.indicators(tables[0].subset(rows), Self.answers),
             phase1Auxiliaries: try Self.indicators(tables[0], ["region", "strate"]))
         twoPhase.responseModel = try adjustment.responseModelLinearization(wave1Weights: first.weights)
+        twoPhase.leverage = .jackknife  // the demo's default
         let answers = try tables[1].subset(rows.map { rowOfId[ids1[$0]!]! })
         let wave2Rows = Self.output.rows.filter { $0.wave == 2 }
         #expect(!wave2Rows.isEmpty)
