@@ -51,7 +51,8 @@ struct CompareCommand: ParsableCommand {
             let plan = try outputPlan(standardOutput: output == nil)
             let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
-            var table = try inputOptions.readTable(data)
+            var table = try inputOptions.format(of: data).isStatistical ? inputOptions.readTable(data)
+                : streamedTable(dialect: dialect) ?? inputOptions.readTable(data)
             let grouped = try groupOptions.read(marginsOptions, dialect: dialect)
             let margins = resolvingValueLabels(try grouped.map { try $0.crossed(for: &table) } ?? marginsOptions.read(dialect: dialect),
                                                labels: table.allValueLabels)
@@ -68,6 +69,7 @@ struct CompareCommand: ParsableCommand {
             let domains = commaList(by)
             let rows = try Comparison.compare(table: table, weighted: design, variables: vars, by: domains,
                                               interval: ci, level: level, rules: rules)
+            try table.checkStreamedReading()
             let text: String
             switch format {
             case .csv: text = ComparisonTable.csv(rows)

@@ -106,7 +106,7 @@ struct EstimateCommand: ParsableCommand {
                                                                           method: designOptions.variance.rawValue) }
                 }
             } else {
-                table = try inputOptions.readTable(data)
+                table = try streamedTable(dialect: dialect) ?? inputOptions.readTable(data)
                 if let writeReplicates {
                     if let f = DataFileFormat(extensionOf: writeReplicates), f.isStatistical {
                         throw OptionProblem("--write-replicates \(writeReplicates): \(data) is delimited text, so its replicate weights are written as CSV (an SPSS, Stata or SAS file is written from an SPSS, Stata or SAS input, whose dictionary it keeps)")
@@ -141,6 +141,7 @@ struct EstimateCommand: ParsableCommand {
             case .md: text = EstimateTable.markdown(estimates, level: level)
             case .csv, .xlsx: text = EstimateTable.csv(estimates)
             }
+            try table.checkStreamedReading()
             // The estimates and the replicate weights are committed together.
             if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
                 contents.insert(OutputPlan.Content(path: output, bytes: try Workbook.bytes([EstimateTable.sheet(estimates)], name: output)), at: 0)
