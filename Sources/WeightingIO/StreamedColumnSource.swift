@@ -104,7 +104,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
         let firstBytes = Double(max(1, first.bytes.count))
         let expectedRows = max(first.rowCount, Int(fileSize / firstBytes * Double(first.rowCount)))
         var converters = StreamedColumnSource.select(planned, after: nil, excluding: [], rows: expectedRows,
-                                                     budget: memoryBudget, cachedBytes: 0)
+                                                     budget: memoryBudget, cachedBytes: 0, atLeastOne: true)
         var lines: [UInt32] = []
         var chunk: CSVBuffer? = first
         while let c = chunk {
@@ -120,8 +120,10 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
 
     /// The converters of a pass: the kept planned columns not converted yet, then the used-once ones after
     /// `after` (in plan order, wrapping around) while their size fits in what the budget leaves.
+    /// With `atLeastOne`, the first used-once column is taken even beyond the budget (the first pass reads at
+    /// least one variable).
     private static func select(_ planned: [(column: Int, plan: StreamedColumnPlan)], after: Int?, excluding: Set<Int>,
-                               rows: Int, budget: Int, cachedBytes: Int) -> [ColumnConverter] {
+                               rows: Int, budget: Int, cachedBytes: Int, atLeastOne: Bool) -> [ColumnConverter] {
         var out: [ColumnConverter] = []
         var bytes = cachedBytes
         for (j, p) in planned where !p.once && !excluding.contains(j) {
@@ -133,7 +135,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
             let (j, p) = once[(start + k) % once.count]
             if excluding.contains(j) { continue }
             let size = rows * (p.kind == .categorical ? 4 : 8)
-            if bytes + size > budget && !(out.isEmpty && k == 0) { break }
+            if bytes + size > budget && !(atLeastOne && k == 0) { break }
             bytes += size
             out.append(ColumnConverter(column: j, kind: p.kind))
         }
@@ -165,7 +167,8 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
         if let p = plan(of: column), p.once {
             converters += StreamedColumnSource.select(planned, after: column,
                                                       excluding: already.union(converted).union([column]),
-                                                      rows: rowCount, budget: budget, cachedBytes: cachedBytes + rowCount * 8)
+                                                      rows: rowCount, budget: budget, cachedBytes: cachedBytes + rowCount * 8,
+                                                      atLeastOne: false)
         }
         do {
             guard try FileSignature(path: file) == signature else { throw StreamedReadingError.changedBetweenPasses(file: file) }

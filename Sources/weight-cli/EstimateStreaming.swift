@@ -41,6 +41,16 @@ enum StreamedInput {
         return plan
     }
 
+    /// Runs `body` on `table`, then checks that its file did not change between passes
+    /// (``Table/checkStreamedReading()``): that problem is reported first, also when `body` failed because of it.
+    static func checking(_ table: Table, _ body: () throws -> Void) throws {
+        do { try body() } catch {
+            try table.checkStreamedReading()
+            throw error
+        }
+        try table.checkStreamedReading()
+    }
+
     private static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 }
 
