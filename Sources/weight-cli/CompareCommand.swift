@@ -51,42 +51,47 @@ struct CompareCommand: ParsableCommand {
             let plan = try outputPlan(standardOutput: output == nil)
             let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
-            var table = try inputOptions.readTable(data)
-            let grouped = try groupOptions.read(marginsOptions, dialect: dialect)
-            let margins = resolvingValueLabels(try grouped.map { try $0.crossed(for: &table) } ?? marginsOptions.read(dialect: dialect),
-                                               labels: table.allValueLabels)
-            var options = try methodOptions.calibrationOptions()
-            options.totalsTolerance = marginsOptions.marginTolerance
-            let method = try methodOptions.calibrationMethod(table: table, margins: margins,
-                                                              baseWeights: try AutoBounds.baseWeights(table, weight: weight))
-            let prepared = try missingOptions.prepare(
-                table: table, calibrator: Calibrator(margins: margins, method: method, options: options))
-            var result = try prepared.calibrator.calibrate(prepared.table, weightColumn: weight)
-            result.report.notes += prepared.notes
-            let design = try SurveyDesign(table: table, weight: weight).calibrated(result)
-            let vars = commaList(variables)
-            let domains = commaList(by)
-            let rows = try Comparison.compare(table: table, weighted: design, variables: vars, by: domains,
-                                              interval: ci, level: level, rules: rules)
-            let text: String
-            switch format {
-            case .csv: text = ComparisonTable.csv(rows)
-            case .json: text = try ComparisonTable.json(rows)
-            case .svg: text = SVGChart.stack(SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)"))
-            case .html:
-                var report = HTMLReport(title: "Raw and weighted estimates: \(data)")
-                report.section("Raw and weighted", SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)")
-                    + MarkdownHTML.table(ComparisonTable.markdown(rows, level: level)))
-                report.add(calibration: result.report, weights: result.weights)
-                text = report.render()
-            case .md, .xlsx: text = ComparisonTable.markdown(rows, level: level)
+            var table = try inputOptions.format(of: data).isStatistical ? inputOptions.readTable(data)
+                : streamedTable(dialect: dialect) ?? inputOptions.readTable(data)
+            // A streamed file that changed between passes is reported first, not the error it led to.
+            try StreamedInput.checking(table) {
+                let grouped = try groupOptions.read(marginsOptions, dialect: dialect)
+                let margins = resolvingValueLabels(try grouped.map { try $0.crossed(for: &table) } ?? marginsOptions.read(dialect: dialect),
+                                                   labels: table.allValueLabels)
+                var options = try methodOptions.calibrationOptions()
+                options.totalsTolerance = marginsOptions.marginTolerance
+                let method = try methodOptions.calibrationMethod(table: table, margins: margins,
+                                                                  baseWeights: try AutoBounds.baseWeights(table, weight: weight))
+                let prepared = try missingOptions.prepare(
+                    table: table, calibrator: Calibrator(margins: margins, method: method, options: options))
+                var result = try prepared.calibrator.calibrate(prepared.table, weightColumn: weight)
+                result.report.notes += prepared.notes
+                let design = try SurveyDesign(table: table, weight: weight).calibrated(result)
+                let vars = commaList(variables)
+                let domains = commaList(by)
+                let rows = try Comparison.compare(table: table, weighted: design, variables: vars, by: domains,
+                                                  interval: ci, level: level, rules: rules)
+                let text: String
+                switch format {
+                case .csv: text = ComparisonTable.csv(rows)
+                case .json: text = try ComparisonTable.json(rows)
+                case .svg: text = SVGChart.stack(SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)"))
+                case .html:
+                    var report = HTMLReport(title: "Raw and weighted estimates: \(data)")
+                    report.section("Raw and weighted", SVGChart.comparisons(rows, title: "Raw and weighted (\(Int(level * 100))% interval)")
+                        + MarkdownHTML.table(ComparisonTable.markdown(rows, level: level)))
+                    report.add(calibration: result.report, weights: result.weights)
+                    text = report.render()
+                case .md, .xlsx: text = ComparisonTable.markdown(rows, level: level)
+                }
+                try table.checkStreamedReading()  // before anything is written
+                if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
+                    try plan.write([OutputPlan.Content(path: output, bytes: try Workbook.bytes([ComparisonTable.sheet(rows)], name: output))])
+                } else {
+                    try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+                }
+                Diagnostics.undefined(rows.flatMap(\.undefinedValues), input: data)
             }
-            if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
-                try plan.write([OutputPlan.Content(path: output, bytes: try Workbook.bytes([ComparisonTable.sheet(rows)], name: output))])
-            } else {
-                try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
-            }
-            Diagnostics.undefined(rows.flatMap(\.undefinedValues), input: data)
         }
     }
 }

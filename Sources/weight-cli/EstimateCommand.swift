@@ -106,7 +106,7 @@ struct EstimateCommand: ParsableCommand {
                                                                           method: designOptions.variance.rawValue) }
                 }
             } else {
-                table = try inputOptions.readTable(data)
+                table = try streamedTable(dialect: dialect) ?? inputOptions.readTable(data)
                 if let writeReplicates {
                     if let f = DataFileFormat(extensionOf: writeReplicates), f.isStatistical {
                         throw OptionProblem("--write-replicates \(writeReplicates): \(data) is delimited text, so its replicate weights are written as CSV (an SPSS, Stata or SAS file is written from an SPSS, Stata or SAS input, whose dictionary it keeps)")
@@ -117,38 +117,42 @@ struct EstimateCommand: ParsableCommand {
                     replicateWriter = { _ in WeightedFileWriter(buffer: buffer, decimalComma: dialect.decimalComma) }
                 }
             }
-            let (design, reps) = try designOptions.design(table: table, dialect: dialect)
-            var contents: [OutputPlan.Content] = []
-            if let writeReplicates, let reps, let makeWriter = replicateWriter {
-                let writer = try makeWriter(reps.weights.count)
-                let columns = [(name: "weight", values: design.weights)]
-                    + reps.weights.enumerated().map { (name: "rep_\($0.offset + 1)", values: $0.element) }
-                contents.append(OutputPlan.Content(path: writeReplicates) { sink in try writer.write(columns: columns, into: &sink) })
+            // A streamed file that changed between passes is reported first, not the error it led to.
+            try StreamedInput.checking(table) {
+                let (design, reps) = try designOptions.design(table: table, dialect: dialect)
+                var contents: [OutputPlan.Content] = []
+                if let writeReplicates, let reps, let makeWriter = replicateWriter {
+                    let writer = try makeWriter(reps.weights.count)
+                    let columns = [(name: "weight", values: design.weights)]
+                        + reps.weights.enumerated().map { (name: "rep_\($0.offset + 1)", values: $0.element) }
+                    contents.append(OutputPlan.Content(path: writeReplicates) { sink in try writer.write(columns: columns, into: &sink) })
+                }
+                let kind: StatisticKind
+                switch statistic {
+                case .total: kind = .total
+                case .ratio: kind = .ratio(denominator: denominator!)
+                case .quantile: kind = .quantile(try parsedQuantiles())
+                case .mean: kind = .mean
+                }
+                let estimator = SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
+                                                interval: ci, level: level)
+                let estimates = rules.apply(to: try estimator.estimate(variables: commaList(variables), statistic: kind, by: commaList(by)))
+                let text: String
+                switch format {
+                case .json: text = try EstimateTable.json(estimates)
+                case .md: text = EstimateTable.markdown(estimates, level: level)
+                case .csv, .xlsx: text = EstimateTable.csv(estimates)
+                }
+                // The estimates and the replicate weights are committed together.
+                if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
+                    contents.insert(OutputPlan.Content(path: output, bytes: try Workbook.bytes([EstimateTable.sheet(estimates)], name: output)), at: 0)
+                } else {
+                    contents.insert(OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text), at: 0)
+                }
+                try table.checkStreamedReading()  // before anything is written
+                try plan.write(contents)
+                Diagnostics.undefined(estimates.flatMap(\.undefinedValues), input: data)
             }
-            let kind: StatisticKind
-            switch statistic {
-            case .total: kind = .total
-            case .ratio: kind = .ratio(denominator: denominator!)
-            case .quantile: kind = .quantile(try parsedQuantiles())
-            case .mean: kind = .mean
-            }
-            let estimator = SurveyEstimator(table: table, design: design, variance: reps.map { .replicates($0) } ?? .linearization,
-                                            interval: ci, level: level)
-            let estimates = rules.apply(to: try estimator.estimate(variables: commaList(variables), statistic: kind, by: commaList(by)))
-            let text: String
-            switch format {
-            case .json: text = try EstimateTable.json(estimates)
-            case .md: text = EstimateTable.markdown(estimates, level: level)
-            case .csv, .xlsx: text = EstimateTable.csv(estimates)
-            }
-            // The estimates and the replicate weights are committed together.
-            if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
-                contents.insert(OutputPlan.Content(path: output, bytes: try Workbook.bytes([EstimateTable.sheet(estimates)], name: output)), at: 0)
-            } else {
-                contents.insert(OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text), at: 0)
-            }
-            try plan.write(contents)
-            Diagnostics.undefined(estimates.flatMap(\.undefinedValues), input: data)
         }
     }
 }

@@ -17,6 +17,7 @@ enum ExitStatus {
     static func classify(_ error: Error) -> (Int32, String) {
         switch error {
         case let e as DataError: return (code(e), e.description)
+        case let e as StreamedReadingError: return (code(e), e.description)
         case let e as CalibrationError: return (code(e), withFlags(e))
         case let e as MarginsError: return (code(e), withFlags(e))
         case let e as DesignError: return (code(e), withFlags(e))
@@ -62,6 +63,12 @@ enum ExitStatus {
              .duplicateColumn, .emptyColumnName, .unknownColumn, .notANumber, .nonFiniteNumber, .outputIsInput,
              .changedWhileReading, .columnLengthMismatch:
             return 1
+        }
+    }
+
+    static func code(_ e: StreamedReadingError) -> Int32 {
+        switch e {
+        case .changedBetweenPasses: return 1  // as DataError.changedWhileReading
         }
     }
 

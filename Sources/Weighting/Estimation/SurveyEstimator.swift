@@ -119,14 +119,19 @@ public struct SurveyEstimator: Sendable {
         switch statistic {
         case .mean, .total:
             let isTotal: Bool = { if case .total = statistic { return true }; return false }()
-            var values: [Double] = [], influence: [SparseInfluence] = [], sizes: [Double] = []
+            var values: [Double] = [], influence: [SparseInfluence] = [], sizes: [Double] = [], weightedSums: [Double] = []
             for t in targets {
-                var sw = 0.0, swy = 0.0
-                for i in t.rows { sw += w[i]; swy += w[i] * t.y[i] }
+                // Through buffer pointers (no bounds check per record); the same operations in the same order.
+                let (sw, swy) = Self.weightedSums(w, t.y, t.rows)
                 let mean = sw > 0 ? swy / sw : .nan
                 values.append(isTotal ? swy : mean)
                 sizes.append(sw)
-                let z = t.rows.map { i in isTotal ? w[i] * t.y[i] : w[i] * (t.y[i] - mean) / sw }
+                weightedSums.append(swy)
+                let z = w.withUnsafeBufferPointer { w in
+                    t.y.withUnsafeBufferPointer { y in
+                        t.rows.map { i in isTotal ? w[i] * y[i] : w[i] * (y[i] - mean) / sw }
+                    }
+                }
                 influence.append(SparseInfluence(rows: t.rows, values: z))
             }
             let se = try standardErrors(influence: influence) { weights, k in
@@ -135,11 +140,18 @@ public struct SurveyEstimator: Sendable {
                 for i in t.rows { sw += weights[i]; swy += weights[i] * t.y[i] }
                 return isTotal ? swy : swy / sw
             }
+            // The levels of a categorical variable share their domain's records: one count of degrees of freedom
+            // per domain.
+            var dfOfDomain: [Int: Double] = [:]
             return targets.indices.map { k in
                 let t = targets[k]
                 let statName = isTotal ? "total" : (proportions ? "proportion" : "mean")
-                let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k])
-                let df = degreesOfFreedom(rows: t.rows)
+                let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k], sums: (sizes[k], weightedSums[k]))
+                let df: Double
+                if proportions, let known = dfOfDomain[t.domainIndex] { df = known } else {
+                    df = degreesOfFreedom(rows: t.rows)
+                    dfOfDomain[t.domainIndex] = df
+                }
                 let (lo, hi, note, method) = interval(value: values[k], se: se[k], df: df, n: t.n,
                                               proportion: proportions && !isTotal, total: isTotal, populationSize: sizes[k])
                 return Estimate(variable: t.variable, level: t.level, domain: t.domain, statistic: statName,
@@ -216,20 +228,39 @@ public struct SurveyEstimator: Sendable {
     /// Mean: `V / (s² (N̂ − n)/(N̂ n))`; total: `V / (s² N̂² (N̂ − n)/(N̂ n))`, with
     /// `s² = n/(n−1) Σ w (y − ȳ)² / Σ w` over the domain. Undefined when `N̂ ≤ n` (weights not scaled to the
     /// population) or `s² = 0`.
-    func designEffect(_ t: Target, se: Double, total: Bool, populationSize nHat: Double) -> Double? {
+    ///
+    /// `sums` are `(Σ w, Σ w y)` over the domain when the caller has them (the same sums in the same order).
+    func designEffect(_ t: Target, se: Double, total: Bool, populationSize nHat: Double,
+                      sums: (Double, Double)? = nil) -> Double? {
         let n = Double(t.n)
         guard t.n > 1, nHat > n else { return nil }
         let w = design.weights
-        var sw = 0.0, swy = 0.0
-        for i in t.rows { sw += w[i]; swy += w[i] * t.y[i] }
+        let (sw, swy) = sums ?? Self.weightedSums(w, t.y, t.rows)
         let mean = swy / sw
         var ss = 0.0
-        for i in t.rows { ss += w[i] * (t.y[i] - mean) * (t.y[i] - mean) }
+        w.withUnsafeBufferPointer { w in
+            t.y.withUnsafeBufferPointer { y in
+                for i in t.rows { ss += w[i] * (y[i] - mean) * (y[i] - mean) }
+            }
+        }
         let s2 = ss / sw * n / (n - 1)
         guard s2 > 0 else { return nil }
         var vsrs = s2 * (nHat - n) / (nHat * n)
         if total { vsrs *= nHat * nHat }
         return se * se / vsrs
+    }
+
+    /// `(Σ w_i, Σ w_i y_i)` over `rows`, in their order.
+    static func weightedSums(_ w: [Double], _ y: [Double], _ rows: [Int]) -> (Double, Double) {
+        var sw = 0.0, swy = 0.0
+        w.withUnsafeBufferPointer { w in
+            y.withUnsafeBufferPointer { y in
+                rows.withUnsafeBufferPointer { rows in
+                    for i in rows { sw += w[i]; swy += w[i] * y[i] }
+                }
+            }
+        }
+        return (sw, swy)
     }
 
     // MARK: - Intervals

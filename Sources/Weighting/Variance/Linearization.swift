@@ -91,7 +91,9 @@ public struct LinearizationVariance: Sendable {
                 psuTotal[design.clusters[i], default: 0] += v
                 psuStratum[design.clusters[i]] = design.strata[i]
             }
-            for (psu, t) in psuTotal {
+            // In PSU order: a dictionary's order changes from run to run, and so would the last bits of the sums.
+            for psu in psuTotal.keys.sorted() {
+                let t = psuTotal[psu]!
                 let h = Int(psuStratum[psu]!)
                 sum[h] += t
                 sumSq[h] += t * t
@@ -133,7 +135,9 @@ public struct LinearizationVariance: Sendable {
         var sum = [Double](repeating: 0, count: strataCount)
         var sumSq = [Double](repeating: 0, count: strataCount)
         if design.isClustered {
-            for (psu, t) in psuTotal {
+            // In PSU order: a dictionary's order changes from run to run, and so would the last bits of the sums.
+            for psu in psuTotal.keys.sorted() {
+                let t = psuTotal[psu]!
                 let h = Int(psuStratum[psu]!)
                 sum[h] += t
                 sumSq[h] += t * t
