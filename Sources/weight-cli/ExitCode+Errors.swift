@@ -136,6 +136,8 @@ enum ExitStatus {
     static func code(_ e: LinearAlgebraError) -> Int32 {
         switch e {
         case .notPositiveDefinite, .svdDidNotConverge, .illegalArgument: return 1
+        // A solve that met NaN or infinity: the weights diverged, as a calibration that did not converge.
+        case .nonFinite: return 2
         }
     }
 

@@ -42,6 +42,9 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
     case svdDidNotConverge
     /// An argument was rejected by LAPACK (a programming error inside Weighting).
     case illegalArgument(routine: String, position: Int)
+    /// A NaN or infinite value reached a solve (weights or a Newton step that overflowed); refused before LAPACK,
+    /// whose error handler would otherwise end the process with status 0.
+    case nonFinite(routine: String)
 
     /// The message shown to the user: what went wrong, where, and what to do about it.
     public var description: String {
@@ -52,6 +55,8 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
             return "the singular value decomposition did not converge"
         case .illegalArgument(let routine, let position):
             return "internal error: LAPACK \(routine) rejected argument \(position)"
+        case .nonFinite(let routine):
+            return "a NaN or infinite value reached the linear solve (\(routine)): the weights overflowed, e.g. a calibration that diverged; check the data for extreme values or try another calibration method or bounds"
         }
     }
 }
@@ -201,6 +206,7 @@ enum LAPACK {
 
     /// Solves the symmetric positive definite system `A x = b` by Cholesky (`dposv`).
     static func solvePositiveDefinite(_ a: Matrix, _ b: [Double]) throws -> [Double] {
+        try requireFinite(a.values, b, routine: "dpotrs")
         precondition(a.rows == a.columns && b.count == a.rows)
         var n = Int32(a.rows), nrhs: Int32 = 1, lda = Int32(max(1, a.rows)), ldb = Int32(max(1, a.rows))
         var info: Int32 = 0
@@ -216,6 +222,7 @@ enum LAPACK {
 
     /// Solves `A X = B` for several right-hand sides (the columns of `b`) by Cholesky (`dposv`).
     static func solvePositiveDefinite(_ a: Matrix, columns b: Matrix) throws -> Matrix {
+        try requireFinite(a.values, b.values, routine: "dpotrs")
         precondition(a.rows == a.columns && b.rows == a.rows)
         guard a.rows > 0, b.columns > 0 else { return b }
         var n = Int32(a.rows), nrhs = Int32(b.columns), lda = Int32(a.rows), ldb = Int32(a.rows)
@@ -231,6 +238,7 @@ enum LAPACK {
 
     /// Inverse of a symmetric positive definite matrix (`dpotrf` + `dpotri`), both triangles filled.
     static func inversePositiveDefinite(_ a: Matrix) throws -> Matrix {
+        try requireFinite(a.values, [], routine: "dpotri")
         precondition(a.rows == a.columns)
         var n = Int32(a.rows), lda = Int32(max(1, a.rows)), info: Int32 = 0
         var out = a
@@ -245,10 +253,17 @@ enum LAPACK {
         return out
     }
 
+    /// Refuses NaN and infinite entries before a solve (``LinearAlgebraError/nonFinite(routine:)``).
+    static func requireFinite(_ a: [Double], _ b: [Double], routine: String) throws {
+        for v in a where !v.isFinite { throw LinearAlgebraError.nonFinite(routine: routine) }
+        for v in b where !v.isFinite { throw LinearAlgebraError.nonFinite(routine: routine) }
+    }
+
     /// Minimum-norm least-squares solution of `A x = b` by SVD (`dgelsd`), as a generalized inverse would give.
     ///
     /// Singular values below `rcond * s_max` are treated as zero. Returns the solution and the effective rank.
     static func leastSquares(_ a: Matrix, _ b: [Double], rcond: Double = 1e-12) throws -> (x: [Double], rank: Int) {
+        try requireFinite(a.values, b, routine: "dgelsd")
         precondition(b.count == a.rows)
         let m = a.rows, n = a.columns
         guard m > 0, n > 0 else { return ([Double](repeating: 0, count: n), 0) }
