@@ -101,6 +101,11 @@ public struct BarometerDemo: Sendable {
     /// The leverage correction of the two-phase variance's phase-2 part (``LeverageAdjustment``; jackknife-like by
     /// default: the plain residuals make the intervals of waves 2–3 too short, README's Monte Carlo).
     public var leverage: LeverageAdjustment = .jackknife
+    /// Bootstrap replicates carried through the whole chain for the standard errors of waves 2–3 (0: two-phase
+    /// linearization, the default): each replicate re-calibrates wave 1, re-fits the response model, re-forms the
+    /// propensity classes and re-calibrates both panel parts (``AttritionBootstrap``, Rao & Wu 1988); the
+    /// two-phase SEs stay in ``Row/plainSE``, ``Row/hc2SE``.
+    public var bootstrapReplicates = 0
 
     /// Creates the demo.
     public init(frame: CollectiviteFrame, rakingMargins: Margins, seed: UInt64 = 2026, scenario: BarometerSimulation.Scenario = .selfSelected) {
@@ -172,9 +177,11 @@ public struct BarometerDemo: Sendable {
         weighting.combinedWaveCalibrator = Calibrator(margins: laterMargins, method: .raking)
         var attrition: [AttritionReport] = [], newcomers: [Int] = []
         var crossSectional: [[Double]] = [], combinations: [CrossSectionalCombination.Report] = []
+        var parts: [PanelWeighting.PanelPart] = []
         for k in 2...3 {
             let wave = try weighting.crossSectional(wave: k, wave1: first)
             let part = wave.panelPart, calibration = part.calibration
+            parts.append(part)
             newcomers.append(tables[k - 1].rowCount - part.rows.count)
             attrition.append(wave.report)
             crossSectional.append(wave.weights)
@@ -206,6 +213,21 @@ public struct BarometerDemo: Sendable {
                                 raked: allEstimators ? shares(yAll, rakedK, smallAll).all : .nan,
                                 frameAdjusted: allEstimators ? shares(yAll, frameK, smallAll).all : .nan,
                                 plainSE: plain.mean(y).standardError, hc2SE: hc2.mean(y).standardError))
+            }
+        }
+        if bootstrapReplicates >= 2 {
+            // The replicate chain: the SE of each wave-k estimate from its replicate estimates.
+            let boot = try AttritionBootstrap(replicates: bootstrapReplicates, seed: seed &+ 11)
+                .run(calibrator: weighting.calibrator, wave1: first, adjustments: parts.map(\.adjustment))
+            for (k, part) in zip(2...3, parts) {
+                let answers = try tables[k - 1].subset(part.rows)
+                for j in rows.indices where rows[j].wave == k {
+                    let y = try strings(answers, rows[j].indicator).map { $0 == "oui" ? 1.0 : 0.0 }
+                    let thetas = boot.adjusted[k - 2].weights.map { w in zip(w, y).reduce(0) { $0 + $1.0 * $1.1 } / w.reduce(0, +) }
+                    let se = boot.wave1.variance(replicateEstimates: thetas, fullSample: rows[j].weighted).squareRoot()
+                    rows[j].se = se
+                    (rows[j].ciLow, rows[j].ciHigh) = interval(rows[j].weighted, se)
+                }
             }
         }
         var report = HTMLReport(title: "Baromètre Numérique & Collectivités (simulated): published, raw, weighted and true shares")

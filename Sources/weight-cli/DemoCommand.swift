@@ -39,10 +39,13 @@ struct DemoCommand: ParsableCommand {
     var changeMonteCarlo: Int?
     @Option(help: ArgumentHelp("With --change-monte-carlo: the bootstrap carried through the attrition chain with R replicates per pair, instead of linearization.", valueName: "R"))
     var changeReplicates: Int?
+    @Option(help: ArgumentHelp("Standard errors of waves 2-3 from the bootstrap carried through the whole chain with R replicates (re-calibrating wave 1, re-fitting the response model, re-calibrating the panel parts) instead of two-phase linearization; with --monte-carlo too.", valueName: "R"))
+    var replicates: Int?
     @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
         if let monteCarlo, monteCarlo < 1 { throw ValidationError("--monte-carlo must be at least 1") }
+        if let replicates, replicates < 2 { throw ValidationError("--replicates must be at least 2") }
         if let changeMonteCarlo, changeMonteCarlo < 1 { throw ValidationError("--change-monte-carlo must be at least 1") }
         if let changeReplicates, changeReplicates < 2 { throw ValidationError("--change-replicates must be at least 2") }
     }
@@ -64,8 +67,9 @@ struct DemoCommand: ParsableCommand {
                 return
             }
             if let monteCarlo {
-                let demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
+                var demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
                                          seed: seed, scenario: scenario)
+                demo.bootstrapReplicates = replicates ?? 0
                 let mc = BarometerMonteCarlo(demo: demo, seeds: (0..<UInt64(monteCarlo)).map { seed &+ $0 })
                 let summary = mc.run { k in if k % 10 == 0 { Diagnostics.note("\(k) of \(monteCarlo) seeds") } }
                 StandardOutput.write(BarometerMonteCarlo.markdown(summary, scenario: scenario))
@@ -73,8 +77,9 @@ struct DemoCommand: ParsableCommand {
             }
             let names = (["vague1.csv", "vague2.csv", "vague3.csv", "verite.csv", "rapport.html"] + DemoChangeSection.fileNames).map { "\(outputDir)/\($0)" }
             let plan = try OutputPlan(outputs: names, inputs: [frame, margins, editionFrame, editionMargins], createFolders: Set(names))
-            let demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
+            var demo = BarometerDemo(frame: try CollectiviteFrame(table: Table(contentsOf: frame)), rakingMargins: try MarginsFile.read(margins),
                                      seed: seed, scenario: scenario)
+            demo.bootstrapReplicates = replicates ?? 0
             let out = try demo.run()
             // The differences-and-change section runs its own two-edition simulation of the communes.
             let change = try DemoChangeSection(frame: try MarginsFile.read(editionFrame), margins: try MarginsFile.read(editionMargins), seed: seed)

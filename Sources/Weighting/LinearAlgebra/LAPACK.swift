@@ -206,7 +206,6 @@ enum LAPACK {
 
     /// Solves the symmetric positive definite system `A x = b` by Cholesky (`dposv`).
     static func solvePositiveDefinite(_ a: Matrix, _ b: [Double]) throws -> [Double] {
-        try requireFinite(a.values, b, routine: "dpotrs")
         precondition(a.rows == a.columns && b.count == a.rows)
         var n = Int32(a.rows), nrhs: Int32 = 1, lda = Int32(max(1, a.rows)), ldb = Int32(max(1, a.rows))
         var info: Int32 = 0
@@ -222,7 +221,6 @@ enum LAPACK {
 
     /// Solves `A X = B` for several right-hand sides (the columns of `b`) by Cholesky (`dposv`).
     static func solvePositiveDefinite(_ a: Matrix, columns b: Matrix) throws -> Matrix {
-        try requireFinite(a.values, b.values, routine: "dpotrs")
         precondition(a.rows == a.columns && b.rows == a.rows)
         guard a.rows > 0, b.columns > 0 else { return b }
         var n = Int32(a.rows), nrhs = Int32(b.columns), lda = Int32(a.rows), ldb = Int32(a.rows)
@@ -238,7 +236,6 @@ enum LAPACK {
 
     /// Inverse of a symmetric positive definite matrix (`dpotrf` + `dpotri`), both triangles filled.
     static func inversePositiveDefinite(_ a: Matrix) throws -> Matrix {
-        try requireFinite(a.values, [], routine: "dpotri")
         precondition(a.rows == a.columns)
         var n = Int32(a.rows), lda = Int32(max(1, a.rows)), info: Int32 = 0
         var out = a
@@ -253,7 +250,9 @@ enum LAPACK {
         return out
     }
 
-    /// Refuses NaN and infinite entries before a solve (``LinearAlgebraError/nonFinite(routine:)``).
+    /// Refuses NaN and infinite entries before `dgelsd`, whose scaling routine (`DLASCL`) rejects them through
+    /// LAPACK's error handler, which ends the process with status 0 (``LinearAlgebraError/nonFinite(routine:)``).
+    /// The Cholesky routines only propagate NaN, which the callers report as undefined values.
     static func requireFinite(_ a: [Double], _ b: [Double], routine: String) throws {
         for v in a where !v.isFinite { throw LinearAlgebraError.nonFinite(routine: routine) }
         for v in b where !v.isFinite { throw LinearAlgebraError.nonFinite(routine: routine) }
