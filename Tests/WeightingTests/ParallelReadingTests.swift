@@ -155,6 +155,36 @@ struct ParallelReadingTests {
         }
     }
 
+    @Test("inspect's column summaries are the one-thread summaries for every chunk size and thread count")
+    func sameSummaries() throws {
+        // Levels spelled quoted and unquoted, a column numeric until its last records (levels read again), 0
+        // before -0 (the first smallest kept); then the calibration data with CR LF.
+        let files = [try temporaryFile(StreamedSummaryTests.text),
+                     try file(Self.data(), crlf: true, bom: true)]
+        for path in files {
+            let reference = try CSVColumnSummaries(streaming: path, chunkSize: 1 << 20, threads: 1)
+            for chunkSize in [61, 4099, 1 << 20] {
+                for threads in Self.threadCounts {
+                    let run = try CSVColumnSummaries(streaming: path, chunkSize: chunkSize, threads: threads)
+                    #expect(run.rowCount == reference.rowCount && run.names == reference.names)
+                    // Text, so that NaN extremes compare equal and -0 differs from 0.
+                    #expect("\(run.columns)" == "\(reference.columns)", "chunk \(chunkSize), \(threads) threads")
+                }
+            }
+        }
+        var lines = Self.data().components(separatedBy: "\n")
+        lines[1100] = "1100,Occitanie"
+        lines[2000] = "2000,\"Occitanie,c1"
+        let faulty = try temporaryFile(lines.joined(separator: "\n"))
+        let message = errorText { _ = try CSVColumnSummaries(streaming: faulty, threads: 1) }
+        #expect(message.contains(faulty) && message.contains("1101"), "\(message)")  // lines[1100] is line 1101
+        for chunkSize in [61, 4099] {
+            for threads in Self.threadCounts {
+                #expect(errorText { _ = try CSVColumnSummaries(streaming: faulty, chunkSize: chunkSize, threads: threads) } == message)
+            }
+        }
+    }
+
     @Test("level tables of chunks encoded apart merge into the one-thread table, codes and first-appearance order")
     func levelEncoderMerge() throws {
         let text = "g\n" + (0..<500).map { i in i % 7 == 0 ? "NA" : (i % 5 == 0 ? "\"l\((i * 11) % 60)\"" : "l\((i * 11) % 60)") }
