@@ -53,18 +53,13 @@ public struct CSVColumnSummaries: Sendable {
                 hi = lo
                 encoders = [CSVLevelEncoder?](repeating: nil, count: k)
             }
+            let numbers = chunk.numberSummaries(numeric, decimalComma: dialect.decimalComma)
             for j in names.indices {
                 if numeric[j] {
-                    if let values = try? chunk.numeric(column: j, decimalComma: dialect.decimalComma).values {
-                        values.withUnsafeBufferPointer { v in
-                            var l = lo[j], h = hi[j], m = missing[j]
-                            for x in v {
-                                if x.isNaN { m += 1; continue }
-                                if l.isNaN || x < l { l = x }
-                                if h.isNaN || x > h { h = x }
-                            }
-                            lo[j] = l; hi[j] = h; missing[j] = m
-                        }
+                    if let n = numbers[j] {
+                        if !n.lo.isNaN && (lo[j].isNaN || n.lo < lo[j]) { lo[j] = n.lo }
+                        if !n.hi.isNaN && (hi[j].isNaN || n.hi > hi[j]) { hi[j] = n.hi }
+                        missing[j] += n.missing
                         continue
                     }
                     numeric[j] = false
@@ -202,18 +197,11 @@ struct SummarisedChunk {
                                          firstLine: 1, allowNoRows: true) else { return }
         rowCount = chunk.rowCount
         nextLine = chunk.nextLine
+        let numbers = chunk.numberSummaries(numeric, decimalComma: dialect.decimalComma)
         columns = numeric.indices.map { j in
             if numeric[j] {
-                guard let values = try? chunk.numeric(column: j, decimalComma: dialect.decimalComma).values else {
-                    return .notNumbers
-                }
-                var l = Double.nan, h = Double.nan, m = 0
-                for x in values {
-                    if x.isNaN { m += 1; continue }
-                    if l.isNaN || x < l { l = x }
-                    if h.isNaN || x > h { h = x }
-                }
-                return .numbers(missing: m, lo: l, hi: h)
+                guard let n = numbers[j] else { return .notNumbers }
+                return .numbers(missing: n.missing, lo: n.lo, hi: n.hi)
             }
             if levelled[j] {
                 var encoder = CSVLevelEncoder()
@@ -223,5 +211,50 @@ struct SummarisedChunk {
             }
             return .skipped
         }
+    }
+}
+
+extension CSVBuffer {
+    /// What ``numeric(column:decimalComma:)`` would make of each column asked for, summarised in one pass over
+    /// the records (each record's fields read once, nothing allocated per field): the number of missing values
+    /// and the first smallest and first largest value (NaN when every value is missing), or nil for a column
+    /// with a field that is not a finite number or a missing token.
+    func numberSummaries(_ asked: [Bool], decimalComma: Bool) -> [(missing: Int, lo: Double, hi: Double)?] {
+        var active = asked.indices.filter { asked[$0] }
+        var missing = [Int](repeating: 0, count: asked.count)
+        var lo = [Double](repeating: .nan, count: asked.count), hi = lo
+        var alive = asked
+        let stride = columnCount + 1
+        var scratch = [CChar](repeating: 0, count: 512)
+        bytes.withUnsafeBufferPointer { buf in
+            bounds.withUnsafeBufferPointer { bounds in
+                var r = 0
+                while r < rowCount && !active.isEmpty {
+                    let base = r &* stride
+                    var dropped = false
+                    for j in active {
+                        var s = Int(bounds[base &+ j]), e = Int(bounds[base &+ j &+ 1]) &- 1
+                        if e &- s >= 2, buf[s] == 0x22 { s &+= 1; e &-= 1 }
+                        while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
+                        while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }
+                        if s == e { missing[j] &+= 1; continue }
+                        if let v = NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
+                            if !v.isFinite { alive[j] = false; dropped = true; continue }
+                            if lo[j].isNaN || v < lo[j] { lo[j] = v }
+                            if hi[j].isNaN || v > hi[j] { hi[j] = v }
+                        } else if e &- s <= CSVDialect.longestMissingToken + 2,
+                                  CategoricalColumn.missingTokens.contains(CSVBuffer.unquote(buf, s, e)) {
+                            missing[j] &+= 1
+                        } else {
+                            alive[j] = false
+                            dropped = true
+                        }
+                    }
+                    if dropped { active.removeAll { !alive[$0] } }
+                    r &+= 1
+                }
+            }
+        }
+        return asked.indices.map { j in alive[j] && asked[j] ? (missing[j], lo[j], hi[j]) : nil }
     }
 }
