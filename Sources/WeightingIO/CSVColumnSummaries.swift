@@ -226,34 +226,41 @@ extension CSVBuffer {
         var alive = asked
         let stride = columnCount + 1
         var scratch = [CChar](repeating: 0, count: 512)
+        let longestToken = CSVDialect.longestMissingToken + 2  // with the quotes
         bytes.withUnsafeBufferPointer { buf in
-            bounds.withUnsafeBufferPointer { bounds in
-                var r = 0
-                while r < rowCount && !active.isEmpty {
-                    let base = r &* stride
-                    var dropped = false
-                    for j in active {
-                        var s = Int(bounds[base &+ j]), e = Int(bounds[base &+ j &+ 1]) &- 1
-                        if e &- s >= 2, buf[s] == 0x22 { s &+= 1; e &-= 1 }
-                        while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
-                        while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }
-                        if s == e { missing[j] &+= 1; continue }
-                        if let v = NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
-                            if !v.isFinite { alive[j] = false; dropped = true; continue }
-                            if lo[j].isNaN || v < lo[j] { lo[j] = v }
-                            if hi[j].isNaN || v > hi[j] { hi[j] = v }
-                        } else if e &- s <= CSVDialect.longestMissingToken + 2,
-                                  CategoricalColumn.missingTokens.contains(CSVBuffer.unquote(buf, s, e)) {
-                            missing[j] &+= 1
-                        } else {
-                            alive[j] = false
-                            dropped = true
+          bounds.withUnsafeBufferPointer { bounds in
+            missing.withUnsafeMutableBufferPointer { missing in
+              lo.withUnsafeMutableBufferPointer { lo in
+                hi.withUnsafeMutableBufferPointer { hi in
+                    var r = 0
+                    while r < rowCount && !active.isEmpty {
+                        let base = r &* stride
+                        var dropped = false
+                        for j in active {
+                            var s = Int(bounds[base &+ j]), e = Int(bounds[base &+ j &+ 1]) &- 1
+                            if e &- s >= 2, buf[s] == 0x22 { s &+= 1; e &-= 1 }
+                            while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
+                            while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }
+                            if s == e { missing[j] &+= 1; continue }
+                            if let v = NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
+                                if !v.isFinite { alive[j] = false; dropped = true; continue }
+                                if lo[j].isNaN || v < lo[j] { lo[j] = v }
+                                if hi[j].isNaN || v > hi[j] { hi[j] = v }
+                            } else if e &- s <= longestToken,
+                                      CategoricalColumn.missingTokens.contains(CSVBuffer.unquote(buf, s, e)) {
+                                missing[j] &+= 1
+                            } else {
+                                alive[j] = false
+                                dropped = true
+                            }
                         }
+                        if dropped { active.removeAll { !alive[$0] } }
+                        r &+= 1
                     }
-                    if dropped { active.removeAll { !alive[$0] } }
-                    r &+= 1
                 }
+              }
             }
+          }
         }
         return asked.indices.map { j in alive[j] && asked[j] ? (missing[j], lo[j], hi[j]) : nil }
     }
