@@ -112,7 +112,14 @@ extension StreamingWeightedFileWriter {
             }
             for bytes in formatted {
                 guard let bytes else { throw DataError.changedWhileReading(file: origin.file) }
-                sink.write(bytes)
+                // In pieces, so that the sink writes about 1 MiB at a time as the one-thread copy does: one write
+                // of a whole chunk's 8 MiB costs many times more system time (measured with perf).
+                var from = 0
+                while from < bytes.count {
+                    let to = min(bytes.count, from + (256 << 10))
+                    sink.write(bytes[from..<to])
+                    from = to
+                }
                 if let failure = sink.failure { throw failure }
             }
             if let failure { throw failure }
