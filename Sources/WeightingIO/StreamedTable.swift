@@ -108,11 +108,17 @@ extension Table {
                     }
                     for (i, part) in done.enumerated() {
                         if part.failed {
-                            // Read again with its true first line: throws the error the one-thread reading throws.
+                            // Read again here with its true first line, as the one-thread reading does: throws its
+                            // error (the first in file order, with its line).
                             let again = try CSVBuffer(bytes: batch[i], file: path, dialect: dialect,
                                                       continuing: continuation, firstLine: nextLine, allowNoRows: true)
-                            for j in numericIndex { _ = try again.numeric(column: j, decimalComma: dialect.decimalComma) }
-                            preconditionFailure("a chunk failed on one thread and not on another")
+                            nextLine = again.nextLine
+                            lines.append(contentsOf: again.lines)
+                            for (k, j) in categoricalIndex.enumerated() { encoders[k].append(again, column: j) }
+                            for (k, j) in numericIndex.enumerated() {
+                                values[k].append(contentsOf: try again.numeric(column: j, decimalComma: dialect.decimalComma).values)
+                            }
+                            continue
                         }
                         let shift = UInt32(nextLine - 1)
                         lines.append(contentsOf: shift == 0 ? part.lines : part.lines.map { $0 + shift })
