@@ -3,7 +3,7 @@
 #   bash Benchmarks/peers.sh [--runs N] [--rows N]
 # Builds in release mode, generates the data as Benchmarks/run.py does (nothing committed), installs nothing
 # (polars: pip install polars), then times interleaved, N rounds (default 5): weight-cli calibrate (raking on
-# 3 margins, CSV in and out; the reference), the polars pipeline of Benchmarks/polars_rake.py, and
+# 3 margins, CSV in and out, every core; the reference), the same with --threads 1, the polars pipeline of Benchmarks/polars_rake.py, and
 # `cat DATA > OUT` (the machine's floor). Prints min / median / CPU time and ratios to weight-cli.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,7 @@ mkdir -p "$work"
 [ -f "$work/sample_$rows.csv" ] || python3 Benchmarks/generate.py "$rows" "$work" >/dev/null
 data="$work/sample_$rows.csv" margins="$work/margins3_$rows.csv"
 commands=("weight-cli=$cli calibrate $data --margins $margins --method raking --weight d --output $work/out_cli.csv"
+          "weight-cli-1-thread=$cli calibrate $data --margins $margins --method raking --weight d --threads 1 --output $work/out_cli1.csv"
           "cat=sh -c 'cat $data > $work/out_cat.csv'")
 if python3 -c 'import polars' 2>/dev/null; then
     commands+=("polars=python3 Benchmarks/polars_rake.py $data $margins $work/out_polars.csv")
@@ -25,3 +26,5 @@ else
 fi
 echo "$rows rows, $(du -m "$data" | cut -f1) MiB; $(nproc) cores; $(uptime)"
 python3 Benchmarks/interleaved.py --runs "$runs" "${commands[@]}"
+cmp -s "$work/out_cli.csv" "$work/out_cli1.csv" && echo "outputs of every core and of --threads 1: identical (cmp)" \
+  || { echo "outputs of every core and of --threads 1 DIFFER" >&2; exit 1; }

@@ -27,16 +27,21 @@ public struct CSVColumnSummaries: Sendable {
 
     /// Reads and summarises a file.
     ///
-    /// - Parameter chunkSize: bytes read at a time; the default (1 MiB) keeps a chunk and its field boundaries
-    ///   in the processor's cache while every column is converted in turn.
+    /// - Parameters:
+    ///   - chunkSize: bytes read at a time; the default (1 MiB) keeps a chunk and its field boundaries in the
+    ///     processor's cache while every column is converted in turn.
+    ///   - threads: threads that split, check and summarise the chunks (default: every processor; see
+    ///     ``ReadingThreads``); the summaries and the first error are the same for every count.
     /// - Throws: ``DataError`` for unreadable or malformed files.
-    public init(streaming path: String, dialect: CSVDialect = CSVDialect(), chunkSize: Int = 1 << 20) throws {
+    public init(streaming path: String, dialect: CSVDialect = CSVDialect(), chunkSize: Int = 1 << 20,
+                threads: Int = ReadingThreads.available) throws {
         var reader = try CSVChunkReader(path: path, dialect: dialect, chunkSize: chunkSize)
         var names: [String] = []
         var numeric: [Bool] = []
         var missing: [Int] = [], lo: [Double] = [], hi: [Double] = []
         var encoders: [CSVLevelEncoder?] = []
         var rereadColumns: [Int] = []
+        var rowCount = 0
         var first = true
         while let chunk = try reader.next() {
             if first {
@@ -48,18 +53,13 @@ public struct CSVColumnSummaries: Sendable {
                 hi = lo
                 encoders = [CSVLevelEncoder?](repeating: nil, count: k)
             }
+            let numbers = chunk.numberSummaries(numeric, decimalComma: dialect.decimalComma)
             for j in names.indices {
                 if numeric[j] {
-                    if let values = try? chunk.numeric(column: j, decimalComma: dialect.decimalComma).values {
-                        values.withUnsafeBufferPointer { v in
-                            var l = lo[j], h = hi[j], m = missing[j]
-                            for x in v {
-                                if x.isNaN { m += 1; continue }
-                                if l.isNaN || x < l { l = x }
-                                if h.isNaN || x > h { h = x }
-                            }
-                            lo[j] = l; hi[j] = h; missing[j] = m
-                        }
+                    if let n = numbers[j] {
+                        if !n.lo.isNaN && (lo[j].isNaN || n.lo < lo[j]) { lo[j] = n.lo }
+                        if !n.hi.isNaN && (hi[j].isNaN || n.hi > hi[j]) { hi[j] = n.hi }
+                        missing[j] += n.missing
                         continue
                     }
                     numeric[j] = false
@@ -70,7 +70,55 @@ public struct CSVColumnSummaries: Sendable {
                 }
                 if encoders[j] != nil { encoders[j]!.append(chunk, column: j) }
             }
+            if first && threads > 1 {
+                // The other chunks summarised by several threads, merged in file order.
+                rowCount = chunk.rowCount
+                let continuation = CSVBuffer.Continuation(header: chunk.header, delimiter: chunk.delimiter,
+                                                          lineEnding: chunk.lineEnding)
+                var nextLine = chunk.nextLine
+                while true {
+                    let (batch, failure) = reader.nextByteChunks(threads)
+                    if batch.isEmpty, let failure { throw failure }
+                    if batch.isEmpty { break }
+                    let numericNow = numeric, levelled = encoders.map { $0 != nil }
+                    let done = ParallelWork.map(batch.count, threads: threads) { i in
+                        SummarisedChunk(bytes: batch[i], file: path, dialect: dialect, continuation: continuation,
+                                        numeric: numericNow, levelled: levelled)
+                    }
+                    for (i, part) in done.enumerated() {
+                        guard let parts = part.columns else {
+                            // Read again with its true first line: throws the one-thread reading's error.
+                            _ = try CSVBuffer(bytes: batch[i], file: path, dialect: dialect, continuing: continuation,
+                                              firstLine: nextLine, allowNoRows: true)
+                            throw DataError.changedWhileReading(file: path)  // not reached: the same bytes fail alike
+                        }
+                        nextLine += part.nextLine - 1
+                        rowCount += part.rowCount
+                        guard part.rowCount > 0 else { continue }
+                        for j in names.indices {
+                            switch parts[j] {
+                            case let .numbers(m, l, h) where numeric[j]:
+                                if !l.isNaN && (lo[j].isNaN || l < lo[j]) { lo[j] = l }
+                                if !h.isNaN && (hi[j].isNaN || h > hi[j]) { hi[j] = h }
+                                missing[j] += m
+                            case .notNumbers where numeric[j]:
+                                numeric[j] = false
+                                rereadColumns.append(j)
+                            case let .levels(local):
+                                encoders[j]!.merge(local)
+                            default:
+                                break
+                            }
+                        }
+                    }
+                    if let failure { throw failure }
+                }
+                if rowCount == 0 { throw DataError.noDataRows(file: path) }
+                first = false
+                break
+            }
             first = false
+            rowCount = reader.rowCount
         }
         if !rereadColumns.isEmpty {
             // Columns found not numeric after the first chunk: their levels from the start of the file.
@@ -80,16 +128,140 @@ public struct CSVColumnSummaries: Sendable {
                 encoders[j] = encoder
             }
             var again = try CSVChunkReader(path: path, dialect: dialect, chunkSize: chunkSize)
-            while let chunk = try again.next() {
-                for j in rereadColumns { encoders[j]!.append(chunk, column: j) }
+            if threads > 1 {
+                // The file has been checked: the chunks are split again by several threads, merged in order.
+                let numericNow = [Bool](repeating: false, count: names.count)
+                let levelled = names.indices.map { rereadColumns.contains($0) }
+                var continuation: CSVBuffer.Continuation?
+                while true {
+                    if continuation == nil, let chunk = try again.next() {
+                        continuation = CSVBuffer.Continuation(header: chunk.header, delimiter: chunk.delimiter,
+                                                              lineEnding: chunk.lineEnding)
+                        for j in rereadColumns { encoders[j]!.append(chunk, column: j) }
+                        continue
+                    }
+                    guard let continuation else { break }
+                    let (batch, failure) = again.nextByteChunks(threads)
+                    if let failure { throw failure }
+                    if batch.isEmpty { break }
+                    let done = ParallelWork.map(batch.count, threads: threads) { i in
+                        SummarisedChunk(bytes: batch[i], file: path, dialect: dialect, continuation: continuation,
+                                        numeric: numericNow, levelled: levelled)
+                    }
+                    for part in done {
+                        guard let parts = part.columns else { throw DataError.changedWhileReading(file: path) }
+                        for j in rereadColumns { if case let .levels(local) = parts[j] { encoders[j]!.merge(local) } }
+                    }
+                }
+            } else {
+                while let chunk = try again.next() {
+                    for j in rereadColumns { encoders[j]!.append(chunk, column: j) }
+                }
             }
         }
         self.names = names
-        self.rowCount = reader.rowCount
+        self.rowCount = rowCount
         self.columns = names.indices.map { j in
             if numeric[j] { return .numeric(missing: missing[j], min: lo[j], max: hi[j]) }
             let s = encoders[j]!.summary()
             return .categorical(levels: s.levels, missing: s.missing)
         }
+    }
+}
+
+/// What one thread makes of one chunk for ``CSVColumnSummaries``: the chunk split and checked as if it started on
+/// line 1, then each column summarised as the one-thread reading would at that point of the file (numbers while
+/// the column has been numeric so far, levels with a table of the chunk's own when it is not).
+struct SummarisedChunk {
+    enum Part {
+        /// Every field a number or missing: missing count and extremes (NaN when none), first smallest and
+        /// first largest kept.
+        case numbers(missing: Int, lo: Double, hi: Double)
+        /// A field is not a number.
+        case notNumbers
+        /// The chunk's levels and counts.
+        case levels(CSVLevelEncoder)
+        /// Nothing asked for this column.
+        case skipped
+    }
+
+    /// One part per column, or nil when splitting the chunk failed (its error is then thrown by re-reading it).
+    var columns: [Part]?
+    var rowCount = 0
+    /// The chunk's next line, counted from 1 at its first byte.
+    var nextLine = 1
+
+    init(bytes: [UInt8], file: String, dialect: CSVDialect, continuation: CSVBuffer.Continuation, numeric: [Bool],
+         levelled: [Bool]) {
+        guard let chunk = try? CSVBuffer(bytes: bytes, file: file, dialect: dialect, continuing: continuation,
+                                         firstLine: 1, allowNoRows: true) else { return }
+        rowCount = chunk.rowCount
+        nextLine = chunk.nextLine
+        let numbers = chunk.numberSummaries(numeric, decimalComma: dialect.decimalComma)
+        columns = numeric.indices.map { j in
+            if numeric[j] {
+                guard let n = numbers[j] else { return .notNumbers }
+                return .numbers(missing: n.missing, lo: n.lo, hi: n.hi)
+            }
+            if levelled[j] {
+                var encoder = CSVLevelEncoder()
+                encoder.keepsCodes = false
+                encoder.append(chunk, column: j)
+                return .levels(encoder)
+            }
+            return .skipped
+        }
+    }
+}
+
+extension CSVBuffer {
+    /// What ``numeric(column:decimalComma:)`` would make of each column asked for, summarised in one pass over
+    /// the records (each record's fields read once, nothing allocated per field): the number of missing values
+    /// and the first smallest and first largest value (NaN when every value is missing), or nil for a column
+    /// with a field that is not a finite number or a missing token.
+    func numberSummaries(_ asked: [Bool], decimalComma: Bool) -> [(missing: Int, lo: Double, hi: Double)?] {
+        var active = asked.indices.filter { asked[$0] }
+        var missing = [Int](repeating: 0, count: asked.count)
+        var lo = [Double](repeating: .nan, count: asked.count), hi = lo
+        var alive = asked
+        let stride = columnCount + 1
+        var scratch = [CChar](repeating: 0, count: 512)
+        let longestToken = CSVDialect.longestMissingToken + 2  // with the quotes
+        bytes.withUnsafeBufferPointer { buf in
+          bounds.withUnsafeBufferPointer { bounds in
+            missing.withUnsafeMutableBufferPointer { missing in
+              lo.withUnsafeMutableBufferPointer { lo in
+                hi.withUnsafeMutableBufferPointer { hi in
+                    var r = 0
+                    while r < rowCount && !active.isEmpty {
+                        let base = r &* stride
+                        var dropped = false
+                        for j in active {
+                            var s = Int(bounds[base &+ j]), e = Int(bounds[base &+ j &+ 1]) &- 1
+                            if e &- s >= 2, buf[s] == 0x22 { s &+= 1; e &-= 1 }
+                            while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
+                            while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }
+                            if s == e { missing[j] &+= 1; continue }
+                            if let v = NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
+                                if !v.isFinite { alive[j] = false; dropped = true; continue }
+                                if lo[j].isNaN || v < lo[j] { lo[j] = v }
+                                if hi[j].isNaN || v > hi[j] { hi[j] = v }
+                            } else if e &- s <= longestToken,
+                                      CategoricalColumn.missingTokens.contains(CSVBuffer.unquote(buf, s, e)) {
+                                missing[j] &+= 1
+                            } else {
+                                alive[j] = false
+                                dropped = true
+                            }
+                        }
+                        if dropped { active.removeAll { !alive[$0] } }
+                        r &+= 1
+                    }
+                }
+              }
+            }
+          }
+        }
+        return asked.indices.map { j in alive[j] && asked[j] ? (missing[j], lo[j], hi[j]) : nil }
     }
 }

@@ -151,6 +151,40 @@ struct CSVLevelEncoder {
         return UInt32(c)
     }
 
+    /// Adds what `local`, an encoder of the next chunk alone, has seen: its levels in their order of first
+    /// appearance (new ones get the next codes, as if the chunk had been appended to this encoder), then its
+    /// records' codes mapped to this encoder's (or its counts, when codes are not kept). The result is the one
+    /// ``append(_:column:)`` on the same chunk gives, whatever thread encoded the chunk.
+    mutating func merge(_ local: CSVLevelEncoder) {
+        var map = [UInt32](repeating: CategoricalColumn.missing, count: local.rawText.count)
+        local.arena.withUnsafeBufferPointer { buf in
+            for c in 0..<local.rawText.count {
+                let s = local.arenaStart[c], e = local.arenaStart[c + 1]
+                let (h, w) = CSVLevelEncoder.key(UnsafeRawPointer(buf.baseAddress! + s), e - s)
+                map[c] = code(of: buf, s, e, hash: h, word: w)
+            }
+        }
+        if keepsCodes {
+            let start = codes.count
+            codes.append(contentsOf: local.codes)
+            let identity = map.indices.allSatisfy { map[$0] == UInt32($0) }
+            if !identity {
+                codes.withUnsafeMutableBufferPointer { out in
+                    map.withUnsafeBufferPointer { map in
+                        for r in start..<out.count where out[r] != CategoricalColumn.missing { out[r] = map[Int(out[r])] }
+                    }
+                }
+            }
+        } else {
+            emptyCount += local.emptyCount
+            for (c, n) in local.rawCount.enumerated() where n > 0 {
+                let g = Int(map[c])
+                while rawCount.count <= g { rawCount.append(0) }
+                rawCount[g] += n
+            }
+        }
+    }
+
     /// Doubles the table and re-inserts every level by its stored hash.
     private mutating func grow() {
         let size = table.count * 2

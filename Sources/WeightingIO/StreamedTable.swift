@@ -64,9 +64,12 @@ extension Table {
     ///   - categorical: columns kept as levels (auxiliary variables).
     ///   - numeric: columns parsed as numbers (weights, numeric auxiliaries).
     ///   - chunkSize: bytes read at a time.
+    ///   - threads: threads that split and convert the chunks (default: every processor; see
+    ///     ``ReadingThreads``). The table, its level codes and the first error, in file order, are the same for
+    ///     every number of threads and every chunk size.
     /// - Throws: ``DataError`` for unreadable or malformed files, unknown columns and non-numeric values.
     public init(streaming path: String, dialect: CSVDialect = CSVDialect(), categorical: [String], numeric: [String],
-                chunkSize: Int = 8 << 20) throws {
+                chunkSize: Int = 8 << 20, threads: Int = ReadingThreads.available) throws {
         let signature = try FileSignature(path: path)
         var reader = try CSVChunkReader(path: path, dialect: dialect, chunkSize: chunkSize)
         var header: [String] = []
@@ -80,6 +83,55 @@ extension Table {
         var first = true
         var delimiter = UInt8(ascii: ","), lineEnding = "\n"
         while let chunk = try reader.next() {
+            if first && threads > 1 {
+                // The first chunk (header, delimiter) as below, then the others split and converted by several
+                // threads and merged in file order.
+                header = chunk.header
+                delimiter = chunk.delimiter
+                lineEnding = chunk.lineEnding
+                categoricalIndex = try categoricalNames.map { try chunk.columnIndex($0) }
+                numericIndex = try numericNames.map { try chunk.columnIndex($0) }
+                lines.append(contentsOf: chunk.lines)
+                for (k, j) in categoricalIndex.enumerated() { encoders[k].append(chunk, column: j) }
+                for (k, j) in numericIndex.enumerated() {
+                    values[k].append(contentsOf: try chunk.numeric(column: j, decimalComma: dialect.decimalComma).values)
+                }
+                let continuation = CSVBuffer.Continuation(header: header, delimiter: delimiter, lineEnding: lineEnding)
+                var nextLine = chunk.nextLine
+                while true {
+                    let (batch, failure) = reader.nextByteChunks(threads)
+                    if batch.isEmpty, let failure { throw failure }
+                    if batch.isEmpty { break }
+                    let done = ParallelWork.map(batch.count, threads: threads) { i in
+                        StreamedChunk(bytes: batch[i], file: path, dialect: dialect, continuation: continuation,
+                                      categorical: categoricalIndex, numeric: numericIndex)
+                    }
+                    for (i, part) in done.enumerated() {
+                        if part.failed {
+                            // Read again here with its true first line, as the one-thread reading does: throws its
+                            // error (the first in file order, with its line).
+                            let again = try CSVBuffer(bytes: batch[i], file: path, dialect: dialect,
+                                                      continuing: continuation, firstLine: nextLine, allowNoRows: true)
+                            nextLine = again.nextLine
+                            lines.append(contentsOf: again.lines)
+                            for (k, j) in categoricalIndex.enumerated() { encoders[k].append(again, column: j) }
+                            for (k, j) in numericIndex.enumerated() {
+                                values[k].append(contentsOf: try again.numeric(column: j, decimalComma: dialect.decimalComma).values)
+                            }
+                            continue
+                        }
+                        let shift = UInt32(nextLine - 1)
+                        lines.append(contentsOf: shift == 0 ? part.lines : part.lines.map { $0 + shift })
+                        nextLine += part.nextLine - 1
+                        guard !part.lines.isEmpty else { continue }
+                        for k in encoders.indices { encoders[k].merge(part.encoders[k]) }
+                        for k in values.indices { values[k].append(contentsOf: part.values[k]) }
+                    }
+                    if let failure { throw failure }
+                }
+                if lines.isEmpty { throw DataError.noDataRows(file: path) }
+                break
+            }
             if first {
                 header = chunk.header
                 delimiter = chunk.delimiter

@@ -1,6 +1,7 @@
 import Weighting
 /// Writes a streamed file back with new numeric columns appended, reading it a second time chunk by chunk, so
-/// that memory never holds the whole file (the companion of ``Table/init(streaming:dialect:categorical:numeric:chunkSize:)``).
+/// that memory never holds the whole file (the companion of
+/// ``Table/init(streaming:dialect:categorical:numeric:chunkSize:threads:)``).
 ///
 /// The output is the same as ``WeightedFileWriter``'s: byte-order mark, header and records copied byte for
 /// byte, then the delimiter and the new values (shortest round-trip decimal text, decimal comma when the input
@@ -15,16 +16,22 @@ public struct StreamingWeightedFileWriter: Sendable {
     /// Whether a new column whose name is already a column of the file replaces that column's values in place
     /// (same position, header unchanged, every other field byte for byte) instead of being refused.
     public let replacesExisting: Bool
+    /// Threads that format the chunks (see ``ReadingThreads``); the bytes written are the same for every count.
+    public let threads: Int
 
     /// A writer for the file a streamed table was read from.
     ///
+    /// - Parameter threads: threads that find the records of the chunks and format them (default: every
+    ///   processor); chunks are written in file order, so the output does not depend on it.
     /// - Precondition: `table.isStreamed`.
-    public init(table: Table, decimalComma: Bool = false, chunkSize: Int = 8 << 20, replacesExisting: Bool = false) {
+    public init(table: Table, decimalComma: Bool = false, chunkSize: Int = 8 << 20, replacesExisting: Bool = false,
+                threads: Int = ReadingThreads.available) {
         precondition(table.streamOrigin != nil, "the table was not read with Table(streaming:)")
         self.origin = table.streamOrigin as! StreamOrigin
         self.decimalComma = decimalComma
         self.chunkSize = chunkSize
         self.replacesExisting = replacesExisting
+        self.threads = max(1, threads)
     }
 
     /// Appends columns and writes the file to `path` atomically (never over an input).
@@ -69,6 +76,7 @@ public struct StreamingWeightedFileWriter: Sendable {
         guard try FileSignature(path: origin.file) == origin.signature else {
             throw DataError.changedWhileReading(file: origin.file)
         }
+        if threads > 1 { return try emitInParallel(columns, into: &sink) }
         // The file was split and checked by the first reading and has not changed since: records are found by
         // line feeds outside quotes alone, and each must start on the line the first reading saw.
         var reader = try CSVChunkReader(path: origin.file, dialect: origin.dialect, chunkSize: chunkSize)

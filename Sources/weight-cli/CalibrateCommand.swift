@@ -56,6 +56,12 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the calibration report (.json, .md, or .html with charts).", valueName: "file"))
     var report: String?
 
+    @Option(help: ArgumentHelp("""
+        Threads that read and write a delimited DATA in chunks, from 1 to 1024 (default: every processor). The \
+        output is the same byte for byte for every count.
+        """, valueName: "n"))
+    var threads: ThreadCount = .all
+
     func validate() throws {
         if let report, !(report.hasSuffix(".json") || report.hasSuffix(".md") || report.hasSuffix(".html")) {
             throw ValidationError("--report must end in .json, .md or .html, got \(Echo.quoted(report))")
@@ -115,9 +121,10 @@ struct CalibrateCommand: ParsableCommand {
             } else if outputFormat.isStatistical {
                 throw OptionProblem("\(data) is delimited text: calibrate writes it as CSV (an SPSS, Stata or SAS file is written from an SPSS, Stata or SAS input, whose dictionary it keeps)")
             } else if FileIO.isRegularFile(data) {
-                table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric)
+                table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric,
+                                  threads: threads.value)
                 writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma,
-                                                     replacesExisting: replaceWeightColumn)
+                                                     replacesExisting: replaceWeightColumn, threads: threads.value)
             } else {
                 let buffer = try CSVBuffer(contentsOf: data, dialect: dialect)
                 table = Table(buffer: buffer, dialect: dialect)

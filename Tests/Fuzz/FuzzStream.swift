@@ -5,8 +5,9 @@ import Darwin
 #endif
 
 // libFuzzer target: the chunked two-pass reading of `weight-cli calibrate` against the whole-file reader.
-// For any input and chunk sizes from 1 byte up, both must accept or both refuse it; when they accept it, the
-// columns, the lines of the records and the written output must be identical. A difference is a crash.
+// For any input, chunk sizes from 1 byte up and one or three threads, both must accept or both refuse it; when
+// they accept it, the columns, the lines of the records and the written output must be identical, and a refusal
+// must give the one-thread message (the first error in file order). A difference is a crash.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzStream(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -23,8 +24,17 @@ public func fuzzStream(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let categorical = Array(names.dropLast()), numeric = names.isEmpty ? [] : [names.last!]
         let wholeNumeric = try? whole.map { t in try numeric.map { try t.numeric($0) } }
         for chunkSize in chunkSizes {
+          for threads in [1, 3] {
+            func message(_ threads: Int) -> String {
+                do {
+                    _ = try Table(streaming: path, dialect: dialect, categorical: categorical, numeric: numeric,
+                                  chunkSize: chunkSize, threads: threads)
+                    return ""
+                } catch { return "\(error)" }
+            }
+            if threads > 1, message(threads) != message(1) { fatalError("threads change the error (chunk \(chunkSize))") }
             let streamed = try? Table(streaming: path, dialect: dialect, categorical: categorical, numeric: numeric,
-                                      chunkSize: chunkSize)
+                                      chunkSize: chunkSize, threads: threads)
             guard let whole, let wholeNumeric else {
                 // The whole-file reader refused the file, or its last column is not numeric: so must the stream.
                 if streamed != nil { fatalError("stream accepted what the whole-file reader refuses (chunk \(chunkSize))") }
@@ -44,10 +54,14 @@ public func fuzzStream(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 .render(columns: [("w\u{1}", weights)])
             let out = path + ".out"
             defer { unlink(out) }
-            let ok = (try? StreamingWeightedFileWriter(table: streamed, decimalComma: dialect.decimalComma, chunkSize: chunkSize)
+            let ok = (try? StreamingWeightedFileWriter(table: streamed, decimalComma: dialect.decimalComma, chunkSize: chunkSize,
+                                                       threads: threads)
                 .write(columns: [("w\u{1}", weights)], to: out)) != nil
             if ok != (expected != nil) { fatalError("writers disagree on whether to write") }
-            if let expected, (try? FileIO.readAll(out)) != expected { fatalError("written bytes differ (chunk \(chunkSize))") }
+            if let expected, (try? FileIO.readAll(out)) != expected {
+                fatalError("written bytes differ (chunk \(chunkSize), \(threads) threads)")
+            }
+          }
         }
     }
     return 0

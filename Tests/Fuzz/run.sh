@@ -23,6 +23,9 @@ rm -rf "$work/src" && mkdir -p "$work/src" && cp -r Sources Tests/Fuzz/*.swift "
 find "$work/src" -name '*.swift' -exec sed -i -E '/^import Weighting(IO|Reports|Simulation)?$/d' {} +
 lib=$(find "$work/src/Sources/Weighting" "$work/src/Sources/WeightingIO" "$work/src/Sources/WeightingReports" -name '*.swift' | sort)
 common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -package-name Weighting -I $work/src/Sources/CLapack
+        -Xcc -fmodule-map-file=$work/src/Sources/CGLPK/module.modulemap -lglpk
+        -Xcc -fmodule-map-file=$work/src/Sources/CReadStat/module.modulemap -lreadstat
+        -Xcc -fmodule-map-file=$work/src/Sources/CXLSXWriter/module.modulemap -lxlsxwriter
         -Xcc -fmodule-map-file=$work/src/Sources/CLapack/module.modulemap -llapack -lblas)
 
 # Yams (with libyaml) and TOMLKit (with toml++), instrumented too, for the batch-text target.

@@ -7,8 +7,6 @@ import Darwin
 /// Strict number parsing: the whole field must be a decimal number (optional sign, digits, one decimal mark,
 /// optional exponent). `inf`, `nan`, hex and thousands separators are rejected.
 package enum NumberParser {
-    /// 10^0 ... 10^15, each exact in a Double.
-    @usableFromInline package static let powersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
 
     package static func parse(_ text: String, decimalComma: Bool) -> Double? {
         var scratch = [CChar](repeating: 0, count: 512)
@@ -16,9 +14,76 @@ package enum NumberParser {
         return bytes.withUnsafeBufferPointer { parse($0, 0, bytes.count, decimalComma: decimalComma, scratch: &scratch) }
     }
 
+    /// 10^k for 0 ≤ k ≤ 15, exact, without the lazy initialisation of a static array.
+    @inlinable @inline(__always)
+    package static func exactPowerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        default: return 1e15
+        }
+    }
+
+    /// Parses bytes `s..<e` of `buf` as a decimal number, or nil.
+    ///
+    /// The common field, `[+-]?digits[.digits]` with at most 15 digits in all, is read in one pass and converted
+    /// by Clinger's fast path (Clinger 1990): the digits as an integer below 10^15 < 2^53, exact in a double,
+    /// divided by 10^k (k ≤ 15, exact too) is one correctly rounded IEEE division, so the result is the
+    /// correctly rounded value of the text, as `strtod` gives. Anything else (more digits, an exponent, a
+    /// refusal) goes through the checked general path below, which calls `strtod`.
     @inlinable @inline(__always)
     package static func parse(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, decimalComma: Bool,
-                      scratch: inout [CChar]) -> Double? {
+                              scratch: inout [CChar]) -> Double? {
+        var i = s
+        var negative = false
+        if i < e, buf[i] == 0x2B || buf[i] == 0x2D { negative = buf[i] == 0x2D; i &+= 1 }
+        var mantissa: UInt64 = 0
+        let first = i
+        while i < e {
+            let d = buf[i] &- 0x30
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i &+= 1
+        }
+        var digits = i &- first, fraction = 0
+        if i < e, buf[i] == (decimalComma ? 0x2C : 0x2E) {
+            i &+= 1
+            let start = i
+            while i < e {
+                let d = buf[i] &- 0x30
+                if d > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i &+= 1
+            }
+            fraction = i &- start
+            digits &+= fraction
+        }
+        if i == e && digits > 0 && digits <= 15 {
+            let m = Double(mantissa)
+            let value = fraction == 0 ? m : m / exactPowerOfTen(fraction)
+            return negative ? -value : value
+        }
+        return parseGeneral(buf, s, e, decimalComma: decimalComma, scratch: &scratch)
+    }
+
+    /// The general case of ``parse(_:_:_:decimalComma:scratch:)``: validates the shape, then Clinger's fast
+    /// path when it applies, else `strtod`.
+    @usableFromInline
+    package static func parseGeneral(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, decimalComma: Bool,
+                                     scratch: inout [CChar]) -> Double? {
         let len = e - s
         guard len > 0, len < scratch.count else { return nil }
         let mark: UInt8 = decimalComma ? 0x2C : 0x2E
@@ -53,7 +118,7 @@ package enum NumberParser {
             // Clinger's fast path (Clinger 1990): an integer below 2^53 divided by an exact power of ten
             // (10^k, k ≤ 22) is one correctly rounded IEEE operation, so the result equals strtod's.
             let m = Double(mantissa)
-            let value = fraction == 0 ? m : m / NumberParser.powersOfTen[fraction]
+            let value = fraction == 0 ? m : m / NumberParser.exactPowerOfTen(fraction)
             return negative ? -value : value
         }
         for k in 0..<len {
