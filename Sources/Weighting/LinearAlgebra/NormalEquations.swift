@@ -5,20 +5,8 @@
 enum NormalEquations {
     /// Solves the augmented system `augmented = [A | c]` (p rows of p + 1 entries), overwriting it.
     static func solveDroppingRedundant(_ augmented: inout [[Double]]) -> [Double] {
+        let used = eliminate(&augmented)
         let p = augmented.count
-        guard p > 0 else { return [] }
-        let scale = (0..<p).map { abs(augmented[$0][$0]) }.max() ?? 1
-        var used = [Bool](repeating: false, count: p)
-        for col in 0..<p {
-            guard abs(augmented[col][col]) > 1e-10 * max(scale, 1e-300) else { continue }
-            used[col] = true
-            let pivot = augmented[col][col]
-            for c in 0...p { augmented[col][c] /= pivot }
-            for r in 0..<p where r != col && augmented[r][col] != 0 {
-                let f = augmented[r][col]
-                for c in 0...p { augmented[r][c] -= f * augmented[col][c] }
-            }
-        }
         return (0..<p).map { used[$0] ? augmented[$0][p] : 0 }
     }
 
@@ -27,20 +15,30 @@ enum NormalEquations {
     /// pivots are 0): a generalized inverse, enough for leverages `x'A⁻x` of vectors in the column space.
     static func inverseDroppingRedundant(_ matrix: [[Double]]) -> [[Double]] {
         let p = matrix.count
-        guard p > 0 else { return [] }
         var a = matrix.enumerated().map { r, row in row + (0..<p).map { $0 == r ? 1.0 : 0.0 } }
+        let used = eliminate(&a)
+        return (0..<p).map { r in (0..<p).map { c in used[r] && used[c] ? a[r][p + c] : 0 } }
+    }
+
+    /// Gauss–Jordan elimination of the first `p` columns of the `p` rows of `a` (any number of columns after
+    /// them is carried along), skipping pivots below 1e-10 of the largest diagonal entry; returns which pivots
+    /// were used.
+    private static func eliminate(_ a: inout [[Double]]) -> [Bool] {
+        let p = a.count
+        guard p > 0 else { return [] }
+        let width = a[0].count
         let scale = (0..<p).map { abs(a[$0][$0]) }.max() ?? 1
         var used = [Bool](repeating: false, count: p)
         for col in 0..<p {
             guard abs(a[col][col]) > 1e-10 * max(scale, 1e-300) else { continue }
             used[col] = true
             let pivot = a[col][col]
-            for c in 0..<(2 * p) { a[col][c] /= pivot }
+            for c in 0..<width { a[col][c] /= pivot }
             for r in 0..<p where r != col && a[r][col] != 0 {
                 let f = a[r][col]
-                for c in 0..<(2 * p) { a[r][c] -= f * a[col][c] }
+                for c in 0..<width { a[r][c] -= f * a[col][c] }
             }
         }
-        return (0..<p).map { r in (0..<p).map { c in used[r] && used[c] ? a[r][p + c] : 0 } }
+        return used
     }
 }
