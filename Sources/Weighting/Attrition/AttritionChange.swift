@@ -1,7 +1,7 @@
 extension ChangeDesign {
     /// A two-wave panel weighted as `weight-cli attrition` weights it, ready for change estimates, when the
     /// later wave is given by who answered again rather than by its table: a shorthand for
-    /// ``PanelWeighting/change(toWave:wave1:strata:bootstrap:)`` on the panel of `wave1` and its records flagged
+    /// ``PanelWeighting/change(toWave:wave1:strata:bootstrap:leverage:)`` on the panel of `wave1` and its records flagged
     /// `retained` (wave 1 calibrated; wave 2 the wave-1 respondents present again, adjusted for attrition and
     /// calibrated; linearization accounting for both calibrations and the response model, Kim & Kim 2007, or the
     /// bootstrap carried through the chain).

@@ -26,9 +26,9 @@ public enum NewcomerTreatment: Sendable, Equatable {
 /// re-runs the wave-1 calibration and the longitudinal adjustment in each replicate (``AttritionBootstrap``).
 ///
 /// For estimation, a later wave's panel part (``panelPart(wave:wave1:)``) comes with its two-phase linearization
-/// (``twoPhase(_:wave1:estimatedPropensities:)``: phase 1 the calibrated wave 1, phase 2 staying; Särndal,
+/// (``twoPhase(_:wave1:estimatedPropensities:leverage:)``: phase 1 the calibrated wave 1, phase 2 staying; Särndal,
 /// Swensson & Wretman 1992, ch. 9; the response model's estimation, Kim & Kim 2007) and with the design of its
-/// change from wave 1 (``change(toWave:wave1:strata:bootstrap:)``, by linearization or the bootstrap of the whole
+/// change from wave 1 (``change(toWave:wave1:strata:bootstrap:leverage:)``, by linearization or the bootstrap of the whole
 /// chain). ``laterWaveMargins`` and ``combinedWaveCalibrator`` let the later waves' second phase and the combined
 /// waves use other margins than wave 1's.
 ///
