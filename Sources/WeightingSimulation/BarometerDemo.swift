@@ -251,7 +251,7 @@ public struct BarometerDemo: Sendable {
             var balance = "| covariate | ASMD before | ASMD after |\n|---|---:|---:|\n"
             for b in r.balance { balance += "| \(b.covariate) | \(NumberFormat.fixed(b.before, 3)) | \(NumberFormat.fixed(b.after, 3)) |\n" }
             report.section("Wave \(r.wave): attrition correction",
-                           "<p>\(r.retained) of \(r.wave1Respondents) wave-1 respondents answered wave \(r.wave); \(r.adjustment), then raking to the wave-1 weighted totals of type, small/large, log population and \(Self.panelAnswers.count) wave-1 answers. Variances are two-phase (phase 1: the raked wave 1; phase 2: staying).</p>"
+                           "<p>\(r.retained) of \(r.wave1Respondents) wave-1 respondents answered wave \(r.wave); \(r.adjustment), then raking to the wave-1 weighted totals of type, small/large, log population and \(Self.panelAnswers.count) wave-1 answers. Variances are \(bootstrapReplicates >= 2 ? "from the bootstrap carried through the whole chain (\(bootstrapReplicates) replicates)" : "two-phase (phase 1: the raked wave 1; phase 2: staying, its residuals corrected for the stayers' leverage: \(leverage.rawValue))").</p>"
                            + MarkdownHTML.table(balance))
         }
         return Output(rows: rows, simulation: sim, waveFiles: files, truthFile: BarometerSimulation.truthFile(sim), wave1: first,
