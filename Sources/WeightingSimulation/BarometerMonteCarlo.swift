@@ -180,12 +180,8 @@ public struct BarometerMonteCarlo: Sendable {
     /// `Ŷ₁` and its full-sample variance for every indicator of waves 2–3 (the simulation knows every answer).
     static func phase1Figures(_ out: BarometerDemo.Output, margins: Margins) throws -> [Phase1Figures] {
         let wave1 = try Table(buffer: CSVBuffer(bytes: Array(out.waveFiles[0].utf8), file: "vague1.csv"))
-        var columns: [[Double]] = []
-        for v in margins.categorical.flatMap(\.variables) {
-            let c = try wave1.categorical(v)
-            for l in c.levels.indices { columns.append(c.codes.map { Int($0) == l ? 1 : 0 }) }
-        }
-        let aux = (0..<wave1.rowCount).map { i in columns.map { $0[i] } }
+        // The wave-1 calibration's auxiliaries, as the demo's two-phase design takes them.
+        let aux = try PanelWeighting.indicators(wave1, margins: margins)
         let w1 = out.wave1.weights, n1 = w1.count
         let design = TwoPhaseLinearization(phase1Weights: w1, phase2Rows: Array(0..<n1), phase2Probabilities: [Double](repeating: 1, count: n1),
                                            finalWeights: w1, phase1Auxiliaries: aux)

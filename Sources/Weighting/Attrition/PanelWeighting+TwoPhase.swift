@@ -56,7 +56,7 @@ extension PanelWeighting {
 
     /// Auxiliary rows of `margins` on `table`: for a categorical margin of one variable, one indicator per level
     /// of the table's column; for a crossed margin, one per margin cell; for a numeric total, the values.
-    static func indicators(_ table: Table, margins: Margins) throws -> [[Double]] {
+    package static func indicators(_ table: Table, margins: Margins) throws -> [[Double]] {
         var columns: [[Double]] = []
         for m in margins.categorical {
             if m.variables.count == 1 {
