@@ -122,7 +122,7 @@ struct EstimateCommand: ParsableCommand {
                 let (design, reps) = try designOptions.design(table: table, dialect: dialect)
                 var contents: [OutputPlan.Content] = []
                 if let writeReplicates, let reps, let makeWriter = replicateWriter {
-                    let writer = try makeWriter(reps.weights.count)
+                    let writer = try makeWriter(reps.count)
                     let columns = [(name: "weight", values: design.weights)]
                         + reps.weights.enumerated().map { (name: "rep_\($0.offset + 1)", values: $0.element) }
                     contents.append(OutputPlan.Content(path: writeReplicates) { sink in try writer.write(columns: columns, into: &sink) })

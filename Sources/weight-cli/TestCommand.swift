@@ -348,7 +348,7 @@ struct DesignOptions: ParsableArguments {
             result.report.notes += preparedNotes
             design = design.calibrated(result)
             if let r = reps {
-                let progress = Progress(label: "re-calibrating \(r.weights.count) replicates")
+                let progress = Progress(label: "re-calibrating \(r.count) replicates")
                 reps = try r.recalibrated(using: calibrator, result: result)
                 progress.done()
             }

@@ -321,17 +321,28 @@ extension Calibrator {
     /// - Throws: ``CalibrationError/didNotConverge(iterations:maxDeviation:worst:)`` when the replicate cannot
     ///   meet the margins (e.g. it drops every respondent of a level).
     public func recalibrate(_ result: CalibrationResult, baseWeights d: [Double]) throws -> [Double] {
+        let g = try recalibrationFactors(result, baseWeights: d)
+        let design = result.design
+        var w = [Double](repeating: 0, count: d.count)
+        for i in d.indices { w[i] = d[i] * g[design.unit(ofRecord: i)] }
+        return w
+    }
+
+    /// The factors `g_u` of ``recalibrate(_:baseWeights:)``, one per unit of `result`'s design (a cell, or a
+    /// record with numeric totals or trimming): the re-calibrated weight of record `i` is `d_i g_u(i)`.
+    ///
+    /// - Throws: as ``recalibrate(_:baseWeights:)``, and ``CalibrationError/nonFinite(_:)`` naming the first
+    ///   record whose weight `d_i g_u(i)` would not be finite.
+    func recalibrationFactors(_ result: CalibrationResult, baseWeights d: [Double]) throws -> [Double] {
         precondition(d.count == result.design.recordCell.count)
         let design = result.design.rebased(on: d)
         let solved = try solve(design)
         guard solved.converged else {
             throw CalibrationError.didNotConverge(iterations: solved.iterations, maxDeviation: solved.trace.last ?? .nan, worst: [])
         }
-        var w = [Double](repeating: 0, count: d.count)
-        for i in d.indices {
-            w[i] = d[i] * solved.g[design.unit(ofRecord: i)]
-            if !w[i].isFinite { throw CalibrationError.nonFinite("replicate weight of record \(i + 1)") }
+        for i in d.indices where !(d[i] * solved.g[design.unit(ofRecord: i)]).isFinite {
+            throw CalibrationError.nonFinite("replicate weight of record \(i + 1)")
         }
-        return w
+        return solved.g
     }
 }

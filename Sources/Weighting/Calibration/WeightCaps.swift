@@ -97,7 +97,12 @@ public enum WeightScaling: Sendable, Equatable {
     /// - Throws: ``CalibrationError/invalidOption(_:)`` when scaling to the population and the margins give no
     ///   population size (numeric totals only).
     public func apply(to w: [Double], margins: Margins) throws -> [Double] {
-        let sum = w.reduce(0, +)
+        let f = try factor(sum: w.reduce(0, +), count: w.count, margins: margins)
+        return w.map { $0 * f }
+    }
+
+    /// The factor `goal / Σ w` for weights summing to `sum` over `count` records.
+    func factor(sum: Double, count: Int, margins: Margins) throws -> Double {
         let goal: Double
         switch self {
         case .population:
@@ -105,11 +110,10 @@ public enum WeightScaling: Sendable, Equatable {
                 throw CalibrationError.invalidOption(CalibrationError.Advice.scalePopulation + " needs a categorical margin for the population size; the margins hold numeric totals only")
             }
             goal = n
-        case .sampleSize: goal = Double(w.count)
+        case .sampleSize: goal = Double(count)
         }
         guard sum > 0, sum.isFinite else { throw CalibrationError.nonFinite("the sum of the weights to scale") }
-        let f = goal / sum
-        return w.map { $0 * f }
+        return goal / sum
     }
 
     /// Every replicate's weights scaled as the full sample's are (each to sum to `N`, or to `n`).
@@ -122,8 +126,15 @@ public enum WeightScaling: Sendable, Equatable {
     ///
     /// - Throws: as scaling one set of weights (``CalibrationError/invalidOption(_:)``, ``CalibrationError/nonFinite(_:)``).
     public func apply(to replicates: ReplicateWeights, margins: Margins) throws -> ReplicateWeights {
-        var out = replicates
-        out.weights = try replicates.weights.map { try apply(to: $0, margins: margins) }
-        return out
+        guard replicates.isOnDemand else {
+            var out = replicates
+            out.weights = try replicates.weights.map { try apply(to: $0, margins: margins) }
+            return out
+        }
+        // Made on demand: each replicate's factor now (its sum, as above), its weights scaled when built.
+        let sums = replicates.replicateEstimates(count: 1) { w, _ in w.reduce(0, +) }[0]
+        let n = replicates.replicate(0).count
+        let factors = try sums.map { try factor(sum: $0, count: n, margins: margins) }
+        return replicates.mapped { r, w in w.map { $0 * factors[r] } }
     }
 }

@@ -259,7 +259,8 @@ extension SurveyEstimator {
             }
         case .replicates(let reps):
             let full = targets.map { $0.value(w) }
-            let thetas = reps.weights.map { rw in targets.map { $0.value(rw) } }
+            let byEstimate = reps.replicateEstimates(count: targets.count) { rw, k in targets[k].value(rw) }
+            let thetas = (0..<reps.count).map { r in byEstimate.map { $0[r] } }
             return reps.covariance(replicateEstimates: thetas, fullSample: full)
         }
     }

@@ -207,10 +207,9 @@ public struct SurveyEstimator: Sendable {
         case .linearization:
             return try LinearizationVariance(design: design).variances(sparse: influence).map { $0.squareRoot() }
         case .replicates(let reps):
+            let thetas = reps.replicateEstimates(count: influence.count, value)
             return (0..<influence.count).map { k in
-                let full = value(design.weights, k)
-                let thetas = reps.weights.map { value($0, k) }
-                return reps.variance(replicateEstimates: thetas, fullSample: full).squareRoot()
+                reps.variance(replicateEstimates: thetas[k], fullSample: value(design.weights, k)).squareRoot()
             }
         }
     }

@@ -64,7 +64,18 @@ extension ReplicateWeights {
     /// Rao & Wu (1988) rescaled bootstrap (Rao, Wu & Yue 1992): in each stratum draw `n_h − 1` PSUs with
     /// replacement; a PSU drawn `m` times gets multiplier `m n_h/(n_h−1)`; `V = Σ_r (θ̂_r − θ̄)² / (R−1)`
     /// (R's `subbootweights`). Reproducible from `seed`.
+    ///
+    /// When the R × n weights exceed the rank budget (n R² > ``rankBudget``, e.g. 500 replicates of more than
+    /// 8,000 records) they are made on demand (``isOnDemand``): only the state of the random stream at the start
+    /// of each replicate is kept, and a replicate's multipliers are drawn again, in the same order, when it is
+    /// used; the values are those of stored replicates.
     public static func bootstrap(_ design: SurveyDesign, replicates: Int, seed: UInt64) throws -> ReplicateWeights {
+        try bootstrap(design, replicates: replicates, seed: seed, onDemandAbove: rankBudget)
+    }
+
+    /// ``bootstrap(_:replicates:seed:)`` made on demand when n R² exceeds `budget`.
+    package static func bootstrap(_ design: SurveyDesign, replicates: Int, seed: UInt64,
+                                  onDemandAbove budget: Double) throws -> ReplicateWeights {
         try design.checkUnadjusted()
         guard replicates >= 2 else { throw DesignError.invalidReplicates("the bootstrap needs at least 2 replicates") }
         let psus = design.psuIndex()
@@ -73,24 +84,35 @@ extension ReplicateWeights {
         for (h, members) in byStratum.enumerated() where members.count == 1 {
             throw DesignError.invalidReplicates("stratum \(Echo.quoted(design.strataLabels[h])) has one PSU: the bootstrap cannot resample it")
         }
-        var rng = SplitMix64(seed: seed)
-        var multipliers = [[Double]](repeating: [Double](repeating: 0, count: psus.count), count: replicates)
-        for r in 0..<replicates {
-            // The replicate's row is updated in place: no copy-on-write check of the nested array per draw.
-            multipliers[r].withUnsafeMutableBufferPointer { row in
-                for members in byStratum where members.count > 1 {
-                    let nh = members.count
-                    let factor = Double(nh) / Double(nh - 1)
-                    for _ in 0..<(nh - 1) {
-                        let k = members[Int.random(in: 0..<nh, using: &rng)]
-                        row[k] += factor
-                    }
-                }
+        let draws = RaoWuDraws(strata: byStratum, psuCount: psus.count)
+        let scale = 1 / Double(replicates - 1), rscales = [Double](repeating: 1, count: replicates)
+        let fallback = min(replicates, psus.count) - 1
+        let r2 = Double(replicates) * Double(replicates)
+        if Double(design.count) * r2 > budget {
+            var rng = SplitMix64(seed: seed)
+            var starts: [SplitMix64] = []
+            starts.reserveCapacity(replicates)
+            for _ in 0..<replicates {
+                starts.append(rng)
+                draws.skip(&rng)
             }
+            // The rank of the PSU x R multipliers when affordable (clustered designs), else R survey's bound.
+            let df = Double(psus.count) * r2 <= rankBudget
+                ? rankDegreesOfFreedom(starts.map { draws.multipliers(from: $0) }, otherwise: fallback) : max(1, fallback)
+            let d = design.weights, psu = psus.index, startOf = starts
+            let generator = ReplicateGenerator(count: replicates, records: d.count) { r in
+                let m = draws.multipliers(from: startOf[r])
+                return Self.replicateWeights(d, psu: psu, multipliers: m)
+            }
+            return ReplicateWeights(method: "bootstrap", generator: generator, scale: scale, rscales: rscales,
+                                    degreesOfFreedom: df)
         }
-        return fromMultipliers(design, psus: psus, multipliers: multipliers, method: "bootstrap",
-                               scale: 1 / Double(replicates - 1), rscales: [Double](repeating: 1, count: replicates),
-                               degreesOfFreedom: rankDegreesOfFreedom(multipliers, otherwise: min(replicates, psus.count) - 1))
+        var rng = SplitMix64(seed: seed)
+        var multipliers: [[Double]] = []
+        multipliers.reserveCapacity(replicates)
+        for _ in 0..<replicates { multipliers.append(draws.draw(&rng)) }
+        return fromMultipliers(design, psus: psus, multipliers: multipliers, method: "bootstrap", scale: scale, rscales: rscales,
+                               degreesOfFreedom: rankDegreesOfFreedom(multipliers, otherwise: fallback))
     }
 
     /// Balanced repeated replication for designs with exactly 2 PSUs per stratum, from a Sylvester–Hadamard
@@ -130,20 +152,65 @@ extension ReplicateWeights {
         // w_ri = d_i m_r,psu(i): R x n products, read through buffer pointers (the PSU indices are in range by
         // construction) so that the loop runs without a bounds check per record.
         precondition(psus.index.count == design.weights.count && multipliers.allSatisfy { $0.count == psus.count })
-        let weights = design.weights.withUnsafeBufferPointer { d in
-            psus.index.withUnsafeBufferPointer { psu in
-                multipliers.map { m in
-                    m.withUnsafeBufferPointer { m in
-                        [Double](unsafeUninitializedCapacity: d.count) { w, count in
-                            for i in 0..<d.count { w[i] = d[i] * m[psu[i]] }
-                            count = d.count
-                        }
+        let weights = multipliers.map { replicateWeights(design.weights, psu: psus.index, multipliers: $0) }
+        return ReplicateWeights(checkedMethod: method, weights: weights, scale: scale, rscales: rscales,
+                                degreesOfFreedom: degreesOfFreedom)
+    }
+}
+
+extension ReplicateWeights {
+    /// `w_i = d_i m_psu(i)`, read through buffer pointers (the PSU indices are in range by construction) so that
+    /// the loop runs without a bounds check per record.
+    static func replicateWeights(_ d: [Double], psu: [Int], multipliers m: [Double]) -> [Double] {
+        d.withUnsafeBufferPointer { d in
+            psu.withUnsafeBufferPointer { psu in
+                m.withUnsafeBufferPointer { m in
+                    [Double](unsafeUninitializedCapacity: d.count) { w, count in
+                        for i in 0..<d.count { w[i] = d[i] * m[psu[i]] }
+                        count = d.count
                     }
                 }
             }
         }
-        return ReplicateWeights(checkedMethod: method, weights: weights, scale: scale, rscales: rscales,
-                                degreesOfFreedom: degreesOfFreedom)
+    }
+}
+
+/// The Rao–Wu draws of one bootstrap replicate: in each stratum with `n_h ≥ 2` PSUs, `n_h − 1` PSUs drawn with
+/// replacement, each draw adding `n_h/(n_h−1)` to the drawn PSU's multiplier.
+struct RaoWuDraws: Sendable {
+    /// The PSUs of each stratum.
+    var strata: [[Int]]
+    /// Number of PSUs.
+    var psuCount: Int
+
+    /// The multipliers of the replicate whose draws start at `start`.
+    func multipliers(from start: SplitMix64) -> [Double] {
+        var rng = start
+        return draw(&rng)
+    }
+
+    /// The multipliers of the next replicate of `rng`'s stream.
+    func draw(_ rng: inout SplitMix64) -> [Double] {
+        var row = [Double](repeating: 0, count: psuCount)
+        row.withUnsafeMutableBufferPointer { row in
+            for members in strata where members.count > 1 {
+                let nh = members.count
+                let factor = Double(nh) / Double(nh - 1)
+                for _ in 0..<(nh - 1) {
+                    let k = members[Int.random(in: 0..<nh, using: &rng)]
+                    row[k] += factor
+                }
+            }
+        }
+        return row
+    }
+
+    /// Advances `rng` past one replicate's draws.
+    func skip(_ rng: inout SplitMix64) {
+        for members in strata where members.count > 1 {
+            let nh = members.count
+            for _ in 0..<(nh - 1) { _ = Int.random(in: 0..<nh, using: &rng) }
+        }
     }
 }
 

@@ -9,7 +9,21 @@ public struct ReplicateWeights: Sendable {
     /// Name of the scheme (`JK1`, `JKn`, `bootstrap`, `BRR`, `Fay`).
     public var method: String
     /// Replicate weight vectors, one per replicate, each of the sample's length.
-    public var weights: [[Double]]
+    ///
+    /// Replicates made on demand (``isOnDemand``: a bootstrap whose R × n weights would not fit in memory) are
+    /// all built when this property is read; ``replicate(_:)`` and ``replicateEstimates(count:_:)`` build one
+    /// replicate at a time. Setting it stores the vectors given.
+    public var weights: [[Double]] {
+        get {
+            switch storage {
+            case .stored(let w): return w
+            case .onDemand(let g): return (0..<g.count).map(g.make)
+            }
+        }
+        set { storage = .stored(newValue) }
+    }
+    /// How the vectors are held: stored, or rebuilt from per-PSU and per-cell factors when used.
+    var storage: ReplicateStorage
     /// Overall scale.
     public var scale: Double
     /// Per-replicate scales.
@@ -51,11 +65,72 @@ public struct ReplicateWeights: Sendable {
     package init(checkedMethod method: String, weights: [[Double]], scale: Double, rscales: [Double], mse: Bool = false,
                  degreesOfFreedom: Int? = nil) {
         self.method = method
-        self.weights = weights
+        self.storage = .stored(weights)
         self.scale = scale
         self.rscales = rscales
         self.mse = mse
         self.degreesOfFreedom = degreesOfFreedom ?? max(1, weights.count - 1)
+    }
+
+    /// Replicate weights made on demand by `generator` (not stored).
+    package init(method: String, generator: ReplicateGenerator, scale: Double, rscales: [Double], mse: Bool = false,
+                 degreesOfFreedom: Int) {
+        self.method = method
+        self.storage = .onDemand(generator)
+        self.scale = scale
+        self.rscales = rscales
+        self.mse = mse
+        self.degreesOfFreedom = degreesOfFreedom
+    }
+
+    /// Number of replicates R.
+    public var count: Int {
+        switch storage {
+        case .stored(let w): return w.count
+        case .onDemand(let g): return g.count
+        }
+    }
+
+    /// Whether the replicates are rebuilt each time they are used instead of stored: memory O(n + R × cells)
+    /// instead of O(n R) (Rao–Wu multipliers regenerated from the saved state of the random stream, calibration
+    /// factors kept per cell).
+    public var isOnDemand: Bool {
+        if case .onDemand = storage { return true }
+        return false
+    }
+
+    /// The weights of replicate `r` (`0..<count`).
+    public func replicate(_ r: Int) -> [Double] {
+        switch storage {
+        case .stored(let w): return w[r]
+        case .onDemand(let g): return g.make(r)
+        }
+    }
+
+    /// Replicate values of `count` estimates: `thetas[k][r] = value(w_r, k)` for the weights `w_r` of each
+    /// replicate. Replicates made on demand are built once each, on all cores, and dropped after use, so memory
+    /// is a few vectors of the sample's length whatever R.
+    public func replicateEstimates(count k: Int, _ value: (_ weights: [Double], _ estimate: Int) -> Double) -> [[Double]] {
+        let replicates = self.count
+        var thetas = [[Double]](repeating: [Double](repeating: 0, count: replicates), count: k)
+        switch storage {
+        case .stored(let w):
+            for j in 0..<k { for r in 0..<replicates { thetas[j][r] = value(w[r], j) } }
+        case .onDemand(let g):
+            var flat = [Double](repeating: 0, count: replicates * k)
+            flat.withUnsafeMutableBufferPointer { out in
+                let slots = SharedSlots(out)
+                withoutActuallyEscaping(value) { value in
+                    let call = UncheckedSendable(value)
+                    DispatchQueue.concurrentPerform(iterations: replicates) { r in
+                        let w = g.make(r)
+                        for j in 0..<k { slots.set(r * k + j, call.value(w, j)) }
+                    }
+                }
+            }
+            for j in 0..<k { for r in 0..<replicates { thetas[j][r] = flat[r * k + j] } }
+        }
+        return thetas
     }
 
     /// Variance from the replicate estimates.
@@ -82,23 +157,124 @@ extension ReplicateWeights {
     }
 
     func recalibrated(using calibrator: Calibrator, result: CalibrationResult, rankBudget: Double) throws -> ReplicateWeights {
-        let count = weights.count
+        if case .onDemand(let base) = storage, !result.design.perRecord {
+            return try recalibratedOnDemand(base, using: calibrator, result: result)
+        }
+        let count = self.count
         let box = ResultBox(count: count)
+        let reps = self
         DispatchQueue.concurrentPerform(iterations: count) { r in
-            do { box.set(r, .success(try calibrator.recalibrate(result, baseWeights: weights[r]))) } catch {
+            do { box.set(r, .success(try calibrator.recalibrate(result, baseWeights: reps.replicate(r)))) } catch {
                 box.set(r, .failure(error))
             }
         }
-        var out = self
+        var calibrated: [[Double]] = []
+        calibrated.reserveCapacity(count)
         for r in 0..<count {
             switch box.get(r) {
-            case .success(let w): out.weights[r] = w
+            case .success(let w): calibrated.append(w)
             case .failure(let e):
                 throw ReplicateCalibrationFailure(replicate: r + 1, count: count, underlying: e)
             }
         }
-        out.degreesOfFreedom = Self.rankDegreesOfFreedom(out.weights, otherwise: degreesOfFreedom, budget: rankBudget)
+        var out = self
+        out.storage = .stored(calibrated)
+        out.degreesOfFreedom = Self.rankDegreesOfFreedom(calibrated, otherwise: degreesOfFreedom, budget: rankBudget)
         return out
+    }
+
+    /// Re-calibration of replicates made on demand, with categorical margins only (the factor `g` is one per
+    /// cell): every replicate is calibrated once, on all cores, and only its R × cells factors are kept; its
+    /// weights `w_ri = d_ri g_r,c(i)` are rebuilt when used, the same products as ``Calibrator/recalibrate(_:baseWeights:)``
+    /// (so the values are identical to stored replicates). The degrees of freedom stay those before calibration:
+    /// replicates are made on demand only beyond the rank budget.
+    private func recalibratedOnDemand(_ base: ReplicateGenerator, using calibrator: Calibrator,
+                                      result: CalibrationResult) throws -> ReplicateWeights {
+        let count = base.count, units = result.design.unitCount
+        var factors = [Double](repeating: 0, count: count * units)
+        let failures = FailureBox(count: count)
+        factors.withUnsafeMutableBufferPointer { out in
+            let slots = SharedSlots(out)
+            DispatchQueue.concurrentPerform(iterations: count) { r in
+                do {
+                    let g = try calibrator.recalibrationFactors(result, baseWeights: base.make(r))
+                    for u in 0..<units { slots.set(r * units + u, g[u]) }
+                } catch { failures.set(r, error) }
+            }
+        }
+        if let (r, e) = failures.first() { throw ReplicateCalibrationFailure(replicate: r + 1, count: count, underlying: e) }
+        let cell = result.design.recordCell, factorsOf = factors
+        let generator = ReplicateGenerator(count: count, records: base.records) { r in
+            var w = base.make(r)
+            factorsOf.withUnsafeBufferPointer { f in
+                cell.withUnsafeBufferPointer { cell in
+                    w.withUnsafeMutableBufferPointer { w in
+                        let g = f.baseAddress! + r * units
+                        for i in 0..<w.count { w[i] = w[i] * g[Int(cell[i])] }
+                    }
+                }
+            }
+            return w
+        }
+        var out = self
+        out.storage = .onDemand(generator)
+        out.degreesOfFreedom = max(1, degreesOfFreedom)
+        return out
+    }
+
+    /// The replicates with `transform` applied to each one's weights when it is built (on demand) or now (stored).
+    package func mapped(_ transform: @escaping @Sendable (Int, [Double]) -> [Double]) -> ReplicateWeights {
+        var out = self
+        switch storage {
+        case .stored(let w): out.storage = .stored(w.enumerated().map { transform($0.offset, $0.element) })
+        case .onDemand(let g):
+            out.storage = .onDemand(ReplicateGenerator(count: g.count, records: g.records) { r in transform(r, g.make(r)) })
+        }
+        return out
+    }
+}
+
+/// How replicate weights are held.
+enum ReplicateStorage: Sendable {
+    /// One vector per replicate.
+    case stored([[Double]])
+    /// Rebuilt by a generator each time a replicate is used.
+    case onDemand(ReplicateGenerator)
+}
+
+/// Replicate weights built one replicate at a time: `make(r)` returns replicate `r`'s weights (the same values
+/// every call).
+package struct ReplicateGenerator: Sendable {
+    /// Number of replicates.
+    var count: Int
+    /// Number of records of each replicate.
+    var records: Int
+    /// Builds replicate `r` (`0..<count`).
+    var make: @Sendable (Int) -> [Double]
+}
+
+/// Slots of a buffer written by parallel iterations, each slot by one iteration only.
+struct SharedSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
+    @inline(__always) func set(_ i: Int, _ v: Double) { buffer[i] = v }
+}
+
+/// A value handed to parallel iterations that only read it (a non-escaping closure called concurrently).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The errors of parallel iterations, by iteration.
+final class FailureBox: @unchecked Sendable {
+    private var errors: [Error?]
+    private let lock = NSLockLike()
+    init(count: Int) { errors = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ e: Error) { lock.locked { errors[i] = e } }
+    /// The failure of the lowest iteration.
+    func first() -> (Int, Error)? {
+        lock.locked { errors.enumerated().first { $0.element != nil }.map { ($0.offset, $0.element!) } }
     }
 }
 
