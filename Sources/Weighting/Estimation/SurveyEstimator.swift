@@ -40,8 +40,41 @@ public struct SurveyEstimator: Sendable {
         let domains = try Domains(table: table, by: by)
         let rows = domains.rows()
         var out: [Estimate] = []
+        if case .replicates(let reps) = variance, reps.isOnDemand, variables.count > 1 {
+            // Replicates made on demand are built once for all variables.
+            let pending = try variables.map { try estimateVariable($0, statistic: statistic, domains: domains, rows: rows) }
+            for (p, se) in zip(pending, try standardErrors(pending)) { out += try p.finish(se) }
+            return out
+        }
+        // One variable at a time: its per-record arrays are released before the next one's are built.
         for variable in variables {
-            out += try estimateVariable(variable, statistic: statistic, domains: domains, rows: rows)
+            let p = try estimateVariable(variable, statistic: statistic, domains: domains, rows: rows)
+            out += try p.finish(try standardErrors(influence: p.influence, value: p.value))
+        }
+        return out
+    }
+
+    /// One variable's estimates waiting for their standard errors: the influence values and the estimator
+    /// (for the replicates) of each, and the step that builds the estimates from the standard errors.
+    struct PendingVariable {
+        var influence: [SparseInfluence]
+        var value: (_ weights: [Double], _ k: Int) -> Double
+        var finish: (_ se: [Double]) throws -> [Estimate]
+    }
+
+    /// The standard errors of every variable's estimates. Replicates are visited once for all variables
+    /// (a replicate made on demand is built once), each estimate computed with each replicate as before.
+    func standardErrors(_ pending: [PendingVariable]) throws -> [[Double]] {
+        guard case .replicates(let reps) = variance else {
+            return try pending.map { try standardErrors(influence: $0.influence, value: $0.value) }
+        }
+        var owner: [(variable: Int, k: Int)] = []
+        for (v, p) in pending.enumerated() { for k in p.influence.indices { owner.append((v, k)) } }
+        let thetas = reps.replicateEstimates(count: owner.count) { w, j in pending[owner[j].variable].value(w, owner[j].k) }
+        var out = pending.map { [Double](repeating: 0, count: $0.influence.count) }
+        for (j, o) in owner.enumerated() {
+            let full = pending[o.variable].value(design.weights, o.k)
+            out[o.variable][o.k] = reps.variance(replicateEstimates: thetas[j], fullSample: full).squareRoot()
         }
         return out
     }
@@ -111,7 +144,7 @@ public struct SurveyEstimator: Sendable {
     }
 
     func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains,
-                          rows: [[Int]]) throws -> [Estimate] {
+                          rows: [[Int]]) throws -> PendingVariable {
         var proportions = false
         var targets = try targets(variable, domains: domains, rows: rows, asProportions: &proportions)
         targets = targets.filter { $0.n > 0 || $0.missing > 0 }
@@ -134,29 +167,31 @@ public struct SurveyEstimator: Sendable {
                 }
                 influence.append(SparseInfluence(rows: t.rows, values: z))
             }
-            let se = try standardErrors(influence: influence) { weights, k in
+            let value: (_ weights: [Double], _ k: Int) -> Double = { weights, k in
                 let t = targets[k]
                 var sw = 0.0, swy = 0.0
                 for i in t.rows { sw += weights[i]; swy += weights[i] * t.y[i] }
                 return isTotal ? swy : swy / sw
             }
-            // The levels of a categorical variable share their domain's records: one count of degrees of freedom
-            // per domain.
-            var dfOfDomain: [Int: Double] = [:]
-            return targets.indices.map { k in
-                let t = targets[k]
-                let statName = isTotal ? "total" : (proportions ? "proportion" : "mean")
-                let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k], sums: (sizes[k], weightedSums[k]))
-                let df: Double
-                if proportions, let known = dfOfDomain[t.domainIndex] { df = known } else {
-                    df = degreesOfFreedom(rows: t.rows)
-                    dfOfDomain[t.domainIndex] = df
+            return PendingVariable(influence: influence, value: value) { se in
+                // The levels of a categorical variable share their domain's records: one count of degrees of freedom
+                // per domain.
+                var dfOfDomain: [Int: Double] = [:]
+                return targets.indices.map { k in
+                    let t = targets[k]
+                    let statName = isTotal ? "total" : (proportions ? "proportion" : "mean")
+                    let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k], sums: (sizes[k], weightedSums[k]))
+                    let df: Double
+                    if proportions, let known = dfOfDomain[t.domainIndex] { df = known } else {
+                        df = degreesOfFreedom(rows: t.rows)
+                        dfOfDomain[t.domainIndex] = df
+                    }
+                    let (lo, hi, note, method) = interval(value: values[k], se: se[k], df: df, n: t.n,
+                                                  proportion: proportions && !isTotal, total: isTotal, populationSize: sizes[k])
+                    return Estimate(variable: t.variable, level: t.level, domain: t.domain, statistic: statName,
+                                    estimate: values[k], se: se[k], ciLow: lo, ciHigh: hi, deff: deff, n: t.n,
+                                    missing: t.missing, df: df, note: note, intervalMethod: method)
                 }
-                let (lo, hi, note, method) = interval(value: values[k], se: se[k], df: df, n: t.n,
-                                              proportion: proportions && !isTotal, total: isTotal, populationSize: sizes[k])
-                return Estimate(variable: t.variable, level: t.level, domain: t.domain, statistic: statName,
-                                estimate: values[k], se: se[k], ciLow: lo, ciHigh: hi, deff: deff, n: t.n,
-                                missing: t.missing, df: df, note: note, intervalMethod: method)
             }
         case .ratio(let denominatorName):
             guard !proportions else { throw EstimationError.notNumeric(variable: variable, statistic: "ratio") }
@@ -172,12 +207,12 @@ public struct SurveyEstimator: Sendable {
                 rowsOf.append(rows)
                 influence.append(SparseInfluence(rows: rows, values: rows.map { i in w[i] * (t.y[i] - r * den[i]) / sx }))
             }
-            let se = try standardErrors(influence: influence) { weights, k in
+            let value: (_ weights: [Double], _ k: Int) -> Double = { weights, k in
                 var sy = 0.0, sx = 0.0
                 for i in rowsOf[k] { sy += weights[i] * targets[k].y[i]; sx += weights[i] * den[i] }
                 return sy / sx
             }
-            return targets.indices.map { k in
+            return PendingVariable(influence: influence, value: value) { se in targets.indices.map { k in
                 let t = targets[k]
                 let n = rowsOf[k].count
                 let df = degreesOfFreedom(rows: rowsOf[k])
@@ -186,16 +221,17 @@ public struct SurveyEstimator: Sendable {
                 return Estimate(variable: "\(t.variable)/\(denominatorName)", level: nil, domain: t.domain,
                                 statistic: "ratio", estimate: values[k], se: se[k], ciLow: lo, ciHigh: hi, deff: nil,
                                 n: n, missing: t.missing + (t.n - n), df: df, note: note, intervalMethod: method)
-            }
+            } }
         case .quantile(let probabilities):
             guard !proportions else { throw EstimationError.notNumeric(variable: variable, statistic: "quantile") }
+            // Each quantile's interval needs its own pass over the replicates (Woodruff): no shared pass.
             var out: [Estimate] = []
             for t in targets where t.n > 0 {
                 for p in probabilities {
                     out.append(try quantileEstimate(t, p: p))
                 }
             }
-            return out
+            return PendingVariable(influence: [], value: { _, _ in .nan }) { _ in out }
         }
     }
 

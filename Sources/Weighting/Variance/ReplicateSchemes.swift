@@ -190,15 +190,40 @@ struct RaoWuDraws: Sendable {
     }
 
     /// The multipliers of the next replicate of `rng`'s stream.
+    ///
+    /// The draws of a stratum are counted by position within the stratum (a small array, 2 bytes a PSU, where
+    /// the random increments stay in cache) and then written to the PSUs in order; a PSU drawn `m` times gets
+    /// `factor` added `m` times, the same additions in the same order as adding at each draw. A count that would
+    /// pass 65,535 (never seen: the count is binomial with mean about 1) sends the stratum to direct addition
+    /// from the same random state.
     func draw(_ rng: inout SplitMix64) -> [Double] {
         var row = [Double](repeating: 0, count: psuCount)
+        var counts = [UInt16](repeating: 0, count: strata.lazy.map(\.count).max() ?? 0)
         row.withUnsafeMutableBufferPointer { row in
-            for members in strata where members.count > 1 {
-                let nh = members.count
-                let factor = Double(nh) / Double(nh - 1)
-                for _ in 0..<(nh - 1) {
-                    let k = members[Int.random(in: 0..<nh, using: &rng)]
-                    row[k] += factor
+            counts.withUnsafeMutableBufferPointer { counts in
+                for members in strata where members.count > 1 {
+                    let nh = members.count
+                    let factor = Double(nh) / Double(nh - 1)
+                    let start = rng
+                    var overflow = false
+                    for _ in 0..<(nh - 1) {
+                        let j = Int.random(in: 0..<nh, using: &rng)
+                        if counts[j] == UInt16.max { overflow = true } else { counts[j] += 1 }
+                    }
+                    if overflow {
+                        var again = start
+                        for j in 0..<nh { counts[j] = 0 }
+                        for _ in 0..<(nh - 1) { row[members[Int.random(in: 0..<nh, using: &again)]] += factor }
+                        continue
+                    }
+                    members.withUnsafeBufferPointer { members in
+                        for j in 0..<nh where counts[j] > 0 {
+                            var m = row[members[j]]
+                            for _ in 0..<counts[j] { m += factor }
+                            row[members[j]] = m
+                            counts[j] = 0
+                        }
+                    }
                 }
             }
         }
