@@ -40,15 +40,16 @@ public struct SurveyEstimator: Sendable {
         let domains = try Domains(table: table, by: by)
         let rows = domains.rows()
         var out: [Estimate] = []
+        let domainDF = DomainDegreesOfFreedom()
         if case .replicates(let reps) = variance, reps.isOnDemand, variables.count > 1 {
             // Replicates made on demand are built once for all variables.
-            let pending = try variables.map { try estimateVariable($0, statistic: statistic, domains: domains, rows: rows) }
+            let pending = try variables.map { try estimateVariable($0, statistic: statistic, domains: domains, rows: rows, domainDF: domainDF) }
             for (p, se) in zip(pending, try standardErrors(pending)) { out += try p.finish(se) }
             return out
         }
         // One variable at a time: its per-record arrays are released before the next one's are built.
         for variable in variables {
-            let p = try estimateVariable(variable, statistic: statistic, domains: domains, rows: rows)
+            let p = try estimateVariable(variable, statistic: statistic, domains: domains, rows: rows, domainDF: domainDF)
             out += try p.finish(try standardErrors(influence: p.influence, value: p.value))
         }
         return out
@@ -95,6 +96,20 @@ public struct SurveyEstimator: Sendable {
         var rows: [Int]
         var n: Int
         var missing: Int
+        /// Whether `rows` are all the domain's records (no value missing there).
+        var wholeDomain: Bool
+    }
+
+    /// Degrees of freedom of each domain's whole set of records, computed once for all variables without a
+    /// missing value there (the count of PSUs, a pass over the domain, is the same for each).
+    final class DomainDegreesOfFreedom: @unchecked Sendable {
+        private var known: [Int: Double] = [:]
+        func value(domain: Int, _ compute: () -> Double) -> Double {
+            if let v = known[domain] { return v }
+            let v = compute()
+            known[domain] = v
+            return v
+        }
     }
 
     func targets(_ variable: String, domains: Domains, rows domainRows: [[Int]], asProportions: inout Bool) throws -> [Target] {
@@ -106,8 +121,9 @@ public struct SurveyEstimator: Sendable {
         let n = table.rowCount
         if let numeric {
             asProportions = false
-            if numeric.missingCount == n { throw EstimationError.allMissing(variable: variable) }
-            let hasMissing = numeric.missingCount > 0
+            let missingCount = numeric.missingCount
+            if missingCount == n { throw EstimationError.allMissing(variable: variable) }
+            let hasMissing = missingCount > 0
             var counts = [Int](repeating: 0, count: domains.labels.count), missings = counts
             for i in 0..<n {
                 if numeric.values[i].isNaN { missings[Int(domains.recordDomain[i])] += 1 } else { counts[Int(domains.recordDomain[i])] += 1 }
@@ -117,7 +133,7 @@ public struct SurveyEstimator: Sendable {
                 if hasMissing { rows = rows.filter { !numeric.values[$0].isNaN } }
                 let count = counts[k], missing = missings[k]
                 out.append(Target(variable: variable, level: nil, domain: label.isEmpty ? nil : label, domainIndex: k,
-                                  y: numeric.values, rows: rows, n: count, missing: missing))
+                                  y: numeric.values, rows: rows, n: count, missing: missing, wholeDomain: missing == 0))
             }
         } else {
             asProportions = true
@@ -136,7 +152,7 @@ public struct SurveyEstimator: Sendable {
                 for (l, levelName) in c.levels.enumerated() {
                     let y = indicators[l]
                     out.append(Target(variable: variable, level: levelName, domain: label.isEmpty ? nil : label,
-                                      domainIndex: k, y: y, rows: rows, n: count, missing: missing))
+                                      domainIndex: k, y: y, rows: rows, n: count, missing: missing, wholeDomain: missing == 0))
                 }
             }
         }
@@ -144,7 +160,7 @@ public struct SurveyEstimator: Sendable {
     }
 
     func estimateVariable(_ variable: String, statistic: StatisticKind, domains: Domains,
-                          rows: [[Int]]) throws -> PendingVariable {
+                          rows: [[Int]], domainDF: DomainDegreesOfFreedom = .init()) throws -> PendingVariable {
         var proportions = false
         var targets = try targets(variable, domains: domains, rows: rows, asProportions: &proportions)
         targets = targets.filter { $0.n > 0 || $0.missing > 0 }
@@ -182,7 +198,9 @@ public struct SurveyEstimator: Sendable {
                     let statName = isTotal ? "total" : (proportions ? "proportion" : "mean")
                     let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k], sums: (sizes[k], weightedSums[k]))
                     let df: Double
-                    if proportions, let known = dfOfDomain[t.domainIndex] { df = known } else {
+                    if proportions, let known = dfOfDomain[t.domainIndex] { df = known } else if t.wholeDomain {
+                        df = domainDF.value(domain: t.domainIndex) { degreesOfFreedom(rows: t.rows) }
+                    } else {
                         df = degreesOfFreedom(rows: t.rows)
                         dfOfDomain[t.domainIndex] = df
                     }
