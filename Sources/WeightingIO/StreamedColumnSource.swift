@@ -1,7 +1,8 @@
+import Dispatch
 import Foundation
 import Weighting
 
-/// How a command will ask for a column of a streamed file (``Table/init(streamingColumns:dialect:plan:chunkSize:memoryBudget:)``).
+/// How a command will ask for a column of a streamed file (``Table/init(streamingColumns:dialect:plan:chunkSize:memoryBudget:threads:)``).
 public enum StreamedColumnKind: Sendable, Equatable {
     /// Parsed as numbers (weights, finite population corrections, denominators, numeric totals).
     case numeric
@@ -60,6 +61,8 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
     private let chunkSize: Int
     private let signature: FileSignature
     private let budget: Int
+    /// Threads converting the columns of a chunk.
+    private let threads: Int
     /// Planned columns by index in the header, in plan order.
     private let planned: [(column: Int, plan: StreamedColumnPlan)]
     private let lock = NSLock()
@@ -75,8 +78,10 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
     var failure: Error? { lock.lock(); defer { lock.unlock() }; return failureStorage }
 
     /// Reads `path` once, converting the planned columns (see the type's documentation).
-    init(path: String, dialect: CSVDialect, plan: [StreamedColumnPlan], chunkSize: Int, memoryBudget: Int) throws {
+    init(path: String, dialect: CSVDialect, plan: [StreamedColumnPlan], chunkSize: Int, memoryBudget: Int,
+         threads: Int = ReadingThreads.available) throws {
         signature = try FileSignature(path: path)
+        self.threads = max(1, threads)
         self.file = path
         self.dialect = dialect
         self.chunkSize = chunkSize
@@ -109,7 +114,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
         var chunk: CSVBuffer? = first
         while let c = chunk {
             lines.append(contentsOf: c.lines)
-            for k in converters.indices { converters[k].append(c, dialect: dialect, isFirstChunk: c === first) }
+            ColumnConverter.append(c, to: &converters, dialect: dialect, isFirstChunk: c === first, threads: threads)
             chunk = try reader.next()
         }
         self.lines = lines
@@ -177,7 +182,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
             var isFirst = true
             while let c = try reader.next() {
                 guard c.header == header else { throw StreamedReadingError.changedBetweenPasses(file: file) }
-                for k in converters.indices { converters[k].append(c, dialect: dialect, isFirstChunk: isFirst) }
+                ColumnConverter.append(c, to: &converters, dialect: dialect, isFirstChunk: isFirst, threads: threads)
                 records += c.rowCount
                 isFirst = false
             }
@@ -243,6 +248,29 @@ struct ColumnConverter {
         if kind == .categorical { encoder = CSVLevelEncoder() }
     }
 
+    /// Appends `chunk` to every converter, the columns shared out among up to `threads` threads (each column
+    /// is converted by one thread, from the same chunk: the results do not depend on the number of threads).
+    static func append(_ chunk: CSVBuffer, to converters: inout [ColumnConverter], dialect: CSVDialect,
+                       isFirstChunk: Bool, threads: Int) {
+        if threads <= 1 || converters.count <= 1 {
+            for k in converters.indices { converters[k].append(chunk, dialect: dialect, isFirstChunk: isFirstChunk) }
+            return
+        }
+        // Each converter is mutated in place by one worker (worker w takes w, w + workers, ...): no copy of its
+        // values, no two workers on one converter.
+        let count = converters.count, workers = min(threads, count)
+        converters.withUnsafeMutableBufferPointer { buffer in
+            let shared = ConverterSlots(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var k = w
+                while k < count {
+                    (shared.base + k).pointee.append(chunk, dialect: dialect, isFirstChunk: isFirstChunk)
+                    k += workers
+                }
+            }
+        }
+    }
+
     mutating func append(_ chunk: CSVBuffer, dialect: CSVDialect, isFirstChunk: Bool) {
         if kind != .categorical && numericError == nil {
             do {
@@ -273,6 +301,12 @@ struct ColumnConverter {
     }
 }
 
+/// The converters of a chunk, shared by the workers of ``ColumnConverter/append(_:to:dialect:isFirstChunk:threads:)``
+/// (each element mutated by one worker only).
+private struct ConverterSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<ColumnConverter>
+}
+
 /// Problems of a file read in several passes.
 public enum StreamedReadingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file changed between two passes over it.
@@ -297,11 +331,12 @@ extension Table {
     ///   - plan: the columns the command will ask for, how, and which are used once.
     ///   - chunkSize: bytes read at a time.
     ///   - memoryBudget: bytes of used-once columns held at a time (more passes when they do not fit).
+    ///   - threads: threads converting the columns of each chunk (the values do not depend on it).
     /// - Throws: ``DataError`` for an unreadable or malformed file, as ``init(contentsOf:dialect:)``.
     public init(streamingColumns path: String, dialect: CSVDialect = CSVDialect(), plan: [StreamedColumnPlan],
-                chunkSize: Int = 8 << 20, memoryBudget: Int = 384 << 20) throws {
+                chunkSize: Int = 8 << 20, memoryBudget: Int = 384 << 20, threads: Int = ReadingThreads.available) throws {
         let source = try StreamedColumnSource(path: path, dialect: dialect, plan: plan, chunkSize: chunkSize,
-                                              memoryBudget: memoryBudget)
+                                              memoryBudget: memoryBudget, threads: threads)
         self.init(text: source, decimalComma: dialect.decimalComma)
     }
 
@@ -311,7 +346,7 @@ extension Table {
         if let source = textSource as? StreamedColumnSource, let failure = source.failure { throw failure }
     }
 
-    /// Passes made over the file of a table read with ``init(streamingColumns:dialect:plan:chunkSize:memoryBudget:)``
+    /// Passes made over the file of a table read with ``init(streamingColumns:dialect:plan:chunkSize:memoryBudget:threads:)``
     /// (nil for another table).
     public var streamedPasses: Int? { (textSource as? StreamedColumnSource)?.passes }
 }

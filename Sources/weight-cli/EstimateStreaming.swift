@@ -7,7 +7,7 @@ import Weighting
 import WeightingIO
 
 /// How `estimate` and `compare` read a delimited data file: in chunks, keeping only the codes and numbers of
-/// the columns they use (``Table/init(streamingColumns:dialect:plan:chunkSize:memoryBudget:)``), never the
+/// the columns they use (``Table/init(streamingColumns:dialect:plan:chunkSize:memoryBudget:threads:)``), never the
 /// text of the file. Same values, levels, errors and outputs as reading the file whole.
 ///
 /// The file is read whole instead when the command copies its rows (`--write-replicates`) or takes columns by

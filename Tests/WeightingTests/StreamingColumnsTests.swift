@@ -19,12 +19,13 @@ struct StreamingColumnsTests {
                        StreamedColumnPlan(name: "z", kind: .numericOrCategorical, once: true),
                        StreamedColumnPlan(name: "t", kind: .numericOrCategorical, once: true)]
 
-    @Test("every column equals the whole-file read's, for chunk sizes from one record to the file and budgets from 0",
-          arguments: [(64, 0), (200, 1 << 30), (4096, 4000), (1 << 20, 1 << 30)])
-    func sameColumns(_ setting: (chunk: Int, budget: Int)) throws {
+    @Test("every column equals the whole-file read's, for chunk sizes from one record to the file, budgets from 0 and 1 to 3 threads",
+          arguments: [(64, 0, 1), (64, 0, 3), (200, 1 << 30, 2), (4096, 4000, 3), (1 << 20, 1 << 30, 1), (1 << 20, 1 << 30, 2)])
+    func sameColumns(_ setting: (chunk: Int, budget: Int, threads: Int)) throws {
         let path = try temporaryFile(Self.text)
         let whole = try Table(contentsOf: path)
-        let streamed = try Table(streamingColumns: path, plan: Self.plan, chunkSize: setting.chunk, memoryBudget: setting.budget)
+        let streamed = try Table(streamingColumns: path, plan: Self.plan, chunkSize: setting.chunk, memoryBudget: setting.budget,
+                                 threads: setting.threads)
         #expect(streamed.names == whole.names && streamed.rowCount == whole.rowCount)
         #expect(try streamed.categorical("g") == whole.categorical("g"))
         #expect(try streamed.numeric("y") == whole.numeric("y"))
