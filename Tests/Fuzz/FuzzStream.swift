@@ -7,7 +7,9 @@ import Darwin
 // libFuzzer target: the chunked two-pass reading of `weight-cli calibrate` against the whole-file reader.
 // For any input, chunk sizes from 1 byte up and one or three threads, both must accept or both refuse it; when
 // they accept it, the columns, the lines of the records and the written output must be identical, and a refusal
-// must give the one-thread message (the first error in file order). A difference is a crash.
+// must give the one-thread message (the first error in file order). The column-streaming reader of `estimate`
+// (Table(streamingColumns:)) must give the whole-file reader's values, levels and errors for every column at
+// every chunk size, thread count and memory budget. A difference is a crash.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzStream(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -49,6 +51,25 @@ public func fuzzStream(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 fatalError("values of \(name) differ (chunk \(chunkSize))")
             }
             for r in 0..<whole.rowCount where streamed.line(ofRow: r) != whole.line(ofRow: r) { fatalError("lines differ") }
+            // The column-streaming reader of `estimate` and `compare` (columns converted on `threads` workers,
+            // every column used once, no budget or room for all): the same values, levels and errors.
+            for budget in [0, 1 << 30] {
+                let plan = names.map { StreamedColumnPlan(name: $0, kind: .numericOrCategorical, once: true) }
+                guard let columns = try? Table(streamingColumns: path, dialect: dialect, plan: plan, chunkSize: chunkSize,
+                                               memoryBudget: budget, threads: threads) else {
+                    fatalError("column streaming refused a file the whole-file reader accepts (chunk \(chunkSize))")
+                }
+                for name in names {
+                    func text<T>(_ body: () throws -> T) -> String {
+                        do { return "\(try body())" } catch { return "error: \(error)" }
+                    }
+                    if text({ try columns.numeric(name).values.map(\.bitPattern) }) != text({ try whole.numeric(name).values.map(\.bitPattern) })
+                        || text({ try columns.categorical(name) }) != text({ try whole.categorical(name) }) {
+                        fatalError("column streaming differs on \(name) (chunk \(chunkSize), \(threads) threads, budget \(budget))")
+                    }
+                }
+                if (try? columns.checkStreamedReading()) == nil { fatalError("column streaming reports a changed file") }
+            }
             let weights = (0..<whole.rowCount).map { Double($0) + 0.25 }
             let expected = try? WeightedFileWriter(buffer: whole.buffer!, decimalComma: dialect.decimalComma)
                 .render(columns: [("w\u{1}", weights)])
