@@ -134,35 +134,39 @@ struct ChangeCommand: ParsableCommand {
             let dialect = inputOptions.dialect
             let rules = try flagsOptions.ruleSet()
             let tables = try loadWaves(dialect: dialect)
-            try checkColumns(tables)
-            let (design, respondents2, notes) = try changeDesign(tables, dialect: dialect)
-            var out: [ChangeEstimate] = []
-            var thin: [String] = []
-            for v in commaList(variables) {
-                for c in try changes(of: v, tables: tables, design: design, wave2Rows: respondents2) {
-                    if c.change.note != nil { thin.append("\(c.variable) (\(c.domain)): \(c.change.note!)") }
-                    out.append(c)
+            // A streamed wave file that changed between passes is reported first, not the error it led to.
+            try StreamedInput.checking(tables[0]) { try StreamedInput.checking(tables[1]) {
+                try checkColumns(tables)
+                let (design, respondents2, notes) = try changeDesign(tables, dialect: dialect)
+                var out: [ChangeEstimate] = []
+                var thin: [String] = []
+                for v in commaList(variables) {
+                    for c in try changes(of: v, tables: tables, design: design, wave2Rows: respondents2) {
+                        if c.change.note != nil { thin.append("\(c.variable) (\(c.domain)): \(c.change.note!)") }
+                        out.append(c)
+                    }
                 }
-            }
-            let p = adjust.adjust(out.map(\.change.pValue))
-            let rows = zip(out, p).map { c, padj in
-                let ci1 = interval(c.wave1, statistic: c.statistic, df: c.change.df)
-                let ci2 = interval(c.wave2, statistic: c.statistic, df: c.change.df)
-                return ChangeTableRow(change: c, ciWave1: ci1, ciWave2: ci2, pAdjusted: adjust == .none ? nil : padj,
-                                      reliability: rules.assess(change: c, ciWave1: ci1, ciWave2: ci2))
-            }
-            for n in notes + thin { Diagnostics.note(n) }
-            let waveNames = ChangeEstimate.waveNames
-            let text: String
-            switch format {
-            case .json: text = try ChangeTable.json(rows)
-            case .md: text = ChangeTable.markdown(rows, level: level, waveNames: waveNames)
-            case .html:
-                text = ChangeTable.html(rows, level: level, title: "Change between \(fileNames[0]) and \(fileNames[1])",
-                                        waveNames: waveNames, notes: notes + thin + [varianceNote(design)])
-            case .csv: text = ChangeTable.csv(rows)
-            }
-            try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+                let p = adjust.adjust(out.map(\.change.pValue))
+                let rows = zip(out, p).map { c, padj in
+                    let ci1 = interval(c.wave1, statistic: c.statistic, df: c.change.df)
+                    let ci2 = interval(c.wave2, statistic: c.statistic, df: c.change.df)
+                    return ChangeTableRow(change: c, ciWave1: ci1, ciWave2: ci2, pAdjusted: adjust == .none ? nil : padj,
+                                          reliability: rules.assess(change: c, ciWave1: ci1, ciWave2: ci2))
+                }
+                for n in notes + thin { Diagnostics.note(n) }
+                let waveNames = ChangeEstimate.waveNames
+                let text: String
+                switch format {
+                case .json: text = try ChangeTable.json(rows)
+                case .md: text = ChangeTable.markdown(rows, level: level, waveNames: waveNames)
+                case .html:
+                    text = ChangeTable.html(rows, level: level, title: "Change between \(fileNames[0]) and \(fileNames[1])",
+                                            waveNames: waveNames, notes: notes + thin + [varianceNote(design)])
+                case .csv: text = ChangeTable.csv(rows)
+                }
+                for t in tables { try t.checkStreamedReading() }  // before anything is written
+                try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
+            } }
         }
     }
 
@@ -188,7 +192,10 @@ struct ChangeCommand: ParsableCommand {
     /// The two waves, from two files or split from one long file by the wave column.
     func loadWaves(dialect: CSVDialect) throws -> [Table] {
         guard let long, let waveColumn else {
-            return try [wave1!, wave2!].map { try Table(contentsOf: $0, dialect: dialect) }
+            // Two files: read in chunks, keeping the columns the options name (see ``StreamedInput``).
+            guard StreamedInput.enabled else { return try [wave1!, wave2!].map { try Table(contentsOf: $0, dialect: dialect) } }
+            let plan = streamedPlan(dialect: dialect)
+            return try [wave1!, wave2!].map { try StreamedInput.table($0, dialect: dialect, plan: plan) }
         }
         let table = try Table(contentsOf: long, dialect: dialect)
         let wave = try table.categorical(waveColumn)
@@ -204,6 +211,18 @@ struct ChangeCommand: ParsableCommand {
             return wave.levels[$0] < wave.levels[$1]
         }
         return try order.map { level in try table.subset((0..<table.rowCount).filter { wave.codes[$0] == UInt32(level) }) }
+    }
+
+    /// The columns the options name, for reading the waves in chunks: the linked design's and the attrition
+    /// adjustment's as levels or numbers, the indicators as either (a column outside the plan costs one more pass).
+    func streamedPlan(dialect: CSVDialect) -> [StreamedColumnPlan] {
+        var plan = StreamedInput.designPlan(weight: nil, strata: strata, cluster: cluster, fpc: nil, margins: margins,
+                                            groupBy: nil, dialect: dialect)
+        plan += [weight, weight1, weight2, baseWeight].compactMap { $0 }.map { StreamedColumnPlan(name: $0, kind: .numeric) }
+        plan += [id, by].compactMap { $0 }.map { StreamedColumnPlan(name: $0, kind: .categorical) }
+        plan += commaList(calibrateToWave1).map { StreamedColumnPlan(name: $0, kind: .numeric) }
+        plan += (commaList(variables) + commaList(covariates)).map { StreamedColumnPlan(name: $0, kind: .numericOrCategorical) }
+        return plan
     }
 
     /// Every variable, the domain and the weights must be columns of both waves.
