@@ -23,6 +23,9 @@ public struct SurveyEstimator: Sendable {
     public var interval: IntervalMethod
     /// Confidence level, e.g. 0.95.
     public var level: Double
+    /// Threads estimating several variables at once (the estimates do not depend on it); default: the
+    /// processors online.
+    public var threads: Int = ParallelVariables.processors
 
     /// Creates an estimator.
     public init(table: Table, design: SurveyDesign, variance: VarianceMethod = .linearization,
@@ -47,12 +50,23 @@ public struct SurveyEstimator: Sendable {
             for (p, se) in zip(pending, try standardErrors(pending)) { out += try p.finish(se) }
             return out
         }
-        // One variable at a time: its per-record arrays are released before the next one's are built.
-        for variable in variables {
-            let p = try estimateVariable(variable, statistic: statistic, domains: domains, rows: rows, domainDF: domainDF)
-            out += try p.finish(try standardErrors(influence: p.influence, value: p.value))
+        // A few variables at a time (one per worker): each one's per-record arrays are released before the next
+        // one's are built; the results are taken in variable order, so the first error is the first variable's.
+        let one: @Sendable (Int) -> Result<[Estimate], Error> = { [self] k in
+            Result {
+                let p = try estimateVariable(variables[k], statistic: statistic, domains: domains, rows: rows, domainDF: domainDF)
+                return try p.finish(try standardErrors(influence: p.influence, value: p.value))
+            }
         }
+        let workers = min(variables.count, Self.workers(records: table.rowCount, threads: threads))
+        for result in ParallelVariables.map(variables.count, workers: workers, one) { out += try result.get() }
         return out
+    }
+
+    /// Workers estimating variables at once: `threads`, as long as their per-record arrays (about 48 bytes a
+    /// record each: values, record lists, influence values) stay within 256 MiB together; else one.
+    static func workers(records: Int, threads: Int) -> Int {
+        max(1, min(threads, (256 << 20) / max(1, 48 * records)))
     }
 
     /// One variable's estimates waiting for their standard errors: the influence values and the estimator
@@ -104,10 +118,11 @@ public struct SurveyEstimator: Sendable {
     /// missing value there (the count of PSUs, a pass over the domain, is the same for each).
     final class DomainDegreesOfFreedom: @unchecked Sendable {
         private var known: [Int: Double] = [:]
+        private let lock = NSLockLike()
         func value(domain: Int, _ compute: () -> Double) -> Double {
-            if let v = known[domain] { return v }
+            if let v = lock.locked({ known[domain] }) { return v }
             let v = compute()
-            known[domain] = v
+            lock.locked { known[domain] = v }
             return v
         }
     }
@@ -450,5 +465,51 @@ public enum EstimationError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidLevel(let l): return "the confidence level must be between 0 and 1 (e.g. 0.95), got \(l)"
         case .invalidQuantile(let p): return "quantile probabilities must be between 0 and 1, got \(p)"
         }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Independent pieces of work (one per variable) on a few workers, each taking the next piece when it is done
+/// (a slow piece does not hold up the others); results in index order.
+enum ParallelVariables {
+    /// The processors online (at least 1).
+    static var processors: Int {
+        #if canImport(Glibc) || canImport(Darwin)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 1
+        #endif
+    }
+
+    static func map<T>(_ count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        if workers <= 1 || count <= 1 { return (0..<count).map(body) }
+        let slots = Slots<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: min(workers, count)) { _ in
+            while let k = slots.next() { slots.set(k, body(k)) }
+        }
+        return slots.results()
+    }
+
+    /// The next index to take and the results, under a lock.
+    private final class Slots<T>: @unchecked Sendable {
+        private var values: [T?]
+        private var taken = 0
+        private let lock = NSLockLike()
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func next() -> Int? {
+            lock.locked {
+                guard taken < values.count else { return nil }
+                taken += 1
+                return taken - 1
+            }
+        }
+        func set(_ k: Int, _ v: T) { lock.locked { values[k] = v } }
+        func results() -> [T] { lock.locked { values.map { $0! } } }
     }
 }
