@@ -59,11 +59,12 @@ public final class CSVBuffer: Sendable {
 
     /// Splits bytes: a whole file (`continuing == nil`: header first), or a later chunk of one that starts on
     /// a record boundary at physical line `firstLine` (`continuing` gives the file's header and delimiter).
+    /// `utf16Checked`: the caller has refused UTF-16 on the file's first ``utf16SampleBytes`` (a first chunk).
     init(bytes input: [UInt8], file: String, dialect: CSVDialect, continuing: Continuation?, firstLine: Int,
-         allowNoRows: Bool) throws {
+         allowNoRows: Bool, utf16Checked: Bool = false) throws {
         var data = input
         let bom = continuing == nil && data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF
-        if continuing == nil { try CSVBuffer.refuseUTF16(data, file: file) }
+        if continuing == nil && !utf16Checked { try CSVBuffer.refuseUTF16(data, file: file) }
         if bom { data.removeFirst(3) }
         self.hasByteOrderMark = bom
         guard data.count < Int(UInt32.max) - 2 else {
@@ -321,6 +322,9 @@ public final class CSVBuffer: Sendable {
         return b == 0x0A || (b == 0x0D && (i + 1 >= buf.count || buf[i + 1] != 0x0A))
     }
 
+    /// The bytes at the start of a file on which UTF-16 is recognised.
+    static let utf16SampleBytes = 1024
+
     /// Refuses UTF-16 text, recognised by its byte-order mark (`FF FE` or `FE FF`) or, without one, by NUL
     /// bytes in most even or most odd positions of the first KiB (ASCII text in UTF-16); the UTF-8 check would
     /// otherwise call it Latin-1 and advise a conversion that produces garbage.
@@ -328,7 +332,7 @@ public final class CSVBuffer: Sendable {
         guard data.count >= 2 else { return }
         if data[0] == 0xFF && data[1] == 0xFE { throw DataError.utf16(file: file, bigEndian: false, byteOrderMark: true) }
         if data[0] == 0xFE && data[1] == 0xFF { throw DataError.utf16(file: file, bigEndian: true, byteOrderMark: true) }
-        let m = min(data.count, 1024) & ~1
+        let m = min(data.count, utf16SampleBytes) & ~1
         guard m >= 4 else { return }
         var evenNul = 0, oddNul = 0
         for i in stride(from: 0, to: m, by: 2) {

@@ -61,8 +61,12 @@ public struct CSVChunkReader: ~Copyable {
         while true {
             guard let bytes = try nextBytes() else { return try finish() }
             if continuation == nil {
+                // UTF-16 is recognised on the file's first KiB, as when the file is read whole, however small the
+                // first chunk: more is read ahead when the chunk is shorter.
+                while !atEnd && bytes.count + carry.count < CSVBuffer.utf16SampleBytes { try fill() }
+                try CSVBuffer.refuseUTF16(Array((bytes + carry).prefix(CSVBuffer.utf16SampleBytes)), file: file)
                 let chunk = try CSVBuffer(bytes: bytes, file: file, dialect: dialect, continuing: nil, firstLine: 1,
-                                          allowNoRows: !(atEnd && carry.isEmpty))
+                                          allowNoRows: !(atEnd && carry.isEmpty), utf16Checked: true)
                 continuation = CSVBuffer.Continuation(header: chunk.header, delimiter: chunk.delimiter,
                                                       lineEnding: chunk.lineEnding)
                 return accept(chunk)

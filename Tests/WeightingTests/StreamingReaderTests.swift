@@ -123,6 +123,28 @@ struct StreamingReaderTests {
         }
     }
 
+    @Test("UTF-16 is recognised on the file's first KiB whatever the chunk size (a fuzz input)")
+    func utf16OnTheFileStart() throws {
+        // NUL bytes at 2 of the 3 even positions of the file's first 6 bytes: the whole file is refused as UTF-16;
+        // its first chunk of 4 bytes (one record) alone is not, and the stream used to accept the file.
+        let refused = try write([0, 37, 58, 10, 0, 10, 10], "utf16.csv")
+        let wholeMessage = errorText { _ = try Table(contentsOf: refused) }
+        #expect(wholeMessage.contains("UTF-16"))
+        // A first record that looks like UTF-16 on its own, in a file that is plain UTF-8 over its first KiB.
+        var bytes: [UInt8] = [0x61, 0, 0x62, 0x0A]
+        for i in 0..<300 { bytes += Array("\(i % 10)\n".utf8) }
+        let accepted = try write(bytes, "utf8.csv")
+        let whole = try Table(contentsOf: accepted)
+        for chunkSize in [1, 4, 64, 1 << 20] {
+            #expect(errorText { _ = try Table(streaming: refused, categorical: [], numeric: [], chunkSize: chunkSize) } == wholeMessage)
+            let streamed = try Table(streaming: accepted, categorical: whole.names, numeric: [], chunkSize: chunkSize)
+            #expect(streamed.rowCount == whole.rowCount && streamed.rowCount == 300)
+            let columns = try Table(streamingColumns: accepted, plan: [StreamedColumnPlan(name: whole.names[0], kind: .categorical)],
+                                    chunkSize: chunkSize)
+            #expect(try columns.categorical(whole.names[0]) == whole.categorical(whole.names[0]))
+        }
+    }
+
     @Test("an unknown column lists the file's columns")
     func unknownColumn() throws {
         let path = try write(Array("id,r,x\n1,a,2\n".utf8), "k.csv")
