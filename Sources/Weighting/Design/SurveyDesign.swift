@@ -149,9 +149,14 @@ public struct SurveyDesign: Sendable {
         self.clusters = clusters ?? (0..<n).map { Int32($0) }
         self.isClustered = isClustered ?? (clusters != nil)
         self.lonelyPSU = lonelyPSU
-        var seen = Set<Int32>()
         var counts = [Int](repeating: 0, count: nStrata)
-        for i in 0..<n where seen.insert(self.clusters[i]).inserted { counts[Int(self.strata[i])] += 1 }
+        if clusters == nil {
+            // Each record its own PSU (numbered 0..<n): no set needed to count them.
+            for i in 0..<n { counts[Int(self.strata[i])] += 1 }
+        } else {
+            var seen = Set<Int32>()
+            for i in 0..<n where seen.insert(self.clusters[i]).inserted { counts[Int(self.strata[i])] += 1 }
+        }
         psuCount = counts
         var f = [Double](repeating: 0, count: nStrata)
         if let fpc {

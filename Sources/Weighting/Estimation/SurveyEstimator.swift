@@ -184,6 +184,7 @@ public struct SurveyEstimator: Sendable {
         case .mean, .total:
             let isTotal: Bool = { if case .total = statistic { return true }; return false }()
             var values: [Double] = [], influence: [SparseInfluence] = [], sizes: [Double] = [], weightedSums: [Double] = []
+            var squares: [Double] = []
             for t in targets {
                 // Through buffer pointers (no bounds check per record); the same operations in the same order.
                 let (sw, swy) = Self.weightedSums(w, t.y, t.rows)
@@ -191,11 +192,18 @@ public struct SurveyEstimator: Sendable {
                 values.append(isTotal ? swy : mean)
                 sizes.append(sw)
                 weightedSums.append(swy)
+                // The influence values and the design effect's Σ w (y − ȳ)², in one pass over the domain.
+                var ss = 0.0
                 let z = w.withUnsafeBufferPointer { w in
                     t.y.withUnsafeBufferPointer { y in
-                        t.rows.map { i in isTotal ? w[i] * y[i] : w[i] * (y[i] - mean) / sw }
+                        t.rows.map { i in
+                            let wd = w[i] * (y[i] - mean)
+                            ss += wd * (y[i] - mean)
+                            return isTotal ? w[i] * y[i] : wd / sw
+                        }
                     }
                 }
+                squares.append(ss)
                 influence.append(SparseInfluence(rows: t.rows, values: z))
             }
             let value: (_ weights: [Double], _ k: Int) -> Double = { weights, k in
@@ -211,7 +219,8 @@ public struct SurveyEstimator: Sendable {
                 return targets.indices.map { k in
                     let t = targets[k]
                     let statName = isTotal ? "total" : (proportions ? "proportion" : "mean")
-                    let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k], sums: (sizes[k], weightedSums[k]))
+                    let deff = designEffect(t, se: se[k], total: isTotal, populationSize: sizes[k], sums: (sizes[k], weightedSums[k]),
+                                            squares: squares[k])
                     let df: Double
                     if proportions, let known = dfOfDomain[t.domainIndex] { df = known } else if t.wholeDomain {
                         df = domainDF.value(domain: t.domainIndex) { degreesOfFreedom(rows: t.rows) }
@@ -297,18 +306,21 @@ public struct SurveyEstimator: Sendable {
     /// `s² = n/(n−1) Σ w (y − ȳ)² / Σ w` over the domain. Undefined when `N̂ ≤ n` (weights not scaled to the
     /// population) or `s² = 0`.
     ///
-    /// `sums` are `(Σ w, Σ w y)` over the domain when the caller has them (the same sums in the same order).
+    /// `sums` are `(Σ w, Σ w y)` over the domain when the caller has them, `squares` the sum `Σ w (y − ȳ)²` (the
+    /// same sums in the same order).
     func designEffect(_ t: Target, se: Double, total: Bool, populationSize nHat: Double,
-                      sums: (Double, Double)? = nil) -> Double? {
+                      sums: (Double, Double)? = nil, squares: Double? = nil) -> Double? {
         let n = Double(t.n)
         guard t.n > 1, nHat > n else { return nil }
         let w = design.weights
         let (sw, swy) = sums ?? Self.weightedSums(w, t.y, t.rows)
         let mean = swy / sw
         var ss = 0.0
-        w.withUnsafeBufferPointer { w in
-            t.y.withUnsafeBufferPointer { y in
-                for i in t.rows { ss += w[i] * (y[i] - mean) * (y[i] - mean) }
+        if let squares { ss = squares } else {
+            w.withUnsafeBufferPointer { w in
+                t.y.withUnsafeBufferPointer { y in
+                    for i in t.rows { ss += w[i] * (y[i] - mean) * (y[i] - mean) }
+                }
             }
         }
         let s2 = ss / sw * n / (n - 1)
