@@ -112,8 +112,9 @@ public struct SurveyDesign: Sendable {
             strataCodes = c.codes.map { Int32($0) }
             labels = c.levels
         }
-        var psu = [Int32](repeating: 0, count: n)
+        var psu: [Int32]?  // without clusters each record is its own PSU (numbered 0..<n by the designated init)
         if let cluster {
+            var ids32 = [Int32](repeating: 0, count: n)
             let c = try table.categorical(cluster)
             if let i = c.codes.firstIndex(of: CategoricalColumn.missing) {
                 throw DesignError.missingDesignValue(variable: cluster, firstSeen: table.location(row: i, column: try table.index(of: cluster)))
@@ -121,10 +122,9 @@ public struct SurveyDesign: Sendable {
             var ids: [Int64: Int32] = [:]
             for i in 0..<n {
                 let key = Int64(strataCodes[i]) << 32 | Int64(c.codes[i])
-                if let id = ids[key] { psu[i] = id } else { let id = Int32(ids.count); ids[key] = id; psu[i] = id }
+                if let id = ids[key] { ids32[i] = id } else { let id = Int32(ids.count); ids[key] = id; ids32[i] = id }
             }
-        } else {
-            for i in 0..<n { psu[i] = Int32(i) }
+            psu = ids32
         }
         var fpcValues: [Double]?
         if let fpc { fpcValues = try table.numeric(fpc).values }
