@@ -76,7 +76,7 @@ def main():
             variables = ",".join([f"ind{k}" for k in range(10)] + [f"x{k}" for k in range(10)])
             res["estimate"] = measure([cli, "estimate", data, "--variables", variables, "--by", "region", "--weight", "d",
                                        "--output", os.path.join(args.work, "est.csv")], "estimate 20x18")
-        if n <= 100_000:
+        if n <= 1_000_000:
             res["boot500"] = measure([cli, "estimate", data, "--variables", "ind0,x0", "--weight", "d", "--margins", m3,
                                       "--variance", "bootstrap", "--replicates", "500", "--output",
                                       os.path.join(args.work, "boot.csv")], "bootstrap 500")
@@ -131,6 +131,12 @@ TARGETS = [
     ("raking 10M rows <= 2x the parse floor", 10_000_000, lambda r: _ratio(r, "rake", "floor", 2.0)),
     ("bootstrap, 500 re-calibrated replicates on 100k rows < 10 s", 100_000,
      lambda r: (f"{r['boot500'][0]:.2f} s", r["boot500"][0] < 10.0) if r.get("boot500") else None),
+    ("bootstrap, 500 re-calibrated replicates on 1M rows <= 30 s (issue #17)", 1_000_000,
+     lambda r: (f"{r['boot500'][0]:.2f} s", r["boot500"][0] <= 30.0) if r.get("boot500") else None),
+    ("bootstrap, 500 re-calibrated replicates on 1M rows <= 1 GiB (issue #17)", 1_000_000,
+     lambda r: (f"{r['boot500'][1]:.0f} MiB", r["boot500"][1] <= 1024) if r.get("boot500") else None),
+    ("estimate 20 variables x 18 domains on 1M rows <= 1.5x the parse floor (issue #17)", 1_000_000,
+     lambda r: _ratio(r, "estimate", "floor", 1.5)),
     ("linear, 50 constraints on 1M rows < 3x the parse floor", 1_000_000, lambda r: _ratio(r, "linear50", "floor", 3.0)),
     ("logit, 50 constraints on 1M rows < 3x the parse floor", 1_000_000, lambda r: _ratio(r, "logit50", "floor", 3.0)),
 ]
@@ -140,7 +146,7 @@ def check_targets(rows):
     """Prints each target as held / NOT HELD / not measured; returns the number not held."""
     by_size = {res["rows"]: res for res in rows}
     failed = 0
-    print("\nTargets (issue #7), on this run:")
+    print("\nTargets (issues #7 and #17), on this run:")
     for text, size, check in TARGETS:
         res = by_size.get(size)
         outcome = check(res) if res else None
