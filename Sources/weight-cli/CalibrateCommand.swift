@@ -121,9 +121,12 @@ struct CalibrateCommand: ParsableCommand {
             } else if outputFormat.isStatistical {
                 throw OptionProblem("\(data) is delimited text: calibrate writes it as CSV (an SPSS, Stata or SAS file is written from an SPSS, Stata or SAS input, whose dictionary it keeps)")
             } else if FileIO.isRegularFile(data) {
+                // Smaller chunks when several are in flight at once, so that memory stays about that of one
+                // thread reading 8 MiB chunks (the output does not depend on the chunk size).
+                let chunk = threads.value > 1 ? (8 << 20) / threads.value : 8 << 20
                 table = try Table(streaming: data, dialect: dialect, categorical: categorical, numeric: numeric,
-                                  threads: threads.value)
-                writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma,
+                                  chunkSize: chunk, threads: threads.value)
+                writer = StreamingWeightedFileWriter(table: table, decimalComma: dialect.decimalComma, chunkSize: chunk,
                                                      replacesExisting: replaceWeightColumn, threads: threads.value)
             } else {
                 let buffer = try CSVBuffer(contentsOf: data, dialect: dialect)
