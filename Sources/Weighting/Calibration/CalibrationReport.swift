@@ -19,7 +19,7 @@ public struct WeightSummary: Sendable, Equatable, Codable {
 
     /// Summarizes values (none may be NaN).
     public init(_ values: [Double]) {
-        let s = values.sorted()
+        let s = Self.sortedFew(values) ?? values.sorted()
         count = s.count
         func q(_ p: Double) -> Double {
             guard !s.isEmpty else { return .nan }
@@ -34,6 +34,43 @@ public struct WeightSummary: Sendable, Equatable, Codable {
         q3 = q(0.75)
         sum = s.reduce(0, +)
         mean = s.isEmpty ? .nan : sum / Double(s.count)
+    }
+}
+
+extension WeightSummary {
+    /// The values in increasing order when they take at most `limit` distinct values (weights are constant within
+    /// calibration cells: a few hundred values for a million records), by counting each distinct value in a small
+    /// hash table and writing it out as often as it occurs: O(n + k log k) for k distinct values, the same array
+    /// as `sorted()`. `nil` when there are more distinct values, or a NaN or a negative zero (whose place among
+    /// equal values a sort decides), for the caller to sort.
+    static func sortedFew(_ values: [Double], limit: Int = 4096) -> [Double]? {
+        let capacity = 2 * limit  // a power of 2 (limit is one)
+        let shift = UInt64(64 - capacity.trailingZeroBitCount)
+        var keys = [UInt64](repeating: 0, count: capacity), counts = [Int](repeating: 0, count: capacity)
+        var used = [Bool](repeating: false, count: capacity)
+        var distinct = 0
+        let ok: Bool = values.withUnsafeBufferPointer { v in
+            for x in v {
+                let bits = x.bitPattern
+                if x.isNaN || bits == (-0.0).bitPattern { return false }
+                var slot = Int(truncatingIfNeeded: (bits &* 0x9E3779B97F4A7C15) >> shift) & (capacity - 1)
+                while used[slot] && keys[slot] != bits { slot = (slot + 1) & (capacity - 1) }
+                if !used[slot] {
+                    distinct += 1
+                    if distinct > limit { return false }
+                    used[slot] = true
+                    keys[slot] = bits
+                }
+                counts[slot] += 1
+            }
+            return true
+        }
+        guard ok else { return nil }
+        let present = (0..<capacity).filter { used[$0] }.sorted { Double(bitPattern: keys[$0]) < Double(bitPattern: keys[$1]) }
+        var out: [Double] = []
+        out.reserveCapacity(values.count)
+        for slot in present { out.append(contentsOf: repeatElement(Double(bitPattern: keys[slot]), count: counts[slot])) }
+        return out
     }
 }
 
