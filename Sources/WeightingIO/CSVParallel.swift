@@ -15,45 +15,10 @@ import Weighting
 public enum ReadingThreads {
     /// The processors online (at least 1): the default of the readers and writers.
     public static var available: Int {
-        #if canImport(Glibc) || canImport(Darwin)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return 1
-        #endif
+        ParallelWork.processors
     }
 }
 
-/// Runs independent pieces of work on a few threads and returns their results in index order.
-enum ParallelWork {
-    /// `body(i)` for every `i` in `0..<count`, on up to `threads` threads (worker `w` takes `w`, `w + threads`,
-    /// …); with one thread, in the calling thread, in order. The results are in index order either way.
-    static func map<T>(_ count: Int, threads: Int, _ body: (Int) -> T) -> [T] {
-        if threads <= 1 || count <= 1 { return (0..<count).map(body) }
-        var results = [T?](repeating: nil, count: count)
-        let workers = min(threads, count)
-        withoutActuallyEscaping(body) { body in
-            results.withUnsafeMutableBufferPointer { out in
-                // Each index is written by one worker only, and read after every worker has returned.
-                let shared = Unchecked((out: out.baseAddress!, body: body))
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    var i = w
-                    while i < count {
-                        (shared.value.out + i).pointee = shared.value.body(i)
-                        i += workers
-                    }
-                }
-            }
-        }
-        return results.map { $0! }
-    }
-}
-
-/// A value handed to the workers of ``ParallelWork/map(_:threads:_:)``, which share it without data races by
-/// construction (distinct indices, read-only closure).
-private struct Unchecked<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
 
 /// What one thread makes of one chunk of a streamed file for ``Table/init(streaming:dialect:categorical:numeric:chunkSize:threads:)``:
 /// the chunk split and checked as if it started on line 1, its categorical columns encoded with a level table

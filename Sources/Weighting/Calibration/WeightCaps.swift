@@ -133,7 +133,7 @@ public enum WeightScaling: Sendable, Equatable {
         }
         // Made on demand: each replicate's factor now (its sum, as above), its weights scaled when built.
         let sums = replicates.replicateEstimates(count: 1) { w, _ in w.reduce(0, +) }[0]
-        let n = replicates.replicate(0).count
+        let n = replicates.recordCount
         let factors = try sums.map { try factor(sum: $0, count: n, margins: margins) }
         return replicates.mapped { r, w in w.map { $0 * factors[r] } }
     }

@@ -25,7 +25,7 @@ public struct SurveyEstimator: Sendable {
     public var level: Double
     /// Threads estimating several variables at once (the estimates do not depend on it); default: the
     /// processors online.
-    public var threads: Int = ParallelVariables.processors
+    public var threads: Int = ParallelWork.processors
 
     /// Creates an estimator.
     public init(table: Table, design: SurveyDesign, variance: VarianceMethod = .linearization,
@@ -52,14 +52,14 @@ public struct SurveyEstimator: Sendable {
         }
         // A few variables at a time (one per worker): each one's per-record arrays are released before the next
         // one's are built; the results are taken in variable order, so the first error is the first variable's.
-        let one: @Sendable (Int) -> Result<[Estimate], Error> = { [self] k in
+        let workers = min(variables.count, Self.workers(records: table.rowCount, threads: threads))
+        let results = ParallelWork.map(variables.count, threads: workers) { k in
             Result {
                 let p = try estimateVariable(variables[k], statistic: statistic, domains: domains, rows: rows, domainDF: domainDF)
                 return try p.finish(try standardErrors(influence: p.influence, value: p.value))
             }
         }
-        let workers = min(variables.count, Self.workers(records: table.rowCount, threads: threads))
-        for result in ParallelVariables.map(variables.count, workers: workers, one) { out += try result.get() }
+        for result in results { out += try result.get() }
         return out
     }
 
@@ -480,48 +480,3 @@ public enum EstimationError: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Dispatch
-
-/// Independent pieces of work (one per variable) on a few workers, each taking the next piece when it is done
-/// (a slow piece does not hold up the others); results in index order.
-enum ParallelVariables {
-    /// The processors online (at least 1).
-    static var processors: Int {
-        #if canImport(Glibc) || canImport(Darwin)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return 1
-        #endif
-    }
-
-    static func map<T>(_ count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-        if workers <= 1 || count <= 1 { return (0..<count).map(body) }
-        let slots = Slots<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: min(workers, count)) { _ in
-            while let k = slots.next() { slots.set(k, body(k)) }
-        }
-        return slots.results()
-    }
-
-    /// The next index to take and the results, under a lock.
-    private final class Slots<T>: @unchecked Sendable {
-        private var values: [T?]
-        private var taken = 0
-        private let lock = NSLockLike()
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func next() -> Int? {
-            lock.locked {
-                guard taken < values.count else { return nil }
-                taken += 1
-                return taken - 1
-            }
-        }
-        func set(_ k: Int, _ v: T) { lock.locked { values[k] = v } }
-        func results() -> [T] { lock.locked { values.map { $0! } } }
-    }
-}

@@ -91,6 +91,14 @@ public struct ReplicateWeights: Sendable {
         }
     }
 
+    /// Number of records of each replicate.
+    var recordCount: Int {
+        switch storage {
+        case .stored(let w): return w.first?.count ?? 0
+        case .onDemand(let g): return g.records
+        }
+    }
+
     /// Whether the replicates are rebuilt each time they are used instead of stored: memory O(n + R × cells)
     /// instead of O(n R) (Rao–Wu multipliers regenerated from the saved state of the random stream, calibration
     /// factors kept per cell).
@@ -117,18 +125,11 @@ public struct ReplicateWeights: Sendable {
         case .stored(let w):
             for j in 0..<k { for r in 0..<replicates { thetas[j][r] = value(w[r], j) } }
         case .onDemand(let g):
-            var flat = [Double](repeating: 0, count: replicates * k)
-            flat.withUnsafeMutableBufferPointer { out in
-                let slots = SharedSlots(out)
-                withoutActuallyEscaping(value) { value in
-                    let call = UncheckedSendable(value)
-                    DispatchQueue.concurrentPerform(iterations: replicates) { r in
-                        let w = g.make(r)
-                        for j in 0..<k { slots.set(r * k + j, call.value(w, j)) }
-                    }
-                }
+            let byReplicate = ParallelWork.map(replicates, threads: ParallelWork.processors) { r in
+                let w = g.make(r)
+                return (0..<k).map { value(w, $0) }
             }
-            for j in 0..<k { for r in 0..<replicates { thetas[j][r] = flat[r * k + j] } }
+            for j in 0..<k { for r in 0..<replicates { thetas[j][r] = byReplicate[r][j] } }
         }
         return thetas
     }
@@ -191,18 +192,17 @@ extension ReplicateWeights {
     private func recalibratedOnDemand(_ base: ReplicateGenerator, using calibrator: Calibrator,
                                       result: CalibrationResult) throws -> ReplicateWeights {
         let count = base.count, units = result.design.unitCount
-        var factors = [Double](repeating: 0, count: count * units)
-        let failures = FailureBox(count: count)
-        factors.withUnsafeMutableBufferPointer { out in
-            let slots = SharedSlots(out)
-            DispatchQueue.concurrentPerform(iterations: count) { r in
-                do {
-                    let g = try calibrator.recalibrationFactors(result, baseWeights: base.make(r))
-                    for u in 0..<units { slots.set(r * units + u, g[u]) }
-                } catch { failures.set(r, error) }
+        let solved = ParallelWork.map(count, threads: ParallelWork.processors) { r in
+            Result { try calibrator.recalibrationFactors(result, baseWeights: base.make(r)) }
+        }
+        var factors: [Double] = []
+        factors.reserveCapacity(count * units)
+        for (r, s) in solved.enumerated() {
+            switch s {
+            case .success(let g): factors += g
+            case .failure(let e): throw ReplicateCalibrationFailure(replicate: r + 1, count: count, underlying: e)
             }
         }
-        if let (r, e) = failures.first() { throw ReplicateCalibrationFailure(replicate: r + 1, count: count, underlying: e) }
         let cell = result.design.recordCell, factorsOf = factors
         let generator = ReplicateGenerator(count: count, records: base.records) { r in
             var w = base.make(r)
@@ -253,30 +253,6 @@ package struct ReplicateGenerator: Sendable {
     var make: @Sendable (Int) -> [Double]
 }
 
-/// Slots of a buffer written by parallel iterations, each slot by one iteration only.
-struct SharedSlots: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Double>
-    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
-    @inline(__always) func set(_ i: Int, _ v: Double) { buffer[i] = v }
-}
-
-/// A value handed to parallel iterations that only read it (a non-escaping closure called concurrently).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// The errors of parallel iterations, by iteration.
-final class FailureBox: @unchecked Sendable {
-    private var errors: [Error?]
-    private let lock = NSLockLike()
-    init(count: Int) { errors = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ e: Error) { lock.locked { errors[i] = e } }
-    /// The failure of the lowest iteration.
-    func first() -> (Int, Error)? {
-        lock.locked { errors.enumerated().first { $0.element != nil }.map { ($0.offset, $0.element!) } }
-    }
-}
 
 /// Thread-safe slots for results computed in parallel.
 final class ResultBox: @unchecked Sendable {
