@@ -197,6 +197,8 @@ public final class CSVBuffer: Sendable {
         let estimatedRows = n / firstLen + 16
         var rowBounds: [UInt32] = []
         rowBounds.reserveCapacity(64)
+        let raw = UnsafeRawBufferPointer(buf)
+        let specials = SpecialBytes(delimiter: delimiter)
 
         while pos < n {
             // Skip blank lines between records.
@@ -238,7 +240,28 @@ public final class CSVBuffer: Sendable {
                 }
                 // Scan an unquoted field (or the remainder after a quoted one).
                 while i < n {
+                    // Eight bytes at a time: each delimiter in the word ends a field; the first other special
+                    // byte (a line ending, a quote) is handled byte by byte below.
+                    words: while i &+ 8 <= n {
+                        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                        var found = specials.matches(word)
+                        if found != 0 {
+                            let delimiters = specials.delimiterMatches(word)
+                            repeat {
+                                let bit = found & (0 &- found)
+                                let offset = bit.trailingZeroBitCount &>> 3
+                                if bit & delimiters == 0 { i &+= offset; break words }
+                                fieldStart = i &+ offset &+ 1
+                                rowBounds.append(UInt32(fieldStart))
+                                found ^= bit
+                            } while found != 0
+                        }
+                        i &+= 8
+                    }
+                    if i >= n { break }
                     let b = buf[i]
+                    // A quote opening a field that the word loop started: read it as a quoted field.
+                    if b == quote && i == fieldStart { continue recordLoop }
                     if b == delimiter {
                         i += 1
                         fieldStart = i
@@ -312,6 +335,38 @@ public final class CSVBuffer: Sendable {
         if lines.isEmpty && !allowNoRows { throw DataError.noDataRows(file: file) }
         return Split(delimiter: delimiter, header: header, bounds: bounds, lines: lines, recordStart: recordStart,
                      headerRange: headerRange, nextLine: line)
+    }
+
+    /// The bytes that end an unquoted field (the delimiter, a line feed, a carriage return) or make it malformed
+    /// (a quote), found eight at a time in a 64-bit word (SIMD within a register).
+    struct SpecialBytes {
+        let delimiter: UInt64, lineFeed: UInt64, carriageReturn: UInt64, quote: UInt64
+        static let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+        init(delimiter: UInt8) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            self.delimiter = ones &* UInt64(delimiter)
+            self.lineFeed = ones &* 0x0A
+            self.carriageReturn = ones &* 0x0D
+            self.quote = ones &* 0x22
+        }
+
+        /// The high bit of every byte of `x` that is not zero, exactly (no carry crosses a byte: the low seven
+        /// bits plus 0x7F stay below 0x100).
+        @inline(__always)
+        static func nonZero(_ x: UInt64) -> UInt64 { ((x & low7) &+ low7) | x }
+
+        /// The high bit of every byte of `word` (byte 0 lowest) that is the delimiter, exactly.
+        @inline(__always)
+        func delimiterMatches(_ word: UInt64) -> UInt64 { ~(Self.nonZero(word ^ delimiter) | Self.low7) }
+
+        /// The high bit of every byte of `word` (byte 0 lowest) that is one of the special bytes, exactly.
+        @inline(__always)
+        func matches(_ word: UInt64) -> UInt64 {
+            let kept = Self.nonZero(word ^ delimiter) & Self.nonZero(word ^ lineFeed)
+                & Self.nonZero(word ^ carriageReturn) & Self.nonZero(word ^ quote)
+            return ~(kept | Self.low7)
+        }
     }
 
     /// `true` when byte `i` ends a physical line: a line feed, or a carriage return not followed by one (a lone

@@ -14,6 +14,9 @@ struct RecordSpans {
     /// Whether the chunk starts with a UTF-8 byte-order mark (first chunk only), copied as it stands.
     var byteOrderMark = false
 
+    /// Quotes, line feeds and carriage returns (the quote doubles as the delimiter: no other byte matters here).
+    static let quotesAndLineEnds = CSVBuffer.SpecialBytes(delimiter: 0x22)
+
     init(_ buf: UnsafeBufferPointer<UInt8>, first: Bool) {
         let n = buf.count
         var pos = 0
@@ -25,6 +28,8 @@ struct RecordSpans {
         let estimate = n / 64 + 16
         start.reserveCapacity(estimate); end.reserveCapacity(estimate)
         next.reserveCapacity(estimate); self.line.reserveCapacity(estimate)
+        let raw = UnsafeRawBufferPointer(buf)
+        let specials = Self.quotesAndLineEnds
         while pos < n {
             if buf[pos] == 0x0A { line += 1; pos += 1; continue }
             if buf[pos] == 0x0D { if pos + 1 >= n || buf[pos + 1] != 0x0A { line += 1 }; pos += 1; continue }
@@ -32,6 +37,14 @@ struct RecordSpans {
             var inQuotes = false
             var e = n, after = n
             while pos < n {
+                // Eight bytes at a time past those that are neither a quote nor a line ending.
+                while pos &+ 8 <= n {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
+                    let found = specials.matches(word)
+                    if found != 0 { pos &+= found.trailingZeroBitCount &>> 3; break }
+                    pos &+= 8
+                }
+                if pos >= n { break }
                 let b = buf[pos]
                 if b == 0x22 {
                     inQuotes.toggle()

@@ -71,6 +71,64 @@ struct CSVReaderTests {
         #expect(msg.contains("never closed"))
     }
 
+    @Test("records of short, long, empty and quoted fields split into the fields they were written from, whatever their offsets in a word")
+    func splitsRandomRecordsIntoTheirFields() throws {
+        var rng = SplitMix64(seed: 2026)
+        let alphabet = Array("ab1.9-xyzé ")
+        for round in 0..<300 {
+            let columns = Int.random(in: 1...7, using: &rng)
+            let ending = ["\n", "\r\n", "\r"][round % 3]
+            var text = (0..<columns).map { "c\($0)" }.joined(separator: ",") + ending
+            var expected: [[String]] = []
+            var lines: [Int] = []
+            var line = 2
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                var record: [String] = []
+                var fields: [String] = []
+                lines.append(line)
+                for _ in 0..<columns {
+                    let length = [0, 1, 3, 7, 8, 9, 17][Int.random(in: 0..<7, using: &rng)]
+                    var value = String((0..<length).map { _ in alphabet.randomElement(using: &rng)! })
+                    // A record of one empty unquoted field would be a blank line, which is skipped: quote it.
+                    if Int.random(in: 0..<4, using: &rng) == 0 || (columns == 1 && value.isEmpty) {
+                        // Quoted: may hold the delimiter, doubled quotes and line breaks.
+                        if length > 0 && Bool.random(using: &rng) { value.insert(",", at: value.startIndex) }
+                        if Bool.random(using: &rng) { value += "\"" }
+                        if Bool.random(using: &rng) { value += "\n"; line += 1 }
+                        fields.append("\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+                    } else {
+                        fields.append(value)
+                    }
+                    record.append(value)
+                }
+                expected.append(record)
+                text += fields.joined(separator: ",") + ending
+                line += 1
+            }
+            // Some files end without a line ending.
+            if round % 5 == 0 { text.removeLast() }  // one Character, CR LF included
+            let b = try CSVBuffer(bytes: Array(text.utf8), file: "r.csv")
+            #expect(b.rowCount == expected.count, "round \(round)")
+            guard b.rowCount == expected.count else { continue }
+            for (r, record) in expected.enumerated() {
+                #expect((0..<columns).map { b.text(row: r, column: $0) } == record, "round \(round) row \(r): \(text.debugDescription)")
+                #expect(b.location(row: r, column: 0).line == lines[r], "round \(round) row \(r)")
+            }
+        }
+    }
+
+    @Test("a quote inside an unquoted field is rejected with its line and column at every offset in a word")
+    func strayQuoteAtEveryOffset() {
+        for before in 0..<10 {
+            for column in 0..<3 {
+                var fields = ["p", "qq", "rrr"]
+                fields[column] = String(repeating: "v", count: before + 1) + "\"w"
+                let msg = errorText { _ = try CSVBuffer(bytes: Array("a,b,c\n1,2,3\n\(fields.joined(separator: ","))\n".utf8), file: "s.csv") }
+                #expect(msg.contains("s.csv:3:\(column + 1)") && msg.contains("unexpected quote"), "\(before) \(column): \(msg)")
+            }
+        }
+    }
+
     @Test("a quote inside an unquoted field is rejected with its position")
     func strayQuote() {
         let msg = errorText { _ = try CSVBuffer(bytes: Array("a,b\n1,ab\"c\n".utf8), file: "s.csv") }
