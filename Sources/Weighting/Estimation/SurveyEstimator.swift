@@ -185,24 +185,38 @@ public struct SurveyEstimator: Sendable {
             let isTotal: Bool = { if case .total = statistic { return true }; return false }()
             var values: [Double] = [], influence: [SparseInfluence] = [], sizes: [Double] = [], weightedSums: [Double] = []
             var squares: [Double] = []
+            // A numeric variable over several domains: every domain's sums in two passes over the records in
+            // file order, instead of two scattered passes per domain.
+            let passes = !proportions && domains.labels.count > 1 && !targets.isEmpty
+                ? DomainPasses(weights: w, values: targets[0].y, recordDomain: domains.recordDomain,
+                               domainCount: domains.labels.count, isTotal: isTotal)
+                : nil
             for t in targets {
-                // Through buffer pointers (no bounds check per record); the same operations in the same order.
-                let (sw, swy) = Self.weightedSums(w, t.y, t.rows)
+                let sw: Double, swy: Double, ss: Double, z: [Double]
+                if let passes {
+                    let d = t.domainIndex
+                    (sw, swy, ss, z) = (passes.weightSums[d], passes.weightedValueSums[d], passes.squares[d], passes.influence[d])
+                } else {
+                    // Through buffer pointers (no bounds check per record); the same operations in the same order.
+                    (sw, swy) = Self.weightedSums(w, t.y, t.rows)
+                    let mean = sw > 0 ? swy / sw : .nan
+                    // The influence values and the design effect's Σ w (y − ȳ)², in one pass over the domain.
+                    var sum = 0.0
+                    z = w.withUnsafeBufferPointer { w in
+                        t.y.withUnsafeBufferPointer { y in
+                            t.rows.map { i in
+                                let wd = w[i] * (y[i] - mean)
+                                sum += wd * (y[i] - mean)
+                                return isTotal ? w[i] * y[i] : wd / sw
+                            }
+                        }
+                    }
+                    ss = sum
+                }
                 let mean = sw > 0 ? swy / sw : .nan
                 values.append(isTotal ? swy : mean)
                 sizes.append(sw)
                 weightedSums.append(swy)
-                // The influence values and the design effect's Σ w (y − ȳ)², in one pass over the domain.
-                var ss = 0.0
-                let z = w.withUnsafeBufferPointer { w in
-                    t.y.withUnsafeBufferPointer { y in
-                        t.rows.map { i in
-                            let wd = w[i] * (y[i] - mean)
-                            ss += wd * (y[i] - mean)
-                            return isTotal ? w[i] * y[i] : wd / sw
-                        }
-                    }
-                }
                 squares.append(ss)
                 influence.append(SparseInfluence(rows: t.rows, values: z))
             }
@@ -331,6 +345,67 @@ public struct SurveyEstimator: Sendable {
     }
 
     /// `(Σ w_i, Σ w_i y_i)` over `rows`, in their order.
+    /// The sums a mean or a total needs in every domain of a partition of the records, computed in two passes
+    /// over the records in file order: Σ w and Σ w y over the records with a value, then the influence values
+    /// z = w (y − ȳ) / Σ w (a mean; z = w y for a total, Woodruff 1971) and the design effect's Σ w (y − ȳ)².
+    ///
+    /// Each domain's accumulators see its records in increasing order, as a pass over that domain's rows does,
+    /// so every sum and value has the same bits as the per-domain computation.
+    struct DomainPasses {
+        /// Σ w of each domain's records with a value.
+        var weightSums: [Double]
+        /// Σ w y of each domain's records with a value.
+        var weightedValueSums: [Double]
+        /// Σ w (y − ȳ)² of each domain.
+        var squares: [Double]
+        /// The influence values of each domain's records with a value, in increasing record order.
+        var influence: [[Double]]
+
+        init(weights: [Double], values: [Double], recordDomain: [Int32], domainCount m: Int, isTotal: Bool) {
+            var sw = [Double](repeating: 0, count: m), swy = sw, squares = sw
+            var count = [Int](repeating: 0, count: m)
+            var flat: [Double] = []
+            var offset = [Int](repeating: 0, count: m + 1)
+            weights.withUnsafeBufferPointer { w in
+              values.withUnsafeBufferPointer { y in
+                recordDomain.withUnsafeBufferPointer { domain in
+                  sw.withUnsafeMutableBufferPointer { sw in
+                    swy.withUnsafeMutableBufferPointer { swy in
+                      count.withUnsafeMutableBufferPointer { count in
+                        for i in 0..<w.count where !y[i].isNaN {
+                            let d = Int(domain[i])
+                            sw[d] += w[i]
+                            swy[d] += w[i] * y[i]
+                            count[d] &+= 1
+                        }
+                      }
+                      for d in 0..<m { offset[d + 1] = offset[d] + count[d] }
+                      let mean = (0..<m).map { sw[$0] > 0 ? swy[$0] / sw[$0] : .nan }
+                      var cursor = Array(offset[0..<m])
+                      flat = [Double](unsafeUninitializedCapacity: offset[m]) { out, initialized in
+                          squares.withUnsafeMutableBufferPointer { squares in
+                              for i in 0..<w.count where !y[i].isNaN {
+                                  let d = Int(domain[i])
+                                  let wd = w[i] * (y[i] - mean[d])
+                                  squares[d] += wd * (y[i] - mean[d])
+                                  out[cursor[d]] = isTotal ? w[i] * y[i] : wd / sw[d]
+                                  cursor[d] &+= 1
+                              }
+                          }
+                          initialized = offset[m]
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            weightSums = sw
+            weightedValueSums = swy
+            self.squares = squares
+            influence = (0..<m).map { Array(flat[offset[$0]..<offset[$0 + 1]]) }
+        }
+    }
+
     static func weightedSums(_ w: [Double], _ y: [Double], _ rows: [Int]) -> (Double, Double) {
         var sw = 0.0, swy = 0.0
         w.withUnsafeBufferPointer { w in
