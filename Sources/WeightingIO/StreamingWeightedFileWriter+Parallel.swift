@@ -93,6 +93,7 @@ extension StreamingWeightedFileWriter {
             let formatted = ParallelWork.map(batch.count, threads: threads) { i -> [UInt8]? in
                 let s = spans[i]
                 var out = ArraySink(bytes: [])
+                var numberTexts = FieldTextCache(decimalComma: decimalComma)
                 out.bytes.reserveCapacity(batch[i].count + s.start.count * 24)
                 let ok = batch[i].withUnsafeBufferPointer { buf -> Bool in
                     if s.byteOrderMark { out.write(UnsafeBufferPointer(rebasing: buf[0..<3])) }
@@ -114,7 +115,7 @@ extension StreamingWeightedFileWriter {
                             }
                             for c in appended {
                                 out.write(CollectionOfOne(delimiter))
-                                out.write(NumberFormat.field(columns[c].values[r], decimalComma: decimalComma).utf8)
+                                numberTexts.write(columns[c].values[r], into: &out)
                             }
                         }
                         out.write(UnsafeBufferPointer(rebasing: buf[s.end[k]..<s.next[k]]))  // the line's own ending

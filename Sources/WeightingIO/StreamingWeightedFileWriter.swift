@@ -85,6 +85,7 @@ public struct StreamingWeightedFileWriter: Sendable {
         let replacing = columns.indices.compactMap { k in replaced[k].map { (field: $0, key: k) } }
         let appended = columns.indices.filter { replaced[$0] == nil }
         var row = -1  // -1: the header comes first
+        var numberTexts = FieldTextCache(decimalComma: decimalComma)
         var line = 1
         var first = true
         while let bytes = try reader.nextBytes() {
@@ -129,7 +130,7 @@ public struct StreamingWeightedFileWriter: Sendable {
                         }
                         for k in appended {
                             sink.write(CollectionOfOne(delimiter))
-                            sink.write(NumberFormat.field(columns[k].values[row], decimalComma: decimalComma).utf8)
+                            numberTexts.write(columns[k].values[row], into: &sink)
                         }
                     }
                     sink.write(UnsafeBufferPointer(rebasing: buf[end..<next]))  // the line's own ending, if any

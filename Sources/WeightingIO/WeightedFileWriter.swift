@@ -75,6 +75,7 @@ public struct WeightedFileWriter: Sendable {
             sink.write(quoteIfNeeded(columns[k].name).utf8)
         }
         sink.write(buffer.lineEnding(after: buffer.headerRange.upperBound))
+        var numberTexts = FieldTextCache(decimalComma: decimalComma)
         buffer.bytes.withUnsafeBufferPointer { all in
             for r in 0..<buffer.rowCount {
                 let record = buffer.rawRecord(r)
@@ -85,7 +86,7 @@ public struct WeightedFileWriter: Sendable {
                 }
                 for k in appended {
                     sink.write(delimiter)
-                    sink.write(NumberFormat.field(columns[k].values[r], decimalComma: decimalComma).utf8)
+                    numberTexts.write(columns[k].values[r], into: &sink)
                 }
                 sink.write(buffer.lineEnding(after: record.endIndex))
             }
