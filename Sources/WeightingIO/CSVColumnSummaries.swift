@@ -242,7 +242,8 @@ extension CSVBuffer {
                             while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
                             while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }
                             if s == e { missing[j] &+= 1; continue }
-                            if let v = NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
+                            if let v = CSVBuffer.commonNumber(buf, s, e, decimalComma: decimalComma)
+                                ?? NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
                                 if !v.isFinite { alive[j] = false; dropped = true; continue }
                                 if lo[j].isNaN || v < lo[j] { lo[j] = v }
                                 if hi[j].isNaN || v > hi[j] { hi[j] = v }
