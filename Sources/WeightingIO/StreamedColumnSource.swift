@@ -11,6 +11,9 @@ public enum StreamedColumnKind: Sendable, Equatable {
     /// Parsed as numbers when every value is one, otherwise as levels (an estimated variable: a mean, or the
     /// proportions of its levels).
     case numericOrCategorical
+    /// Parsed as numbers (when every value is one) and encoded as levels, for a column asked for both ways (a
+    /// numeric total read as numbers on a whole wave and as levels through a subset of it).
+    case numericAndCategorical
 }
 
 /// A column a command will use, how it reads it, and whether memory may let it go once handed out.
@@ -56,6 +59,10 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
     let file: String
     let header: [String]
     let rowCount: Int
+    /// The delimiter found (or given) by the first pass.
+    let delimiter: UInt8
+    /// The header's line ending, reused when writing.
+    let lineEnding: String
     private let lines: [UInt32]
     private let dialect: CSVDialect
     private let chunkSize: Int
@@ -89,6 +96,8 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
         var reader = try CSVChunkReader(path: path, dialect: dialect, chunkSize: chunkSize)
         guard let first = try reader.next() else { throw DataError.emptyFile(file: path) }  // next() throws first
         header = first.header
+        delimiter = first.delimiter
+        lineEnding = first.lineEnding
         var seen = Set<Int>()
         var planned: [(Int, StreamedColumnPlan)] = []
         for p in plan {
@@ -97,7 +106,11 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
                 // Asked for in two roles: kept, and read both ways when the kinds differ.
                 var merged = planned[k].1
                 merged.once = merged.once && p.once
-                if merged.kind != p.kind { merged.kind = .numericOrCategorical }
+                if merged.kind == .numericAndCategorical || p.kind == .numericAndCategorical {
+                    merged.kind = .numericAndCategorical
+                } else if merged.kind != p.kind {
+                    merged.kind = .numericOrCategorical
+                }
                 planned[k].1 = merged
                 continue
             }
@@ -139,7 +152,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
         for k in 0..<once.count {
             let (j, p) = once[(start + k) % once.count]
             if excluding.contains(j) { continue }
-            let size = rows * (p.kind == .categorical ? 4 : 8)
+            let size = rows * (p.kind == .categorical ? 4 : p.kind == .numericAndCategorical ? 12 : 8)
             if bytes + size > budget && !(atLeastOne && k == 0) { break }
             bytes += size
             out.append(ColumnConverter(column: j, kind: p.kind))
@@ -198,6 +211,16 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
 
     func line(ofRecord row: Int) -> Int { Int(lines[row]) }
 
+    /// A subset of a streamed table converts only the columns asked for (another column may cost a pass).
+    var subsetsLazily: Bool { true }
+
+    /// Where the records stand in the file, to copy them (``StreamingWeightedFileWriter``,
+    /// ``StreamingRecordSubsetWriter``).
+    var origin: StreamOrigin {
+        StreamOrigin(file: file, header: header, lines: lines, signature: signature, dialect: dialect,
+                     delimiter: delimiter, lineEnding: lineEnding)
+    }
+
     func location(row: Int, column: Int) -> SourceLocation {
         SourceLocation(file: file, line: Int(lines[row]), column: column + 1, columnName: header[column])
     }
@@ -245,7 +268,7 @@ struct ColumnConverter {
     init(column: Int, kind: StreamedColumnKind) {
         self.column = column
         self.kind = kind
-        if kind == .categorical { encoder = CSVLevelEncoder() }
+        if kind == .categorical || kind == .numericAndCategorical { encoder = CSVLevelEncoder() }
     }
 
     /// Appends `chunk` to every converter, the columns shared out among up to `threads` threads (each column
@@ -344,6 +367,16 @@ extension Table {
     /// could not be read): commands call it before writing results computed from the table.
     public func checkStreamedReading() throws {
         if let source = textSource as? StreamedColumnSource, let failure = source.failure { throw failure }
+    }
+
+    /// Whether the table was read with ``init(streamingColumns:dialect:plan:chunkSize:memoryBudget:threads:)``
+    /// (its records can be copied by ``StreamingWeightedFileWriter`` and ``StreamingRecordSubsetWriter``).
+    public var isStreamedColumns: Bool { textSource is StreamedColumnSource }
+
+    /// Where the records of a streamed table stand in its file (read with ``init(streaming:dialect:categorical:numeric:chunkSize:threads:)``
+    /// or ``init(streamingColumns:dialect:plan:chunkSize:memoryBudget:threads:)``), nil for another table.
+    var streamedRecords: StreamOrigin? {
+        (streamOrigin as? StreamOrigin) ?? (textSource as? StreamedColumnSource)?.origin
     }
 
     /// Passes made over the file of a table read with ``init(streamingColumns:dialect:plan:chunkSize:memoryBudget:threads:)``

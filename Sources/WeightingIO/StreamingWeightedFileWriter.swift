@@ -1,7 +1,8 @@
 import Weighting
 /// Writes a streamed file back with new numeric columns appended, reading it a second time chunk by chunk, so
 /// that memory never holds the whole file (the companion of
-/// ``Table/init(streaming:dialect:categorical:numeric:chunkSize:threads:)``).
+/// ``Table/init(streaming:dialect:categorical:numeric:chunkSize:threads:)`` and
+/// ``Table/init(streamingColumns:dialect:plan:chunkSize:memoryBudget:threads:)``).
 ///
 /// The output is the same as ``WeightedFileWriter``'s: byte-order mark, header and records copied byte for
 /// byte, then the delimiter and the new values (shortest round-trip decimal text, decimal comma when the input
@@ -23,11 +24,13 @@ public struct StreamingWeightedFileWriter: Sendable {
     ///
     /// - Parameter threads: threads that find the records of the chunks and format them (default: every
     ///   processor); chunks are written in file order, so the output does not depend on it.
-    /// - Precondition: `table.isStreamed`.
+    /// - Precondition: `table.isStreamed || table.isStreamedColumns`.
     public init(table: Table, decimalComma: Bool = false, chunkSize: Int = 8 << 20, replacesExisting: Bool = false,
                 threads: Int = ReadingThreads.available) {
-        precondition(table.streamOrigin != nil, "the table was not read with Table(streaming:)")
-        self.origin = table.streamOrigin as! StreamOrigin
+        guard let origin = table.streamedRecords else {
+            preconditionFailure("the table was not read with Table(streaming:) or Table(streamingColumns:)")
+        }
+        self.origin = origin
         self.decimalComma = decimalComma
         self.chunkSize = chunkSize
         self.replacesExisting = replacesExisting

@@ -18,11 +18,15 @@ enum StreamedInput {
     /// Whether the environment leaves streaming on.
     static var enabled: Bool { environment("WEIGHTING_STREAM") != "0" }
 
+    /// Bytes read at a time (`WEIGHTING_STREAM_CHUNK_BYTES`, default 8 MiB).
+    static var chunkSize: Int {
+        environment("WEIGHTING_STREAM_CHUNK_BYTES").flatMap { Int($0) }.map { max(1, $0) } ?? 8 << 20
+    }
+
     /// The table of `path`, read in chunks with `plan`.
     static func table(_ path: String, dialect: CSVDialect, plan: [StreamedColumnPlan]) throws -> Table {
-        let chunk = environment("WEIGHTING_STREAM_CHUNK_BYTES").flatMap { Int($0) }.map { max(1, $0) } ?? 8 << 20
         let budget = environment("WEIGHTING_STREAM_BUDGET_BYTES").flatMap { Int($0) }.map { max(0, $0) } ?? 384 << 20
-        return try Table(streamingColumns: path, dialect: dialect, plan: plan, chunkSize: chunk, memoryBudget: budget)
+        return try Table(streamingColumns: path, dialect: dialect, plan: plan, chunkSize: chunkSize, memoryBudget: budget)
     }
 
     /// The columns a design and a calibration ask for: weights and the fpc as numbers, strata, clusters and
@@ -49,6 +53,12 @@ enum StreamedInput {
             throw error
         }
         try table.checkStreamedReading()
+    }
+
+    /// Runs `body` checking each of `tables` in turn (``checking(_:_:)``), the first table's problem first.
+    static func checking(_ tables: [Table], _ body: () throws -> Void) throws {
+        guard let first = tables.first else { return try body() }
+        try checking(first) { try checking(Array(tables.dropFirst()), body) }
     }
 
     private static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }

@@ -167,20 +167,30 @@ public struct Table: Sendable {
             }
             return v
         case .categorical(let c):
-            var out = [Double](repeating: .nan, count: rowCount)
-            var parsedLevels: [Double] = []
-            for (k, level) in c.levels.enumerated() {
-                guard let x = NumberParser.parse(level, decimalComma: decimalComma) else {
-                    let row = c.codes.firstIndex(of: UInt32(k)) ?? 0
-                    throw DataError.notANumber(location(row: row, column: j), value: level)
-                }
-                parsedLevels.append(x)
-            }
-            for i in 0..<rowCount where c.codes[i] != CategoricalColumn.missing { out[i] = parsedLevels[Int(c.codes[i])] }
-            return NumericColumn(out)
+            return try Table.parsedLevels(c, decimalComma: decimalComma) { location(row: $0, column: j) }
         case .text(let buffer, let column):
             return try buffer.numeric(column: column, decimalComma: decimalComma)
         }
+    }
+
+    /// A categorical column read as numbers: each level parsed once, missing values NaN.
+    ///
+    /// - Parameter location: where a record's cell sits, to name the first record of the first level that is
+    ///   not a number (levels are in order of first appearance, so it is the first such record).
+    /// - Throws: ``DataError/notANumber(_:value:)``.
+    static func parsedLevels(_ c: CategoricalColumn, decimalComma: Bool,
+                             location: (Int) -> SourceLocation) throws -> NumericColumn {
+        var out = [Double](repeating: .nan, count: c.codes.count)
+        var parsedLevels: [Double] = []
+        for (k, level) in c.levels.enumerated() {
+            guard let x = NumberParser.parse(level, decimalComma: decimalComma) else {
+                let row = c.codes.firstIndex(of: UInt32(k)) ?? 0
+                throw DataError.notANumber(location(row), value: level)
+            }
+            parsedLevels.append(x)
+        }
+        for i in c.codes.indices where c.codes[i] != CategoricalColumn.missing { out[i] = parsedLevels[Int(c.codes[i])] }
+        return NumericColumn(out)
     }
 
     /// Shortest text that reads back as the same double (integers without a decimal point): the name kept for
@@ -205,7 +215,14 @@ public enum TableColumn: Sendable {
 
 extension Table {
     /// The records at `rows`, in that order, every column kept (as text levels; numeric columns still parse).
+    ///
+    /// The columns of a source that converts them at a cost (``TextColumnSource/subsetsLazily``: a streamed
+    /// file) stay lazy, each converted when first asked for (``SubsetTextSource``), with the same levels,
+    /// numbers and errors as a subset converting every column at once.
     public func subset(_ rows: [Int]) throws -> Table {
+        if storage.contains(where: { if case .text(let s, _) = $0 { return s.subsetsLazily }; return false }) {
+            return try lazySubset(rows)
+        }
         var columns: [(String, TableColumn)] = []
         for name in names {
             let c = try categorical(name)
@@ -215,6 +232,38 @@ extension Table {
         t.rowMap = rows.map { rowMap?[$0] ?? $0 }
         t.parentTextSource = textSource ?? parentTextSource
         return t
+    }
+
+    /// ``subset(_:)`` with the columns of a lazily subset source left as text of a ``SubsetTextSource`` (one per
+    /// source), the others converted at once as ``subset(_:)`` does. Like ``subset(_:)``'s table, the result
+    /// reads numbers with a decimal point (its levels are parsed as in a table built in code).
+    private func lazySubset(_ rows: [Int]) throws -> Table {
+        var sources: [ObjectIdentifier: SubsetTextSource] = [:]
+        var columns: [Storage] = []
+        for (j, name) in names.enumerated() {
+            if case .text(let s, let column) = storage[j], s.subsetsLazily {
+                let subset = sources[ObjectIdentifier(s)] ?? SubsetTextSource(parent: s, rows: rows)
+                sources[ObjectIdentifier(s)] = subset
+                columns.append(.text(subset, column))
+            } else {
+                let c = try categorical(name)
+                columns.append(.categorical(CategoricalColumn(rows.map { c[$0] })))
+            }
+        }
+        var t = Table(subsetNames: names, storage: columns, rowCount: rows.count, source: source)
+        t.rowMap = rows.map { rowMap?[$0] ?? $0 }
+        t.parentTextSource = textSource ?? parentTextSource
+        return t
+    }
+
+    /// The table of ``lazySubset(_:)``: no text source of its own, numbers with a decimal point.
+    private init(subsetNames names: [String], storage: [Storage], rowCount: Int, source: String) {
+        self.names = names
+        self.storage = storage
+        self.rowCount = rowCount
+        self.source = source
+        self.textSource = nil
+        self.decimalComma = false
     }
 }
 

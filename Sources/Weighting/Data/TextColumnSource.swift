@@ -18,6 +18,15 @@ package protocol TextColumnSource: AnyObject, Sendable {
     func numeric(column: Int, decimalComma: Bool) throws -> NumericColumn
     /// Where a cell sits, for messages.
     func location(row: Int, column: Int) -> SourceLocation
+    /// Whether a subset of a table over this source (``Table/subset(_:)``) should keep its columns lazy,
+    /// converting each when first asked for (``SubsetTextSource``), rather than converting every column at once:
+    /// true for a source that converts columns at a cost (a file read again for each column it did not keep).
+    var subsetsLazily: Bool { get }
+}
+
+extension TextColumnSource {
+    /// Subsets convert every column at once by default (a file held in memory converts them cheaply).
+    package var subsetsLazily: Bool { false }
 }
 
 /// Where the records of a table read column by column from a file stand in that file.
