@@ -364,9 +364,10 @@ extension Table {
     }
 
     /// Throws the first problem met while reading a streamed table again (the file changed between passes, or
-    /// could not be read): commands call it before writing results computed from the table.
+    /// could not be read): commands call it before writing results computed from the table. A subset of a
+    /// streamed table reports its file's problems.
     public func checkStreamedReading() throws {
-        if let source = textSource as? StreamedColumnSource, let failure = source.failure { throw failure }
+        if let source = (textSource ?? parentTextSource) as? StreamedColumnSource, let failure = source.failure { throw failure }
     }
 
     /// Whether the table was read with ``init(streamingColumns:dialect:plan:chunkSize:memoryBudget:threads:)``

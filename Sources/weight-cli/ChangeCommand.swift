@@ -197,7 +197,12 @@ struct ChangeCommand: ParsableCommand {
             let plan = streamedPlan(dialect: dialect)
             return try [wave1!, wave2!].map { try StreamedInput.table($0, dialect: dialect, plan: plan) }
         }
-        let table = try Table(contentsOf: long, dialect: dialect)
+        // Read in chunks too: the planned columns and the wave column; each wave's subset converts a column when
+        // it is asked for.
+        let table = StreamedInput.enabled
+            ? try StreamedInput.table(long, dialect: dialect,
+                                      plan: streamedPlan(dialect: dialect) + [StreamedColumnPlan(name: waveColumn, kind: .categorical)])
+            : try Table(contentsOf: long, dialect: dialect)
         let wave = try table.categorical(waveColumn)
         if let i = wave.codes.firstIndex(of: CategoricalColumn.missing) {
             throw DesignError.missingDesignValue(variable: waveColumn, firstSeen: table.location(row: i, column: try table.index(of: waveColumn)))

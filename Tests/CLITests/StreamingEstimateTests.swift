@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WeightingTestSupport
 
-/// `estimate`, `compare` and `change` (two wave files) read delimited files in chunks (`StreamedInput`): these tests run the binary with
+/// `estimate`, `compare` and `change` (two wave files or one long file) read delimited files in chunks (`StreamedInput`): these tests run the binary with
 /// the file read whole (`WEIGHTING_STREAM=0`, the previous path) and streamed with several chunk sizes and memory
 /// budgets (a budget of 0 reads each variable in its own pass), and require the same exit status, the same
 /// standard output and error, and byte-identical output files.
@@ -30,6 +30,24 @@ struct StreamingEstimateTests {
             let answer = i % 19 == 0 ? "" : ((i * 5) % 7 < 3 ? "oui" : "non")
             let score = i % 29 == 0 ? "NA" : String(Double(i % 13) + 0.5 * Double(i % 2))
             s += "\(i),\(regions[i % 3]),\(sizes[(i / 3) % 2]),\(answer),\(score),S\(i % 2),P\(i % 12),\(1.5 + Double(i % 3))\n"
+        }
+        return s
+    }()
+    /// Both waves in one long file (`change --long`), with a wave column; the second wave's records first and
+    /// a quoted note with a line break, so that each wave's records are scattered through the file.
+    static let long: String = {
+        var s = "id,vague,region,taille,oui,score,strate,psu,w,note\n"
+        let regions = ["Nord", "Sud", "Est"], sizes = ["petite", "grande"]
+        for i in 0..<240 where i % 4 != 0 {
+            let answer = i % 19 == 0 ? "" : ((i * 5) % 7 < 3 ? "oui" : "non")
+            let score = i % 29 == 0 ? "NA" : String(Double(i % 13) + 0.5 * Double(i % 2))
+            let note = i % 40 == 1 ? "\"deux\nlignes, \"\"citées\"\"\"" : ""
+            s += "\(i),2,\(regions[i % 3]),\(sizes[(i / 3) % 2]),\(answer),\(score),S\(i % 2),P\(i % 12),\(1.5 + Double(i % 3)),\(note)\n"
+        }
+        for i in 0..<240 {
+            let answer = i % 17 == 0 ? "" : ((i * 7) % 5 < 2 ? "oui" : "non")
+            let score = i % 23 == 0 ? "NA" : String(Double(i % 11) + 0.25 * Double(i % 3))
+            s += "\(i),1,\(regions[i % 3]),\(sizes[(i / 3) % 2]),\(answer),\(score),S\(i % 2),P\(i % 12),\(1 + Double(i % 4)),rien\n"
         }
         return s
     }()
@@ -63,6 +81,10 @@ struct StreamingEstimateTests {
         ["change", "--wave1", "s.csv", "--wave2", "w2.csv", "--id", "id", "--margins", "m.csv", "--covariates", "region,taille",
          "--variables", "score", "--variance", "bootstrap", "--replicates", "20"],
         ["change", "--wave1", "s.csv", "--wave2", "w2.csv", "--weight", "w", "--variables", "late"],
+        ["change", "--long", "long.csv", "--wave-column", "vague", "--id", "id", "--weight", "w", "--variables", "oui,score",
+         "--by", "taille", "--format", "csv", "--output", "out.csv"],
+        ["change", "--long", "long.csv", "--wave-column", "vague", "--id", "id", "--margins", "m.csv",
+         "--covariates", "region,taille", "--variables", "oui", "--format", "json", "--output", "out.json"],
         // Errors: an unknown variable, a weight that is not a number, a domain absent, a ratio's text denominator.
         ["estimate", "s.csv", "--variables", "absent", "--weight", "w"],
         ["estimate", "s.csv", "--variables", "score", "--weight", "note"],
@@ -105,11 +127,12 @@ struct StreamingEstimateTests {
     @Test("same status, messages and bytes as the whole-file read, for every chunk size and budget",
           arguments: commands)
     func sameAsWholeFile(_ arguments: [String]) throws {
-        let files = ["s.csv": Self.data, "m.csv": Self.margins, "w2.csv": Self.wave2]
+        let files = ["s.csv": Self.data, "m.csv": Self.margins, "w2.csv": Self.wave2, "long.csv": Self.long]
         let whole = try Self.run(arguments, files: files, environment: ["WEIGHTING_STREAM": "0"])
         #expect(!whole.stdout.isEmpty || whole.output != nil || whole.status != 0)
         // The change commands run (the last one names the variable wave 2 lacks).
         if arguments[0] == "change" { #expect((whole.status == 0) == !arguments.contains("late"), "\(whole.stderr)") }
+        if arguments.contains("long.csv") { #expect(whole.output?.isEmpty == false) }
         for setting in Self.settings {
             let streamed = try Self.run(arguments, files: files, environment: setting)
             #expect(streamed == whole, "\(setting): \(streamed.stderr)")

@@ -134,4 +134,21 @@ struct StreamedSubsetTests {
             #expect(streamed.streamedPasses == 1 + 3)
         }
     }
+
+    @Test("a subset of a decimal-comma file reads its numbers with the comma, read whole or streamed")
+    func decimalCommaSubset() throws {
+        let path = try temporaryFile(bytes: Array("id;w;vague\n1;1,5;1\n2;2,25;2\n3;NA;1\n".utf8), name: "comma.csv")
+        let dialect = CSVDialect(decimalComma: true)
+        let whole = try Table(contentsOf: path, dialect: dialect)
+        let streamed = try Table(streamingColumns: path, dialect: dialect,
+                                 plan: [StreamedColumnPlan(name: "id", kind: .categorical),
+                                        StreamedColumnPlan(name: "vague", kind: .categorical)],
+                                 chunkSize: 8, memoryBudget: 0)
+        for table in [whole, streamed] {
+            let first = try table.subset([0, 2]), second = try table.subset([1])
+            #expect(try first.numeric("w").values[0] == 1.5 && first.numeric("w").values[1].isNaN)
+            #expect(try second.numeric("w").values == [2.25])
+            #expect(try second.subset([0]).numeric("w").values == [2.25])
+        }
+    }
 }

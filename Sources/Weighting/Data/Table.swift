@@ -21,8 +21,8 @@ public struct Table: Sendable {
     public let source: String
     /// The file the table was read from, when it was read from one (`WeightingIO`'s `buffer`).
     package let textSource: (any TextColumnSource)?
-    /// Whether numbers in text columns use a decimal comma.
-    package let decimalComma: Bool
+    /// Whether numbers in text columns use a decimal comma (a subset keeps its table's).
+    package internal(set) var decimalComma: Bool
     /// For a subset: the row of each record in the original file, so messages still name the right line.
     var rowMap: [Int]?
     /// For a subset: the file it came from.
@@ -229,6 +229,7 @@ extension Table {
             columns.append((name, .categorical(rows.map { c[$0] })))
         }
         var t = try Table(columns: columns, source: source)
+        t.decimalComma = decimalComma  // levels keep the file's text: "1,5" is a number in a decimal-comma file
         t.rowMap = rows.map { rowMap?[$0] ?? $0 }
         t.parentTextSource = textSource ?? parentTextSource
         return t
@@ -236,7 +237,7 @@ extension Table {
 
     /// ``subset(_:)`` with the columns of a lazily subset source left as text of a ``SubsetTextSource`` (one per
     /// source), the others converted at once as ``subset(_:)`` does. Like ``subset(_:)``'s table, the result
-    /// reads numbers with a decimal point (its levels are parsed as in a table built in code).
+    /// reads numbers with its table's decimal mark.
     private func lazySubset(_ rows: [Int]) throws -> Table {
         var sources: [ObjectIdentifier: SubsetTextSource] = [:]
         var columns: [Storage] = []
@@ -251,12 +252,13 @@ extension Table {
             }
         }
         var t = Table(subsetNames: names, storage: columns, rowCount: rows.count, source: source)
+        t.decimalComma = decimalComma
         t.rowMap = rows.map { rowMap?[$0] ?? $0 }
         t.parentTextSource = textSource ?? parentTextSource
         return t
     }
 
-    /// The table of ``lazySubset(_:)``: no text source of its own, numbers with a decimal point.
+    /// The table of ``lazySubset(_:)``: no text source of its own (the decimal mark is set by the caller).
     private init(subsetNames names: [String], storage: [Storage], rowCount: Int, source: String) {
         self.names = names
         self.storage = storage
