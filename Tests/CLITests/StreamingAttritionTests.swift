@@ -163,22 +163,7 @@ struct StreamingAttritionTests {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for (name, bytes) in files { try Data(bytes).write(to: dir.appendingPathComponent(name)) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = arguments
-        p.currentDirectoryURL = dir
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = dir.appendingPathComponent("stdout.txt"), err = dir.appendingPathComponent("stderr.txt")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let o = try FileHandle(forWritingTo: out), e = try FileHandle(forWritingTo: err)
-        p.standardOutput = o
-        p.standardError = e
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try o.close()
-        try e.close()
+        let result = try CLI.run(arguments, in: dir, environment: environment)
         var outputs: [String: [UInt8]] = [:]
         let folder = dir.appendingPathComponent("out")
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
@@ -186,8 +171,7 @@ struct StreamingAttritionTests {
         }
         // Inputs are never modified.
         for (name, bytes) in files { #expect(Array(try Data(contentsOf: dir.appendingPathComponent(name))) == bytes) }
-        return Run(status: p.terminationStatus, stdout: try dir.read("stdout.txt"), stderr: try dir.read("stderr.txt"),
-                   outputs: outputs)
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr, outputs: outputs)
     }
 
     @Test("same status, messages and output bytes as the whole-file read, for every chunk size and budget",

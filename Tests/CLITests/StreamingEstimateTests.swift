@@ -8,46 +8,52 @@ import WeightingTestSupport
 /// standard output and error, and byte-identical output files.
 @Suite("streamed estimate, compare and change match the whole-file path")
 struct StreamingEstimateTests {
+    static let regions = ["Nord", "Sud", "Est"], sizes = ["petite", "grande"]
+
+    /// Record `i` of wave 1: id, region, size, answer, score (then `late` and the rest are added by the callers).
+    static func wave1Fields(_ i: Int) -> [String] {
+        let answer = i % 17 == 0 ? "" : ((i * 7) % 5 < 2 ? "oui" : "non")
+        let score = i % 23 == 0 ? "NA" : String(Double(i % 11) + 0.25 * Double(i % 3))
+        return ["\(i)", regions[i % 3], sizes[(i / 3) % 2], answer, score]
+    }
+
+    /// Record `i` of wave 2 (three records in four answer again, some answers changed): id to weight.
+    static func wave2Fields(_ i: Int) -> [String] {
+        let answer = i % 19 == 0 ? "" : ((i * 5) % 7 < 3 ? "oui" : "non")
+        let score = i % 29 == 0 ? "NA" : String(Double(i % 13) + 0.5 * Double(i % 2))
+        return ["\(i)", regions[i % 3], sizes[(i / 3) % 2], answer, score, "S\(i % 2)", "P\(i % 12)", "\(1.5 + Double(i % 3))"]
+    }
+
     /// 240 records: text and numeric variables, missing values, a quoted field with a line break, a variable
     /// numeric in its first records and text later (read again as levels), strata, clusters, weights.
     static let data: String = {
         var s = "id,region,taille,oui,score,late,strate,psu,w,note\n"
-        let regions = ["Nord", "Sud", "Est"], sizes = ["petite", "grande"]
         for i in 0..<240 {
-            let answer = i % 17 == 0 ? "" : ((i * 7) % 5 < 2 ? "oui" : "non")
-            let score = i % 23 == 0 ? "NA" : String(Double(i % 11) + 0.25 * Double(i % 3))
             let late = i < 200 ? String(i % 4) : "beaucoup"
             let note = i % 50 == 0 ? "\"ligne\nsuivante, \"\"citée\"\"\"" : "rien"
-            s += "\(i),\(regions[i % 3]),\(sizes[(i / 3) % 2]),\(answer),\(score),\(late),S\(i % 2),P\(i % 12),\(1 + Double(i % 4)),\(note)\n"
+            s += (wave1Fields(i) + [late, "S\(i % 2)", "P\(i % 12)", "\(1 + Double(i % 4))", note]).joined(separator: ",") + "\n"
         }
         return s
     }()
-    /// The second wave for `change`: three records in four answer again (some answers changed), without `late`.
+    /// The second wave for `change`, without `late`.
     static let wave2: String = {
         var s = "id,region,taille,oui,score,strate,psu,w\n"
-        let regions = ["Nord", "Sud", "Est"], sizes = ["petite", "grande"]
-        for i in 0..<240 where i % 4 != 0 {
-            let answer = i % 19 == 0 ? "" : ((i * 5) % 7 < 3 ? "oui" : "non")
-            let score = i % 29 == 0 ? "NA" : String(Double(i % 13) + 0.5 * Double(i % 2))
-            s += "\(i),\(regions[i % 3]),\(sizes[(i / 3) % 2]),\(answer),\(score),S\(i % 2),P\(i % 12),\(1.5 + Double(i % 3))\n"
-        }
+        for i in 0..<240 where i % 4 != 0 { s += wave2Fields(i).joined(separator: ",") + "\n" }
         return s
     }()
     /// Both waves in one long file (`change --long`), with a wave column; the second wave's records first and
     /// a quoted note with a line break, so that each wave's records are scattered through the file.
     static let long: String = {
         var s = "id,vague,region,taille,oui,score,strate,psu,w,note\n"
-        let regions = ["Nord", "Sud", "Est"], sizes = ["petite", "grande"]
         for i in 0..<240 where i % 4 != 0 {
-            let answer = i % 19 == 0 ? "" : ((i * 5) % 7 < 3 ? "oui" : "non")
-            let score = i % 29 == 0 ? "NA" : String(Double(i % 13) + 0.5 * Double(i % 2))
-            let note = i % 40 == 1 ? "\"deux\nlignes, \"\"citées\"\"\"" : ""
-            s += "\(i),2,\(regions[i % 3]),\(sizes[(i / 3) % 2]),\(answer),\(score),S\(i % 2),P\(i % 12),\(1.5 + Double(i % 3)),\(note)\n"
+            var f = wave2Fields(i)
+            f.insert("2", at: 1)
+            s += (f + [i % 40 == 1 ? "\"deux\nlignes, \"\"citées\"\"\"" : ""]).joined(separator: ",") + "\n"
         }
         for i in 0..<240 {
-            let answer = i % 17 == 0 ? "" : ((i * 7) % 5 < 2 ? "oui" : "non")
-            let score = i % 23 == 0 ? "NA" : String(Double(i % 11) + 0.25 * Double(i % 3))
-            s += "\(i),1,\(regions[i % 3]),\(sizes[(i / 3) % 2]),\(answer),\(score),S\(i % 2),P\(i % 12),\(1 + Double(i % 4)),rien\n"
+            var f = wave1Fields(i) + ["S\(i % 2)", "P\(i % 12)", "\(1 + Double(i % 4))", "rien"]
+            f.insert("1", at: 1)
+            s += f.joined(separator: ",") + "\n"
         }
         return s
     }()
@@ -103,24 +109,9 @@ struct StreamingEstimateTests {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for (name, text) in files { try dir.write(name, text) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = arguments
-        p.currentDirectoryURL = dir
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = dir.appendingPathComponent("stdout.txt"), err = dir.appendingPathComponent("stderr.txt")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let o = try FileHandle(forWritingTo: out), e = try FileHandle(forWritingTo: err)
-        p.standardOutput = o
-        p.standardError = e
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try o.close()
-        try e.close()
+        let result = try CLI.run(arguments, in: dir, environment: environment)
         let output = ["out.json", "out.csv"].first { dir.exists($0) }
-        return Run(status: p.terminationStatus, stdout: try dir.read("stdout.txt"), stderr: try dir.read("stderr.txt"),
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr,
                    output: try output.map { try dir.read($0) })
     }
 
@@ -165,20 +156,8 @@ struct StreamingEstimateTests {
         let path = dir.appendingPathComponent("bad.csv")
         try Data(bytes).write(to: path)
         func runHere(_ env: [String: String]) throws -> Run {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: CLI.binary)
-            p.arguments = arguments
-            p.currentDirectoryURL = dir
-            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-            let err = dir.appendingPathComponent("stderr.txt")
-            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-            let e = try FileHandle(forWritingTo: err)
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = e
-            try p.run()
-            p.waitUntilExit()
-            try e.close()
-            return Run(status: p.terminationStatus, stdout: "", stderr: try dir.read("stderr.txt"), output: nil)
+            let result = try CLI.run(arguments, in: dir, environment: env)
+            return Run(status: result.status, stdout: result.stdout, stderr: result.stderr, output: nil)
         }
         let whole = try runHere(["WEIGHTING_STREAM": "0"])
         #expect(whole.status != 0)

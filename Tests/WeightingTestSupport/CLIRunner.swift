@@ -27,13 +27,15 @@ public enum CLI {
         public var stderr: String
     }
 
-    /// Runs the CLI with arguments in a working directory.
+    /// Runs the CLI with arguments in a working directory, with `environment` added to the test's own.
     @discardableResult
-    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL? = nil,
+                           environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
         if let directory { p.currentDirectoryURL = directory }
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         // Capture into files (no pipe can fill up and block the child).
         let capture = try scratchDirectory()
         let outURL = capture.appendingPathComponent("stdout"), errURL = capture.appendingPathComponent("stderr")

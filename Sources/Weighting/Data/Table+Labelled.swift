@@ -1,5 +1,6 @@
 extension Table {
-    /// A table of columns read from a statistical package's file.
+    /// A table of columns already held: read from a statistical package's file, or a subset's (no text source of
+    /// its own; numbers with a decimal point unless the caller sets ``decimalComma``).
     package init(statColumns names: [String], storage: [Storage], rowCount: Int, source: String) {
         self.names = names
         self.storage = storage

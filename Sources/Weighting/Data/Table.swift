@@ -251,21 +251,11 @@ extension Table {
                 columns.append(.categorical(CategoricalColumn(rows.map { c[$0] })))
             }
         }
-        var t = Table(subsetNames: names, storage: columns, rowCount: rows.count, source: source)
+        var t = Table(statColumns: names, storage: columns, rowCount: rows.count, source: source)
         t.decimalComma = decimalComma
         t.rowMap = rows.map { rowMap?[$0] ?? $0 }
         t.parentTextSource = textSource ?? parentTextSource
         return t
-    }
-
-    /// The table of ``lazySubset(_:)``: no text source of its own (the decimal mark is set by the caller).
-    private init(subsetNames names: [String], storage: [Storage], rowCount: Int, source: String) {
-        self.names = names
-        self.storage = storage
-        self.rowCount = rowCount
-        self.source = source
-        self.textSource = nil
-        self.decimalComma = false
     }
 }
 
