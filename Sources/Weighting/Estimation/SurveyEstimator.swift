@@ -364,8 +364,9 @@ public struct SurveyEstimator: Sendable {
         init(weights: [Double], values: [Double], recordDomain: [Int32], domainCount m: Int, isTotal: Bool) {
             var sw = [Double](repeating: 0, count: m), swy = sw, squares = sw
             var count = [Int](repeating: 0, count: m)
-            var flat: [Double] = []
-            var offset = [Int](repeating: 0, count: m + 1)
+            // Each domain's influence values in a buffer of its own while the records are visited, then moved
+            // into its array one domain at a time: memory holds the values once plus one domain's.
+            var buffers: [UnsafeMutablePointer<Double>] = []
             weights.withUnsafeBufferPointer { w in
               values.withUnsafeBufferPointer { y in
                 recordDomain.withUnsafeBufferPointer { domain in
@@ -378,21 +379,18 @@ public struct SurveyEstimator: Sendable {
                             swy[d] += w[i] * y[i]
                             count[d] &+= 1
                         }
+                        buffers = (0..<m).map { UnsafeMutablePointer<Double>.allocate(capacity: max(1, count[$0])) }
                       }
-                      for d in 0..<m { offset[d + 1] = offset[d] + count[d] }
                       let mean = (0..<m).map { sw[$0] > 0 ? swy[$0] / sw[$0] : .nan }
-                      var cursor = Array(offset[0..<m])
-                      flat = [Double](unsafeUninitializedCapacity: offset[m]) { out, initialized in
-                          squares.withUnsafeMutableBufferPointer { squares in
-                              for i in 0..<w.count where !y[i].isNaN {
-                                  let d = Int(domain[i])
-                                  let wd = w[i] * (y[i] - mean[d])
-                                  squares[d] += wd * (y[i] - mean[d])
-                                  out[cursor[d]] = isTotal ? w[i] * y[i] : wd / sw[d]
-                                  cursor[d] &+= 1
-                              }
+                      var cursor = [Int](repeating: 0, count: m)
+                      squares.withUnsafeMutableBufferPointer { squares in
+                          for i in 0..<w.count where !y[i].isNaN {
+                              let d = Int(domain[i])
+                              let wd = w[i] * (y[i] - mean[d])
+                              squares[d] += wd * (y[i] - mean[d])
+                              buffers[d][cursor[d]] = isTotal ? w[i] * y[i] : wd / sw[d]
+                              cursor[d] &+= 1
                           }
-                          initialized = offset[m]
                       }
                     }
                   }
@@ -402,7 +400,10 @@ public struct SurveyEstimator: Sendable {
             weightSums = sw
             weightedValueSums = swy
             self.squares = squares
-            influence = (0..<m).map { Array(flat[offset[$0]..<offset[$0 + 1]]) }
+            influence = (0..<m).map { d in
+                defer { buffers[d].deallocate() }
+                return Array(UnsafeBufferPointer(start: buffers[d], count: count[d]))
+            }
         }
     }
 
