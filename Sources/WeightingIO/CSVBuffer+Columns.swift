@@ -25,7 +25,7 @@ extension CSVBuffer {
     }
 
     /// The value of the trimmed, unquoted field `s..<e` when it is a one-digit number or 3 to 8 bytes of digits
-    /// with at most one decimal mark (``NumberParser/eightBytes(_:at:count:decimalComma:)``), inlined into the
+    /// with at most one decimal mark (``DecimalWord/value(_:at:count:decimalComma:)``), inlined into the
     /// loops over fields; nil sends the field to ``NumberParser/parse(_:_:_:decimalComma:scratch:)``, which
     /// gives the same double for these fields and reads every other one.
     @inline(__always)
@@ -36,7 +36,7 @@ extension CSVBuffer {
             return digit <= 9 ? Double(digit) : nil
         }
         guard length >= 3 && length <= 8 && s &+ 8 <= buf.count else { return nil }
-        return NumberParser.eightBytes(UnsafeRawBufferPointer(buf), at: s, count: length, decimalComma: decimalComma)
+        return DecimalWord.value(UnsafeRawBufferPointer(buf), at: s, count: length, decimalComma: decimalComma)
     }
 
     /// Parses a column as numbers (NaN where missing), failing on the first field that is not a finite number.

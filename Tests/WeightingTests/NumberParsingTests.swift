@@ -41,12 +41,18 @@ struct NumberParsingTests {
         #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
     }
 
-    /// Parses `text` as a field followed by `padding` bytes of the same buffer (eight or more: the word-at-a-time
-    /// reading of short fields; none: the byte-by-byte reading, as for a field ending a chunk).
+    /// Parses `text` as a field followed by `padding` bytes of the same buffer (eight or more: the CSV reader's
+    /// word-at-a-time reading of short fields, `DecimalWord`; none: `NumberParser` alone, as for a field ending a
+    /// chunk).
     static func parseField(_ text: String, padding: Int, decimalComma: Bool) -> Double? {
         let bytes = Array(text.utf8) + [UInt8](repeating: UInt8(ascii: decimalComma ? ";" : ","), count: padding)
         var scratch = [CChar](repeating: 0, count: 512)
-        return bytes.withUnsafeBufferPointer { NumberParser.parse($0, 0, text.utf8.count, decimalComma: decimalComma, scratch: &scratch) }
+        let count = text.utf8.count
+        return bytes.withUnsafeBufferPointer { buf in
+            // As the CSV reader's loops do: the word-at-a-time reading first, then the general parser.
+            (padding > 0 ? CSVBuffer.commonNumber(buf, 0, count, decimalComma: decimalComma) : nil)
+                ?? NumberParser.parse(buf, 0, count, decimalComma: decimalComma, scratch: &scratch)
+        }
     }
 
     /// `[+-]?` then digits with at most one point and at least one digit, nothing else.
