@@ -45,6 +45,7 @@ enum DecimalWord {
                   &+ ((values &>> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 &<< 32))) &>> 32
         // 10^fraction (fraction ≤ 7) as a product of exact powers chosen by its bits: no table, no branch.
         let power = (fraction & 1 != 0 ? 10.0 : 1.0) * (fraction & 2 != 0 ? 100.0 : 1.0) * (fraction & 4 != 0 ? 1e4 : 1.0)
-        return Double(values) / power
+        // An integer needs no division (x / 1 is x): the common codes and indicators skip its latency.
+        return fraction == 0 ? Double(values) : Double(values) / power
     }
 }
