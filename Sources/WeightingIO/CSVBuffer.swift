@@ -252,7 +252,8 @@ public final class CSVBuffer: Sendable {
                                 let offset = bit.trailingZeroBitCount &>> 3
                                 if bit & delimiters == 0 { i &+= offset; break words }
                                 fieldStart = i &+ offset &+ 1
-                                rowBounds.append(UInt32(fieldStart))
+                                // Below 4 GiB (checked when the bytes were taken): no conversion check.
+                                rowBounds.append(UInt32(truncatingIfNeeded: fieldStart))
                                 found ^= bit
                             } while found != 0
                         }

@@ -222,7 +222,8 @@ extension CSVBuffer {
     func numberSummaries(_ asked: [Bool], decimalComma: Bool) -> [(missing: Int, lo: Double, hi: Double)?] {
         var active = asked.indices.filter { asked[$0] }
         var missing = [Int](repeating: 0, count: asked.count)
-        var lo = [Double](repeating: .nan, count: asked.count), hi = lo
+        // ±∞ until a value is seen (every value kept is finite), so the loop compares without a NaN test.
+        var lo = [Double](repeating: .infinity, count: asked.count), hi = [Double](repeating: -.infinity, count: asked.count)
         var alive = asked
         let stride = columnCount + 1
         var scratch = [CChar](repeating: 0, count: 512)
@@ -245,8 +246,8 @@ extension CSVBuffer {
                             if let v = CSVBuffer.commonNumber(buf, s, e, decimalComma: decimalComma)
                                 ?? NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
                                 if !v.isFinite { alive[j] = false; dropped = true; continue }
-                                if lo[j].isNaN || v < lo[j] { lo[j] = v }
-                                if hi[j].isNaN || v > hi[j] { hi[j] = v }
+                                if v < lo[j] { lo[j] = v }
+                                if v > hi[j] { hi[j] = v }
                             } else if e &- s <= longestToken,
                                       CategoricalColumn.missingTokens.contains(CSVBuffer.unquote(buf, s, e)) {
                                 missing[j] &+= 1
@@ -263,6 +264,9 @@ extension CSVBuffer {
             }
           }
         }
-        return asked.indices.map { j in alive[j] && asked[j] ? (missing[j], lo[j], hi[j]) : nil }
+        return asked.indices.map { j in
+            guard alive[j] && asked[j] else { return nil }
+            return lo[j] == .infinity ? (missing[j], .nan, .nan) : (missing[j], lo[j], hi[j])
+        }
     }
 }

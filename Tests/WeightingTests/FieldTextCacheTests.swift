@@ -15,7 +15,7 @@ struct FieldTextCacheTests {
         let cells = (0..<40).map { _ in Double.random(in: 0.5...800, using: &rng) }
         var values = (0..<20_000).map { _ in cells[Int.random(in: 0..<cells.count, using: &rng)] }
         values += (0..<(3 * FieldTextCache.capacity)).map { _ in Double.random(in: -1e6...1e6, using: &rng) }
-        values += [0, -0.0, 1, 10, 1e-300, 1e300, 123456789012345678, 0.1 + 0.2, .pi] + cells
+        values += [0, -0.0, 1, 10, 1e-300, 1e300, 123456789012345680, 0.1 + 0.2, .pi] + cells
         var cache = FieldTextCache(decimalComma: decimalComma)
         var sink = ArraySink(bytes: [])
         var expected: [UInt8] = []

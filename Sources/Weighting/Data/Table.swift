@@ -216,9 +216,9 @@ public enum TableColumn: Sendable {
 extension Table {
     /// The records at `rows`, in that order, every column kept (as text levels; numeric columns still parse).
     ///
-    /// The columns of a source that converts them at a cost (``TextColumnSource/subsetsLazily``: a streamed
-    /// file) stay lazy, each converted when first asked for (``SubsetTextSource``), with the same levels,
-    /// numbers and errors as a subset converting every column at once.
+    /// The columns of a source that converts them at a cost (a file read in chunks, `WeightingIO`'s
+    /// `Table(streamingColumns:)`) stay lazy, each converted when first asked for, with the same levels,
+    /// numbers and errors as a subset converting every column at once. Numbers keep the table's decimal mark.
     public func subset(_ rows: [Int]) throws -> Table {
         if storage.contains(where: { if case .text(let s, _) = $0 { return s.subsetsLazily }; return false }) {
             return try lazySubset(rows)
