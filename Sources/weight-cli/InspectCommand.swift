@@ -21,6 +21,13 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The data file.") var data: String
     @OptionGroup var inputOptions: InputFormatOptions
 
+    /// The line of a numeric column: its missing values, then its smallest and largest value, or that every
+    /// value is missing (a column of empty fields and missing tokens, read as numbers).
+    static func numericLine(_ name: String, missing: Int, min lo: Double, max hi: Double) -> String {
+        guard !lo.isNaN else { return "  \(name): numeric, \(missing) missing (every value)" }
+        return "  \(name): numeric, \(missing) missing, min \(Table.format(lo)), max \(Table.format(hi))"
+    }
+
     func run() throws {
         try runReporting {
             if !inputOptions.format(of: data).isStatistical {
@@ -30,7 +37,7 @@ struct InspectCommand: ParsableCommand {
                 for (name, column) in zip(summaries.names, summaries.columns) {
                     switch column {
                     case let .numeric(missing, lo, hi):
-                        lines.append("  \(name): numeric, \(missing) missing, min \(Table.format(lo)), max \(Table.format(hi))")
+                        lines.append(Self.numericLine(name, missing: missing, min: lo, max: hi))
                     case let .categorical(levels, missing):
                         let shown = levels.prefix(6).joined(separator: ", ")
                         lines.append("  \(name): \(levels.count) levels (\(shown)\(levels.count > 6 ? ", …" : "")), \(missing) missing")
@@ -45,7 +52,7 @@ struct InspectCommand: ParsableCommand {
                 if let numeric = try? table.numeric(name) {
                     let present = numeric.values.filter { !$0.isNaN }
                     let lo = present.min() ?? .nan, hi = present.max() ?? .nan
-                    lines.append("  \(name): numeric, \(numeric.missingCount) missing, min \(Table.format(lo)), max \(Table.format(hi))")
+                    lines.append(Self.numericLine(name, missing: numeric.missingCount, min: lo, max: hi))
                 } else {
                     let c = try table.categorical(name)
                     let shown = c.levels.prefix(6).joined(separator: ", ")
