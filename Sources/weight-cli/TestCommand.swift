@@ -120,16 +120,19 @@ struct TestCommand: ParsableCommand {
             let plan = try outputPlan(standardOutput: output == nil)
             let rules = try flagsOptions.ruleSet()
             let dialect = inputOptions.dialect
-            let table = try inputOptions.readTable(data)
-            let estimator = try designOptions.estimator(table: table, dialect: dialect, level: level)
+            let table = try streamedTable(dialect: dialect) ?? inputOptions.readTable(data)
             var rows: [ContrastTableRow] = []
-            do {
-                rows = try analyses(estimator)
-                try countMissing(in: &rows, table: table)
-            } catch let e as ComparisonError {
-                throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
-            } catch let e as EstimationError {
-                throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
+            // A streamed file that changed between passes is reported first, not the error it led to.
+            try StreamedInput.checking(table) {
+                let estimator = try designOptions.estimator(table: table, dialect: dialect, level: level)
+                do {
+                    rows = try analyses(estimator)
+                    try countMissing(in: &rows, table: table)
+                } catch let e as ComparisonError {
+                    throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
+                } catch let e as EstimationError {
+                    throw RequestError(description: "\(data): \(ExitStatus.withFlags(e))")
+                }
             }
             rows = rows.map { r in
                 var r = r
@@ -143,12 +146,30 @@ struct TestCommand: ParsableCommand {
             case .md: text = ContrastTable.markdown(rows, level: level)
             case .csv, .xlsx: text = ContrastTable.csv(rows)
             }
+            try table.checkStreamedReading()  // before anything is written
             if WorkbookOutput.wanted(format: format.rawValue, output: output), let output {
                 try plan.write([OutputPlan.Content(path: output, bytes: try Workbook.bytes([ContrastTable.sheet(rows)], name: output))])
             } else {
                 try plan.write([OutputPlan.Content(path: output ?? OutputPlan.standardOutput, text: text)])
             }
         }
+    }
+
+    /// The data file in chunks (see ``StreamedInput``), keeping the design's columns, `--by`, `--chisq`'s and
+    /// the compared variable (and denominator) as numbers and levels; nil when it is read whole (an SPSS, Stata
+    /// or SAS file, replicate columns taken by prefix, or streaming off).
+    func streamedTable(dialect: CSVDialect) throws -> Table? {
+        guard StreamedInput.enabled, !inputOptions.format(of: data).isStatistical,
+              designOptions.variance != .replicates else { return nil }
+        var plan = StreamedInput.designPlan(weight: designOptions.weight, strata: designOptions.strata,
+                                            cluster: designOptions.cluster, fpc: designOptions.fpc,
+                                            margins: designOptions.margins, groupBy: designOptions.groupBy,
+                                            dialect: dialect)
+        plan += (commaList(by) + commaList(chisq)).map { StreamedColumnPlan(name: $0, kind: .categorical) }
+        for v in [variable, statistic == .ratio ? denominator : nil].compactMap({ $0 }) {
+            plan.append(StreamedColumnPlan(name: v, kind: .numericAndCategorical))
+        }
+        return try StreamedInput.table(data, dialect: dialect, plan: plan)
     }
 
     /// Sets every row's ``ContrastTableRow/missing``: the records of its scope (a level of every `--by`

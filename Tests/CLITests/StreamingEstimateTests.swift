@@ -2,11 +2,11 @@ import Foundation
 import Testing
 import WeightingTestSupport
 
-/// `estimate`, `compare` and `change` (two wave files or one long file) read delimited files in chunks (`StreamedInput`): these tests run the binary with
+/// `estimate`, `compare`, `test` and `change` (two wave files or one long file) read delimited files in chunks (`StreamedInput`): these tests run the binary with
 /// the file read whole (`WEIGHTING_STREAM=0`, the previous path) and streamed with several chunk sizes and memory
 /// budgets (a budget of 0 reads each variable in its own pass), and require the same exit status, the same
 /// standard output and error, and byte-identical output files.
-@Suite("streamed estimate, compare and change match the whole-file path")
+@Suite("streamed estimate, compare, test and change match the whole-file path")
 struct StreamingEstimateTests {
     static let regions = ["Nord", "Sud", "Est"], sizes = ["petite", "grande"]
 
@@ -91,6 +91,14 @@ struct StreamingEstimateTests {
          "--by", "taille", "--format", "csv", "--output", "out.csv"],
         ["change", "--long", "long.csv", "--wave-column", "vague", "--id", "id", "--margins", "m.csv",
          "--covariates", "region,taille", "--variables", "oui", "--format", "json", "--output", "out.json"],
+        ["test", "s.csv", "--variable", "score", "--by", "region", "--pairwise", "--adjust", "holm", "--weight", "w",
+         "--strata", "strate", "--cluster", "psu"],
+        ["test", "s.csv", "--variable", "score", "--by", "taille", "--ttest", "--margins", "m.csv",
+         "--method", "raking", "--format", "json", "--output", "out.json"],
+        ["test", "s.csv", "--chisq", "oui,region", "--variable", "late", "--category", "1", "--by", "region",
+         "--all-equal", "--weight", "w"],
+        ["test", "s.csv", "--variable", "score", "--statistic", "ratio", "--denominator", "w", "--by", "taille",
+         "--contrast", "grande - petite", "--format", "csv", "--output", "out.csv"],
         // Errors: an unknown variable, a weight that is not a number, a domain absent, a ratio's text denominator.
         ["estimate", "s.csv", "--variables", "absent", "--weight", "w"],
         ["estimate", "s.csv", "--variables", "score", "--weight", "note"],
@@ -124,6 +132,7 @@ struct StreamingEstimateTests {
         // The change commands run (the last one names the variable wave 2 lacks).
         if arguments[0] == "change" { #expect((whole.status == 0) == !arguments.contains("late"), "\(whole.stderr)") }
         if arguments.contains("long.csv") { #expect(whole.output?.isEmpty == false) }
+        if arguments[0] == "test" { #expect(whole.status == 0, "\(whole.stderr)") }
         for setting in Self.settings {
             let streamed = try Self.run(arguments, files: files, environment: setting)
             #expect(streamed == whole, "\(setting): \(streamed.stderr)")
