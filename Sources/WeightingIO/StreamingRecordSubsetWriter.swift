@@ -70,6 +70,7 @@ public struct StreamingRecordSubsetWriter: Sendable {
         var kept: [Int: (record: [UInt8], ending: [UInt8])] = [:]
         var next = 0  // in order: the position in `rows` of the next record to write
         var outputLine = 1  // the line of the output the next record starts on
+        var numberTexts = FieldTextCache(decimalComma: decimalComma)  // weights repeat per calibration cell
 
         func emit(_ k: Int, record: UnsafeBufferPointer<UInt8>, ending own: UnsafeBufferPointer<UInt8>) throws {
             let r = rows[k]
@@ -83,7 +84,7 @@ public struct StreamingRecordSubsetWriter: Sendable {
             sink.write(record)
             for c in columns {
                 sink.write(CollectionOfOne(delimiter))
-                sink.write(NumberFormat.field(c.values[k], decimalComma: decimalComma).utf8)
+                numberTexts.write(c.values[k], into: &sink)
             }
             // The ending a reader of the output sees: an optional CR, then an optional LF.
             var stop = 0
