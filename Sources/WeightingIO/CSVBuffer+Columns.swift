@@ -43,11 +43,15 @@ extension CSVBuffer {
     public func numeric(column: Int, decimalComma: Bool) throws -> NumericColumn {
         let n = rowCount
         var out = [Double](repeating: .nan, count: n)
+        let stride = boundsStride, offset = fieldOffset[column]
+        precondition(offset >= 0, "column \(column) is not among the columns this chunk was split for")
         try bytes.withUnsafeBufferPointer { buf in
+          try bounds.withUnsafeBufferPointer { bounds in
           try out.withUnsafeMutableBufferPointer { out in
             var scratch = [CChar](repeating: 0, count: 512)
             for r in 0..<n {
-                var (s, e) = rawRange(row: r, column: column)
+                let b = r &* stride &+ offset
+                var s = Int(bounds[b]), e = Int(bounds[b &+ 1]) &- 1
                 if e - s >= 2, buf[s] == 0x22 { s += 1; e -= 1 }
                 while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s += 1 }
                 while e > s, buf[e - 1] == 0x20 || buf[e - 1] == 0x09 { e -= 1 }
@@ -64,6 +68,7 @@ extension CSVBuffer {
                     throw DataError.notANumber(location(row: r, column: column), value: t)
                 }
             }
+          }
           }
         }
         return NumericColumn(out)

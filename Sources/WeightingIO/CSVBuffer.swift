@@ -12,7 +12,12 @@ import Weighting
 /// `bounds[r * (k + 1) + j + 1]` (the delimiter or the virtual one after the record). Quoted fields keep their
 /// quotes in place; they are unescaped only when read.
 ///
-/// - Complexity: one pass over the bytes; memory is the file plus 4 bytes a field.
+/// A chunk read for a few columns only (a projection) is split and checked in full, but keeps the boundaries of
+/// those columns alone, two per field (its first byte, and one past its last): `bounds[r * 2p + 2s]` and
+/// `bounds[r * 2p + 2s + 1]` for the `s`-th of `p` kept columns. ``fieldOffset`` maps a column to its place in
+/// a record's boundaries for both layouts, so readers of fields need not know which one they read.
+///
+/// - Complexity: one pass over the bytes; memory is the file plus 4 bytes a field (8 bytes a kept field).
 public final class CSVBuffer: Sendable {
     /// The file name used in messages.
     public let file: String
@@ -24,6 +29,13 @@ public final class CSVBuffer: Sendable {
     public let header: [String]
     /// Field boundaries (see the type's documentation), header excluded.
     let bounds: [UInt32]
+    /// Boundaries per record: `k + 1`, or `2p` for a projection on `p` columns.
+    let boundsStride: Int
+    /// Where each column's first boundary stands among its record's (`j`, or `2s` for the `s`-th kept column of
+    /// a projection; -1 for a column a projection does not keep). The field ends one byte before the next one.
+    let fieldOffset: [Int]
+    /// Whether only some columns' boundaries are kept (see the type's documentation).
+    let isProjected: Bool
     /// Physical line (1-based) where each record starts.
     let lines: [UInt32]
     /// Byte range of each record's raw text (without its line ending).
@@ -60,8 +72,10 @@ public final class CSVBuffer: Sendable {
     /// Splits bytes: a whole file (`continuing == nil`: header first), or a later chunk of one that starts on
     /// a record boundary at physical line `firstLine` (`continuing` gives the file's header and delimiter).
     /// `utf16Checked`: the caller has refused UTF-16 on the file's first ``utf16SampleBytes`` (a first chunk).
+    /// `projection`: the only columns whose fields will be read (sorted, distinct; for a later chunk only), nil
+    /// for all (see the type's documentation).
     init(bytes input: [UInt8], file: String, dialect: CSVDialect, continuing: Continuation?, firstLine: Int,
-         allowNoRows: Bool, utf16Checked: Bool = false) throws {
+         allowNoRows: Bool, utf16Checked: Bool = false, projection: [Int]? = nil) throws {
         var data = input
         let bom = continuing == nil && data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF
         if continuing == nil && !utf16Checked { try CSVBuffer.refuseUTF16(data, file: file) }
@@ -73,13 +87,24 @@ public final class CSVBuffer: Sendable {
         try CSVBuffer.validateUTF8(data, file: file, firstLine: firstLine)
         let parsed = try data.withUnsafeBufferPointer { buf in
             try CSVBuffer.split(buf, file: file, dialect: dialect, continuing: continuing, firstLine: firstLine,
-                                allowNoRows: allowNoRows)
+                                allowNoRows: allowNoRows, projection: continuing == nil ? nil : projection)
         }
         self.file = file
         self.bytes = data
         self.delimiter = parsed.delimiter
         self.header = parsed.header
         self.bounds = parsed.bounds
+        if let kept = parsed.projection {
+            var offsets = [Int](repeating: -1, count: parsed.header.count)
+            for (slot, j) in kept.enumerated() { offsets[j] = 2 * slot }
+            self.fieldOffset = offsets
+            self.boundsStride = 2 * kept.count
+            self.isProjected = true
+        } else {
+            self.fieldOffset = Array(parsed.header.indices)
+            self.boundsStride = parsed.header.count + 1
+            self.isProjected = false
+        }
         self.lines = parsed.lines
         self.recordStart = parsed.recordStart
         self.headerRange = parsed.headerRange
@@ -113,7 +138,9 @@ public final class CSVBuffer: Sendable {
     /// Raw byte range of field (`row`, `column`), quotes included.
     @inline(__always)
     func rawRange(row: Int, column: Int) -> (start: Int, end: Int) {
-        let base = row * (header.count + 1) + column
+        let offset = fieldOffset[column]
+        precondition(offset >= 0, "column \(column) is not among the columns this chunk was split for")
+        let base = row * boundsStride + offset
         return (Int(bounds[base]), Int(bounds[base + 1]) - 1)
     }
 
@@ -131,6 +158,7 @@ public final class CSVBuffer: Sendable {
 
     /// The raw text of a whole record as it stands in the file (without line ending).
     func rawRecord(_ row: Int) -> ArraySlice<UInt8> {
+        precondition(!isProjected, "a record's end is known only when every column's boundaries are kept")
         let (_, end) = rawRange(row: row, column: header.count - 1)
         return bytes[Int(recordStart[row])..<end]
     }
@@ -161,10 +189,13 @@ public final class CSVBuffer: Sendable {
         var recordStart: [UInt32]
         var headerRange: Range<Int>
         var nextLine: Int
+        /// The kept columns, or nil for all.
+        var projection: [Int]?
     }
 
     private static func split(_ buf: UnsafeBufferPointer<UInt8>, file: String, dialect: CSVDialect,
-                              continuing: Continuation?, firstLine: Int, allowNoRows: Bool) throws -> Split {
+                              continuing: Continuation?, firstLine: Int, allowNoRows: Bool,
+                              projection: [Int]?) throws -> Split {
         let n = buf.count
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var pos = 0
@@ -192,11 +223,16 @@ public final class CSVBuffer: Sendable {
         var header: [String] = continuing?.header ?? []
         var headerRange = 0..<0
         var fieldCount = continuing?.header.count ?? -1
+        // A projection keeps its columns' boundaries only (a later chunk: the header is known).
+        // (Every column asked for: the full layout, which is as small.)
+        let kept: [Int]? = continuing == nil ? nil
+            : projection.map { p in p.filter { $0 >= 0 && $0 < fieldCount } }.flatMap { $0.count < fieldCount ? $0 : nil }
         // Estimate capacity from the first line.
         let firstLen = max(1, firstLineEnd - pos + 1)
         let estimatedRows = n / firstLen + 16
-        var rowBounds: [UInt32] = []
-        rowBounds.reserveCapacity(64)
+        var rowBounds = RowBounds(capacity: max(64, fieldCount + 2))
+        defer { rowBounds.free() }
+        var keptBounds = [UInt32](repeating: 0, count: 2 * (kept?.count ?? 0))
         let raw = UnsafeRawBufferPointer(buf)
         let specials = SpecialBytes(delimiter: delimiter)
 
@@ -206,7 +242,7 @@ public final class CSVBuffer: Sendable {
             if buf[pos] == cr { if isLineEnd(buf, pos) { line += 1 }; pos += 1; continue }
             let startLine = line
             let start = pos
-            rowBounds.removeAll(keepingCapacity: true)
+            rowBounds.count = 0
             var fieldStart = pos
             rowBounds.append(UInt32(fieldStart))
             var endOfRecord = n
@@ -301,7 +337,7 @@ public final class CSVBuffer: Sendable {
                 fieldCount = count
                 var names: [String] = []
                 for j in 0..<count {
-                    let s = Int(rowBounds[j]), e = Int(rowBounds[j + 1]) - 1
+                    let s = Int(rowBounds.base[j]), e = Int(rowBounds.base[j + 1]) - 1
                     names.append(unquote(buf, s, e).trimmingSpaces())
                 }
                 for (j, name) in names.enumerated() where name.isEmpty {
@@ -322,20 +358,61 @@ public final class CSVBuffer: Sendable {
             if continuing != nil && lines.isEmpty {
                 // Reserve from the first record's length, as for the header of a whole file.
                 let rows = n / max(1, pos - start) + n / max(1, pos - start) / 8 + 16
-                bounds.reserveCapacity(rows * (fieldCount + 1))
+                bounds.reserveCapacity(rows * (kept.map { 2 * $0.count } ?? fieldCount + 1))
                 lines.reserveCapacity(rows)
                 recordStart.reserveCapacity(rows)
             }
             if count != fieldCount {
                 throw DataError.raggedRow(SourceLocation(file: file, line: startLine), expected: fieldCount, found: count)
             }
-            bounds.append(contentsOf: rowBounds)
+            if let kept {
+                keptBounds.withUnsafeMutableBufferPointer { out in
+                    for (slot, j) in kept.enumerated() {
+                        out[2 &* slot] = rowBounds.base[j]
+                        out[2 &* slot &+ 1] = rowBounds.base[j &+ 1]
+                    }
+                }
+                bounds.append(contentsOf: keptBounds)
+            } else {
+                bounds.append(contentsOf: UnsafeBufferPointer(start: rowBounds.base, count: rowBounds.count))
+            }
             lines.append(UInt32(startLine))
             recordStart.append(UInt32(start))
         }
         if lines.isEmpty && !allowNoRows { throw DataError.noDataRows(file: file) }
         return Split(delimiter: delimiter, header: header, bounds: bounds, lines: lines, recordStart: recordStart,
-                     headerRange: headerRange, nextLine: line)
+                     headerRange: headerRange, nextLine: line, projection: kept)
+    }
+
+    /// The field boundaries of the record being split: a buffer of its own that grows when a record has more
+    /// fields than expected (its field count is checked once the record ends), written without the checks of an
+    /// array append at every field.
+    struct RowBounds {
+        var base: UnsafeMutablePointer<UInt32>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        }
+
+        @inline(__always)
+        mutating func append(_ value: UInt32) {
+            if count == capacity { grow() }
+            base[count] = value
+            count &+= 1
+        }
+
+        mutating func grow() {
+            let bigger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
+            bigger.update(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+
+        func free() { base.deallocate() }
     }
 
     /// The bytes that end an unquoted field (the delimiter, a line feed, a carriage return) or make it malformed

@@ -20,13 +20,16 @@ public struct CSVChunkReader: ~Copyable {
     let chunkSize: Int
     private let fd: Int32
     private var carry: [UInt8] = []
-    private var scratch: [UInt8] = []
     private var firstBytes = true
     private var atEnd = false
     private var continuation: CSVBuffer.Continuation?
     private var nextLine = 1
     /// Records returned so far.
     public private(set) var rowCount = 0
+    /// The only columns whose fields will be read from the chunks after the first (sorted, distinct), or nil for
+    /// all: those chunks are still split and checked in full, but keep only these columns' boundaries (see
+    /// ``CSVBuffer``).
+    var projection: [Int]?
 
     /// Opens a file.
     ///
@@ -72,7 +75,7 @@ public struct CSVChunkReader: ~Copyable {
                 return accept(chunk)
             }
             let chunk = try CSVBuffer(bytes: bytes, file: file, dialect: dialect, continuing: continuation,
-                                      firstLine: nextLine, allowNoRows: true)
+                                      firstLine: nextLine, allowNoRows: true, projection: projection)
             if chunk.rowCount == 0 { nextLine = chunk.nextLine; continue }  // only blank lines
             return accept(chunk)
         }
@@ -89,8 +92,11 @@ public struct CSVChunkReader: ~Copyable {
             if cut == 0 && !atEnd { continue }  // no complete record yet: read more
             if firstBytes && !atEnd && carry[0..<cut].allSatisfy({ $0 == 0x0A || $0 == 0x0D }) { continue }
             firstBytes = false
-            let bytes = Array(carry[0..<cut])
-            carry.removeFirst(cut)
+            // The records leave with the buffer they were read into; only the partial record after them is
+            // copied, to start the next buffer.
+            var bytes = carry
+            carry = Array(bytes[cut...])
+            bytes.removeSubrange(cut...)
             return bytes
         }
     }
@@ -107,22 +113,34 @@ public struct CSVChunkReader: ~Copyable {
         return nil
     }
 
-    /// Appends up to `chunkSize` bytes to the carried-over bytes.
+    /// Appends up to `chunkSize` bytes to the carried-over bytes, read straight into a new buffer behind them (the
+    /// chunk handed out later is that buffer: the bytes are copied once, by the kernel).
     private mutating func fill() throws {
-        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: chunkSize) }
-        var got = 0
-        try scratch.withUnsafeMutableBytes { buf in
-            while got < chunkSize {
-                let r = read(fd, buf.baseAddress! + got, chunkSize - got)
+        let kept = carry.count, size = chunkSize, fd = self.fd
+        var failure: Int32 = 0
+        let grown = [UInt8](unsafeUninitializedCapacity: kept + size) { buf, count in
+            carry.withUnsafeBufferPointer { old in
+                if kept > 0 { buf.baseAddress!.update(from: old.baseAddress!, count: kept) }
+            }
+            var got = 0
+            while got < size {
+                let r = read(fd, buf.baseAddress! + kept + got, size - got)
                 if r < 0 {
                     if errno == EINTR { continue }
-                    throw DataError.cannotRead(file: file, reason: FileIO.errnoText())
+                    failure = errno
+                    break
                 }
-                if r == 0 { atEnd = true; break }
+                if r == 0 { break }
                 got += r
             }
+            count = kept + got
         }
-        carry.append(contentsOf: scratch[0..<got])
+        if failure != 0 {
+            errno = failure
+            throw DataError.cannotRead(file: file, reason: FileIO.errnoText())
+        }
+        if grown.count - kept < size { atEnd = true }
+        carry = grown
     }
 
     /// One past the last line ending outside double quotes (0 if none), scanning from a record boundary: a line

@@ -225,7 +225,7 @@ extension CSVBuffer {
         // ±∞ until a value is seen (every value kept is finite), so the loop compares without a NaN test.
         var lo = [Double](repeating: .infinity, count: asked.count), hi = [Double](repeating: -.infinity, count: asked.count)
         var alive = asked
-        let stride = columnCount + 1
+        let stride = boundsStride, offsets = fieldOffset
         var scratch = [CChar](repeating: 0, count: 512)
         let longestToken = CSVDialect.longestMissingToken + 2  // with the quotes
         bytes.withUnsafeBufferPointer { buf in
@@ -238,7 +238,8 @@ extension CSVBuffer {
                         let base = r &* stride
                         var dropped = false
                         for j in active {
-                            var s = Int(bounds[base &+ j]), e = Int(bounds[base &+ j &+ 1]) &- 1
+                            let b = base &+ offsets[j]
+                            var s = Int(bounds[b]), e = Int(bounds[b &+ 1]) &- 1
                             if e &- s >= 2, buf[s] == 0x22 { s &+= 1; e &-= 1 }
                             while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
                             while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }

@@ -39,7 +39,8 @@ struct StreamedChunk {
          categorical: [Int], numeric: [Int]) {
         do {
             let chunk = try CSVBuffer(bytes: bytes, file: file, dialect: dialect, continuing: continuation,
-                                      firstLine: 1, allowNoRows: true)
+                                      firstLine: 1, allowNoRows: true,
+                                      projection: Array(Set(categorical + numeric)).sorted())
             nextLine = chunk.nextLine
             guard chunk.rowCount > 0 else { return }
             lines = chunk.lines

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CFileSync
 import Weighting
 
 /// Reading whole files and writing them atomically (temporary file in the same folder, `fsync`, `rename`).
@@ -213,6 +214,8 @@ public struct ByteSink {
     let path: String
     var buffer: [UInt8] = []
     var failure: DataError?
+    /// Bytes written to the file so far (where the next write lands in a file written from its start).
+    private var written: Int64 = 0
 
     init(fd: Int32, path: String) {
         self.fd = fd
@@ -229,6 +232,36 @@ public struct ByteSink {
     /// Appends a string's UTF-8 bytes.
     public mutating func write(_ text: String) { write(text.utf8) }
 
+    /// Writes bytes straight to the file, after what is buffered, in pieces of at most 1 MiB (no copy into the
+    /// buffer); a failure is kept in ``failure``.
+    mutating func writeDirectly(_ bytes: UnsafeRawBufferPointer) {
+        if failure != nil { return }
+        if !buffer.isEmpty { try? flush() }
+        guard failure == nil, let base = bytes.baseAddress else { return }
+        var off = 0
+        while off < bytes.count {
+            #if canImport(Glibc)
+            let n = Glibc.write(fd, base + off, min(bytes.count - off, 1 << 20))
+            #else
+            let n = Darwin.write(fd, base + off, min(bytes.count - off, 1 << 20))
+            #endif
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = DataError.cannotWrite(file: path, reason: FileIO.errnoText())
+                return
+            }
+            startWriteback(n)
+            off += n
+        }
+    }
+
+    /// Starts the disk writes of the `count` bytes just written (a file; nothing for a pipe or a terminal), so
+    /// that the `fsync` before an output's rename finds most of them written already. Nothing waits here.
+    private mutating func startWriteback(_ count: Int) {
+        _ = weighting_start_writeback(fd, written, Int64(count))
+        written += Int64(count)
+    }
+
     mutating func flush() throws {
         if let failure { throw failure }
         var off = 0
@@ -243,6 +276,7 @@ public struct ByteSink {
                 failure = DataError.cannotWrite(file: path, reason: FileIO.errnoText())
                 throw failure!
             }
+            startWriteback(n)
             off += n
         }
         buffer.removeAll(keepingCapacity: true)

@@ -125,6 +125,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
                                                      budget: memoryBudget, cachedBytes: 0, atLeastOne: true)
         var lines: [UInt32] = []
         var chunk: CSVBuffer? = first
+        reader.projection = ColumnConverter.projection(converters)
         while let c = chunk {
             lines.append(contentsOf: c.lines)
             ColumnConverter.append(c, to: &converters, dialect: dialect, isFirstChunk: c === first, threads: threads)
@@ -191,6 +192,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
         do {
             guard try FileSignature(path: file) == signature else { throw StreamedReadingError.changedBetweenPasses(file: file) }
             var reader = try CSVChunkReader(path: file, dialect: dialect, chunkSize: chunkSize)
+            reader.projection = ColumnConverter.projection(converters)
             var records = 0
             var isFirst = true
             while let c = try reader.next() {
@@ -269,6 +271,11 @@ struct ColumnConverter {
         self.column = column
         self.kind = kind
         if kind == .categorical || kind == .numericAndCategorical { encoder = CSVLevelEncoder() }
+    }
+
+    /// The columns the converters read, for ``CSVChunkReader/projection``.
+    static func projection(_ converters: [ColumnConverter]) -> [Int] {
+        Array(Set(converters.map(\.column))).sorted()
     }
 
     /// Appends `chunk` to every converter, the columns shared out among up to `threads` threads (each column

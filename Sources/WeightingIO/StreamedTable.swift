@@ -138,6 +138,7 @@ extension Table {
                 lineEnding = chunk.lineEnding
                 categoricalIndex = try categoricalNames.map { try chunk.columnIndex($0) }
                 numericIndex = try numericNames.map { try chunk.columnIndex($0) }
+                reader.projection = Array(Set(categoricalIndex + numericIndex)).sorted()
                 first = false
             }
             lines.append(contentsOf: chunk.lines)

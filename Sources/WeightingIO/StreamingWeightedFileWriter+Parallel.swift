@@ -76,6 +76,9 @@ extension StreamingWeightedFileWriter {
         var row = -1  // -1: the header comes first
         var line = 1
         var first = true
+        // The formatted chunks are written by a thread of their own while the next ones are formatted.
+        let writer = BackgroundChunkWriter(sink: sink)
+        defer { sink = writer.finish() }
         while true {
             let (batch, failure) = reader.nextByteChunks(threads)
             if batch.isEmpty { if let failure { throw failure }; break }
@@ -126,15 +129,10 @@ extension StreamingWeightedFileWriter {
             }
             for bytes in formatted {
                 guard let bytes else { throw DataError.changedWhileReading(file: origin.file) }
-                // In pieces, so that the sink writes about 1 MiB at a time as the one-thread copy does: one write
-                // of a whole chunk's 8 MiB costs many times more system time (measured with perf).
-                var from = 0
-                while from < bytes.count {
-                    let to = min(bytes.count, from + (256 << 10))
-                    sink.write(bytes[from..<to])
-                    from = to
-                }
-                if let failure = sink.failure { throw failure }
+                // Written 1 MiB at a time, as the one-thread copy does: one write of a whole chunk's 8 MiB costs
+                // many times more system time (measured with perf).
+                writer.enqueue(bytes)
+                if let failure = writer.failure { throw failure }
             }
             if let failure { throw failure }
         }

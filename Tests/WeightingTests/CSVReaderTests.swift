@@ -117,6 +117,49 @@ struct CSVReaderTests {
         }
     }
 
+    @Test("a chunk split for a few columns gives their fields, the records' lines and the same errors as a chunk split for all")
+    func projectedChunkKeepsItsColumns() throws {
+        var rng = SplitMix64(seed: 17)
+        let alphabet = Array("ab1.9-xé ")
+        let continuation = CSVBuffer.Continuation(header: ["c0", "c1", "c2", "c3", "c4"], delimiter: UInt8(ascii: ","),
+                                                  lineEnding: "\n")
+        for round in 0..<200 {
+            var text = ""
+            for r in 0..<Int.random(in: 3...15, using: &rng) {
+                // Round 3 of every 7 has a ragged record; round 5 a stray quote.
+                let count = round % 7 == 3 && r == 2 ? 4 : 5
+                let fields = (0..<count).map { j -> String in
+                    let value = String((0..<[0, 1, 3, 9][Int.random(in: 0..<4, using: &rng)]).map { _ in alphabet.randomElement(using: &rng)! })
+                    if round % 7 == 5 && r == 1 && j == 2 { return "x\"y" }
+                    return Int.random(in: 0..<4, using: &rng) == 0 ? "\"\(value),\n\"\"\"" : "\(value)z"
+                }
+                text += fields.joined(separator: ",") + (r % 2 == 0 ? "\n" : "\r\n")
+            }
+            let kept = (0..<5).filter { _ in Bool.random(using: &rng) }
+            let bytes = Array(text.utf8)
+            func split(_ projection: [Int]?) -> (buffer: CSVBuffer?, error: String) {
+                do {
+                    return (try CSVBuffer(bytes: bytes, file: "p.csv", dialect: CSVDialect(), continuing: continuation,
+                                          firstLine: 7, allowNoRows: true, projection: projection), "")
+                } catch {
+                    return (nil, "\(error)")
+                }
+            }
+            let all = split(nil), some = split(kept)
+            if let a = all.buffer, let b = some.buffer {
+                #expect(b.isProjected == (kept.count < 5) && b.rowCount == a.rowCount, "round \(round)")
+                for r in 0..<a.rowCount {
+                    #expect(b.location(row: r, column: 0).line == a.location(row: r, column: 0).line)
+                    for j in kept { #expect(b.text(row: r, column: j) == a.text(row: r, column: j), "round \(round) \(r) \(j)") }
+                }
+                #expect(round % 7 != 3 && round % 7 != 5, "round \(round) should have been refused")
+            } else {
+                #expect(all.buffer == nil && some.buffer == nil, "round \(round): one split failed, the other did not")
+                #expect(all.error == some.error && all.error.contains("p.csv:"), "round \(round): \(all.error)")
+            }
+        }
+    }
+
     @Test("a quote inside an unquoted field is rejected with its line and column at every offset in a word")
     func strayQuoteAtEveryOffset() {
         for before in 0..<10 {
