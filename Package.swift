@@ -31,8 +31,8 @@ let package = Package(
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
         // Excel workbooks.
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        // Header only (the C library's sync_file_range): an output's writeback starts while it is written.
-        .systemLibrary(name: "CFileSync"),
+        // Header only: two GNU C library functions Swift's Glibc module does not expose (sync_file_range, mallopt).
+        .systemLibrary(name: "CLibcExtras"),
         // No unsafe flags: the library ships with its checks (bounds, overflow, preconditions) in every
         // configuration, the fuzzers test the same program, and other packages can depend on it.
         // Statistics only: calibration, designs, estimation, variance, intervals, panels, the bound advisor's linear
@@ -45,7 +45,7 @@ let package = Package(
         // atomic outputs, interrupt cleanup.
         .target(
             name: "WeightingIO",
-            dependencies: ["Weighting", "CReadStat", "CFileSync"]
+            dependencies: ["Weighting", "CReadStat", "CLibcExtras"]
         ),
         // Presentation: Markdown, HTML, SVG, JSON and Excel (libxlsxwriter) renderings of reports and estimates.
         .target(

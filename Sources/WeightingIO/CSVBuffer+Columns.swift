@@ -41,15 +41,26 @@ extension CSVBuffer {
 
     /// Parses a column as numbers (NaN where missing), failing on the first field that is not a finite number.
     public func numeric(column: Int, decimalComma: Bool) throws -> NumericColumn {
-        let n = rowCount
-        var out = [Double](repeating: .nan, count: n)
+        var values: [Double] = []
+        try appendNumbers(column: column, rows: 0..<rowCount, decimalComma: decimalComma, to: &values)
+        return NumericColumn(values)
+    }
+
+    /// Appends the numbers of column `column` in records `rows` to `values` (NaN where missing), failing on the
+    /// first field of those records, in file order, that is not a finite number (`values` is then left with
+    /// some of them appended). A converter calls it on blocks of records, so that the records' fields and
+    /// boundaries stay in the processor's cache while it reads several columns of them.
+    func appendNumbers(column: Int, rows: Range<Int>, decimalComma: Bool, to values: inout [Double]) throws {
         let stride = boundsStride, offset = fieldOffset[column]
         precondition(offset >= 0, "column \(column) is not among the columns this chunk was split for")
+        let first = values.count
+        values.append(contentsOf: repeatElement(Double.nan, count: rows.count))
         try bytes.withUnsafeBufferPointer { buf in
           try bounds.withUnsafeBufferPointer { bounds in
-          try out.withUnsafeMutableBufferPointer { out in
+          try values.withUnsafeMutableBufferPointer { values in
+            let out = UnsafeMutableBufferPointer(rebasing: values[first...])
             var scratch = [CChar](repeating: 0, count: 512)
-            for r in 0..<n {
+            for r in rows {
                 let b = r &* stride &+ offset
                 var s = Int(bounds[b]), e = Int(bounds[b &+ 1]) &- 1
                 if e - s >= 2, buf[s] == 0x22 { s += 1; e -= 1 }
@@ -61,7 +72,7 @@ extension CSVBuffer {
                     if !v.isFinite {
                         throw DataError.nonFiniteNumber(location(row: r, column: column), value: text(row: r, column: column))
                     }
-                    out[r] = v
+                    out[r &- rows.lowerBound] = v
                 } else {
                     let t = CSVBuffer.unquote(buf, s, e)
                     if CategoricalColumn.missingTokens.contains(t) { continue }
@@ -71,6 +82,5 @@ extension CSVBuffer {
           }
           }
         }
-        return NumericColumn(out)
     }
 }

@@ -224,9 +224,10 @@ public final class CSVBuffer: Sendable {
         var headerRange = 0..<0
         var fieldCount = continuing?.header.count ?? -1
         // A projection keeps its columns' boundaries only (a later chunk: the header is known).
-        // (Every column asked for: the full layout, which is as small.)
+        // Only when it is smaller than the full layout (two boundaries a kept field against one a field): a
+        // record's boundaries then fill fewer cache lines for the columns read.
         let kept: [Int]? = continuing == nil ? nil
-            : projection.map { p in p.filter { $0 >= 0 && $0 < fieldCount } }.flatMap { $0.count < fieldCount ? $0 : nil }
+            : projection.map { p in p.filter { $0 >= 0 && $0 < fieldCount } }.flatMap { 2 * $0.count < fieldCount + 1 ? $0 : nil }
         // Estimate capacity from the first line.
         let firstLen = max(1, firstLineEnd - pos + 1)
         let estimatedRows = n / firstLen + 16

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CFileSync
+import CLibcExtras
 import Weighting
 
 /// Reading whole files and writing them atomically (temporary file in the same folder, `fsync`, `rename`).

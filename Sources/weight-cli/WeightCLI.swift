@@ -19,6 +19,7 @@ struct WeightCLI: ParsableCommand {
     /// Parses and runs, mapping usage errors to exit code 1 (bad options), as documented.
     static func main() {
         ParentLifeline.watchIfChildOfBatch()
+        AllocatorTuning.keepLargeBuffers()
         do {
             var command = try parseAsRoot()
             try command.run()
