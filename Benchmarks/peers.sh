@@ -4,7 +4,9 @@
 # Builds in release mode, generates the data as Benchmarks/run.py does (nothing committed), installs nothing
 # (polars: pip install polars), then times interleaved, N rounds (default 5): weight-cli calibrate (raking on
 # 3 margins, CSV in and out, every core; the reference), the same with --threads 1, the polars pipeline of Benchmarks/polars_rake.py, and
-# `cat DATA > OUT` (the machine's floor). Prints min / median / CPU time and ratios to weight-cli.
+# `cat DATA > OUT` (the machine's floor), and the same copy made durable as weight-cli's outputs are (`dd ...
+# conv=fsync`: the bytes on disk before it ends, as weight-cli's fsync before its rename). Prints min / median /
+# CPU time and ratios to weight-cli.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=5 rows=1000000
@@ -18,7 +20,8 @@ mkdir -p "$work"
 data="$work/sample_$rows.csv" margins="$work/margins3_$rows.csv"
 commands=("weight-cli=$cli calibrate $data --margins $margins --method raking --weight d --output $work/out_cli.csv"
           "weight-cli-1-thread=$cli calibrate $data --margins $margins --method raking --weight d --threads 1 --output $work/out_cli1.csv"
-          "cat=sh -c 'cat $data > $work/out_cat.csv'")
+          "cat=sh -c 'cat $data > $work/out_cat.csv'"
+          "cat-fsync=dd if=$data of=$work/out_dd.csv bs=1M conv=fsync status=none")
 if python3 -c 'import polars' 2>/dev/null; then
     commands+=("polars=python3 Benchmarks/polars_rake.py $data $margins $work/out_polars.csv")
 else

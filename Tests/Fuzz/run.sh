@@ -26,7 +26,8 @@ common=(-sanitize=fuzzer,address -parse-as-library -O -module-name Weighting -pa
         -Xcc -fmodule-map-file=$work/src/Sources/CGLPK/module.modulemap -lglpk
         -Xcc -fmodule-map-file=$work/src/Sources/CReadStat/module.modulemap -lreadstat
         -Xcc -fmodule-map-file=$work/src/Sources/CXLSXWriter/module.modulemap -lxlsxwriter
-        -Xcc -fmodule-map-file=$work/src/Sources/CLapack/module.modulemap -llapack -lblas)
+        -Xcc -fmodule-map-file=$work/src/Sources/CLapack/module.modulemap -llapack -lblas
+        -Xcc -fmodule-map-file=$work/src/Sources/CLibcExtras/module.modulemap)
 
 # Yams (with libyaml) and TOMLKit (with toml++), instrumented too, for the batch-text target.
 deps="${FUZZ_DEPS:-$work/deps}"
