@@ -216,52 +216,60 @@ struct SummarisedChunk {
 
 extension CSVBuffer {
     /// What ``numeric(column:decimalComma:)`` would make of each column asked for, summarised in one pass over
-    /// the records (each record's fields read once, nothing allocated per field): the number of missing values
+    /// the records by blocks of 1,024 (each field read once, nothing allocated per field): the number of missing values
     /// and the first smallest and first largest value (NaN when every value is missing), or nil for a column
     /// with a field that is not a finite number or a missing token.
     func numberSummaries(_ asked: [Bool], decimalComma: Bool) -> [(missing: Int, lo: Double, hi: Double)?] {
-        var active = asked.indices.filter { asked[$0] }
         var missing = [Int](repeating: 0, count: asked.count)
         // ±∞ until a value is seen (every value kept is finite), so the loop compares without a NaN test.
         var lo = [Double](repeating: .infinity, count: asked.count), hi = [Double](repeating: -.infinity, count: asked.count)
         var alive = asked
-        let stride = boundsStride, offsets = fieldOffset
+        let stride = boundsStride, offsets = fieldOffset, rows = rowCount
         var scratch = [CChar](repeating: 0, count: 512)
         let longestToken = CSVDialect.longestMissingToken + 2  // with the quotes
+        // Records by blocks, each block column by column: the block's fields and boundaries stay in the
+        // processor's cache for all its columns, and a column's extremes and missing count stay in registers.
+        let block = 1024
         bytes.withUnsafeBufferPointer { buf in
           bounds.withUnsafeBufferPointer { bounds in
-            missing.withUnsafeMutableBufferPointer { missing in
-              lo.withUnsafeMutableBufferPointer { lo in
-                hi.withUnsafeMutableBufferPointer { hi in
-                    var r = 0
-                    while r < rowCount && !active.isEmpty {
-                        let base = r &* stride
-                        var dropped = false
-                        for j in active {
-                            let b = base &+ offsets[j]
-                            var s = Int(bounds[b]), e = Int(bounds[b &+ 1]) &- 1
-                            if e &- s >= 2, buf[s] == 0x22 { s &+= 1; e &-= 1 }
-                            while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
-                            while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }
-                            if s == e { missing[j] &+= 1; continue }
-                            if let v = CSVBuffer.commonNumber(buf, s, e, decimalComma: decimalComma)
-                                ?? NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
-                                if !v.isFinite { alive[j] = false; dropped = true; continue }
-                                if v < lo[j] { lo[j] = v }
-                                if v > hi[j] { hi[j] = v }
-                            } else if e &- s <= longestToken,
-                                      CategoricalColumn.missingTokens.contains(CSVBuffer.unquote(buf, s, e)) {
-                                missing[j] &+= 1
-                            } else {
-                                alive[j] = false
-                                dropped = true
-                            }
-                        }
-                        if dropped { active.removeAll { !alive[$0] } }
+            var first = 0
+            while first < rows {
+                let last = min(rows, first &+ block)
+                for j in asked.indices where alive[j] {
+                    var l = lo[j], h = hi[j], m = 0
+                    var ok = true
+                    let offset = offsets[j]
+                    var r = first
+                    while r < last {
+                        let b = r &* stride &+ offset
                         r &+= 1
+                        var s = Int(bounds[b]), e = Int(bounds[b &+ 1]) &- 1
+                        if e &- s >= 2, buf[s] == 0x22 { s &+= 1; e &-= 1 }
+                        while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s &+= 1 }
+                        while e > s, buf[e &- 1] == 0x20 || buf[e &- 1] == 0x09 { e &-= 1 }
+                        if s == e { m &+= 1; continue }
+                        if let v = CSVBuffer.commonNumber(buf, s, e, decimalComma: decimalComma)
+                            ?? NumberParser.parse(buf, s, e, decimalComma: decimalComma, scratch: &scratch) {
+                            if !v.isFinite { ok = false; break }
+                            if v < l { l = v }
+                            if v > h { h = v }
+                        } else if e &- s <= longestToken,
+                                  CategoricalColumn.missingTokens.contains(CSVBuffer.unquote(buf, s, e)) {
+                            m &+= 1
+                        } else {
+                            ok = false
+                            break
+                        }
+                    }
+                    if ok {
+                        lo[j] = l
+                        hi[j] = h
+                        missing[j] &+= m
+                    } else {
+                        alive[j] = false
                     }
                 }
-              }
+                first = last
             }
           }
         }

@@ -9,10 +9,12 @@ import WeightingTestSupport
 @Suite("Level tables across chunks and streamed summaries")
 struct StreamedSummaryTests {
     /// Many distinct levels, spelled quoted and unquoted, with spaces, missing tokens and a quoted empty field;
-    /// a column numeric until its last records; a column with 0 before -0.
+    /// a column numeric until its last records; a column with 0 before -0; 3,000 records, so that a chunk holds
+    /// several of the blocks of 1,024 records `inspect` summarises at a time (missing values and the extremes of
+    /// `low` fall in later blocks).
     static let text: String = {
-        var s = "id,code,late,zero,y\n"
-        for i in 0..<400 {
+        var s = "id,code,late,zero,y,low\n"
+        for i in 0..<3000 {
             let k = (i * 37) % 150
             let code: String
             switch i % 9 {
@@ -23,10 +25,11 @@ struct StreamedSummaryTests {
             case 4: code = "\"\""
             default: code = "K\(k)"
             }
-            let late = i < 390 ? String(i) : "x\(i % 3)"
+            let late = i < 2990 ? String(i) : "x\(i % 3)"
             let zero = i == 5 ? "-0" : (i == 9 ? "0" : String(i % 4))
             let y = i % 13 == 0 ? "NaN" : String(Double(i) / 8)
-            s += "\(i),\(code),\(late),\(zero),\(y)\n"
+            let low = i == 2500 ? "-7.5" : i == 2900 ? "99.25" : i % 700 == 0 ? "" : String(i % 50)
+            s += "\(i),\(code),\(late),\(zero),\(y),\(low)\n"
         }
         return s
     }()
@@ -90,9 +93,11 @@ struct StreamedSummaryTests {
                 #expect(summary == .categorical(levels: c.levels, missing: c.missingCount), "\(name)")
             }
         }
-        // The column numeric until its last ten records is levels, all 400 of them, from the first record.
+        // The column numeric until its last ten records is levels, all 2,993 of them, from the first record.
         guard case let .categorical(levels, _) = summaries.columns[2] else { Issue.record("late"); return }
-        #expect(levels.count == 393 && levels.first == "0")
+        #expect(levels.count == 2993 && levels.first == "0")
+        // Extremes and missing values in later blocks of 1,024 records count.
+        #expect(summaries.columns[5] == .numeric(missing: 5, min: -7.5, max: 99.25))
         // 0 (record 1) comes before -0 (record 6): the first smallest is kept, as Array.min() does.
         guard case let .numeric(_, lo, _) = summaries.columns[3] else { Issue.record("zero"); return }
         #expect(lo == 0 && lo.sign == .plus)
