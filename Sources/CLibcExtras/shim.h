@@ -16,10 +16,11 @@ static inline int weighting_start_writeback(int fd, int64_t offset, int64_t nbyt
 }
 
 /// Keeps the allocator from returning and re-faulting the large buffers a chunked reading frees and allocates
-/// again for every chunk: blocks under `mmap_below` bytes come from the heap (M_MMAP_THRESHOLD, -3), and free
-/// memory under `trim_above` bytes at its top is kept (M_TRIM_THRESHOLD, -1). Returns 1 when both are set.
-static inline int weighting_keep_freed_buffers(int mmap_below, int trim_above) {
-    return mallopt(-3, mmap_below) && mallopt(-1, trim_above);
+/// again for every chunk: blocks under `mmap_below` bytes come from the heap (M_MMAP_THRESHOLD, -3), free
+/// memory under `trim_above` bytes at its top is kept (M_TRIM_THRESHOLD, -1), and all threads share `arenas`
+/// heaps (M_ARENA_MAX, -8), so that what one thread frees another reuses. Returns 1 when all are set.
+static inline int weighting_keep_freed_buffers(int mmap_below, int trim_above, int arenas) {
+    return mallopt(-3, mmap_below) && mallopt(-1, trim_above) && mallopt(-8, arenas);
 }
 #else
 #include <stdint.h>
@@ -27,8 +28,8 @@ static inline int weighting_start_writeback(int fd, int64_t offset, int64_t nbyt
     (void)fd; (void)offset; (void)nbytes;
     return 0;
 }
-static inline int weighting_keep_freed_buffers(int mmap_below, int trim_above) {
-    (void)mmap_below; (void)trim_above;
+static inline int weighting_keep_freed_buffers(int mmap_below, int trim_above, int arenas) {
+    (void)mmap_below; (void)trim_above; (void)arenas;
     return 0;
 }
 #endif
