@@ -14,7 +14,7 @@ import Weighting
 ///
 /// A chunk read for a few columns only (a projection) is split and checked in full, but keeps the boundaries of
 /// those columns alone, two per field (its first byte, and one past its last): `bounds[r * 2p + 2s]` and
-/// `bounds[r * 2p + 2s + 1]` for the `s`-th of `p` kept columns. ``fieldOffset`` maps a column to its place in
+/// `bounds[r * 2p + 2s + 1]` for the `s`-th of `p` kept columns. `fieldOffset` maps a column to its place in
 /// a record's boundaries for both layouts, so readers of fields need not know which one they read.
 ///
 /// - Complexity: one pass over the bytes; memory is the file plus 4 bytes a field (8 bytes a kept field).
