@@ -17,7 +17,7 @@ final class BackgroundChunkWriter: @unchecked Sendable {
     private let limit: Int
 
     /// Starts the writing thread over `sink`.
-    init(sink: ByteSink, limit: Int = 2) {
+    init(sink: ByteSink, limit: Int = 1) {
         self.sink = sink
         self.limit = max(1, limit)
         let thread = Thread { [self] in self.run() }

@@ -2,7 +2,7 @@ import Weighting
 
 /// Where the records of one chunk of raw bytes stand: the first byte, the end (before the line ending), the
 /// next record's search start, and the physical line the record starts on, counted from 0 at the chunk's first
-/// byte. Found by the same rules as the one-thread copy of ``StreamingWeightedFileWriter`` (blank lines dropped,
+/// byte. Found by the same rules as the first reading of the file (``CSVBuffer``: blank lines dropped,
 /// line feeds and carriage returns outside quotes end a record, every line ending counted).
 struct RecordSpans {
     var start: [Int] = []
@@ -63,9 +63,11 @@ struct RecordSpans {
 }
 
 extension StreamingWeightedFileWriter {
-    /// The copy of ``emit(_:into:)`` with chunks read by one thread, their records found and formatted by
-    /// ``threads`` threads, and the formatted chunks written in file order: the same bytes, and the same
-    /// refusal when the file no longer has the records the first reading saw.
+    /// The copy made by ``emit(_:into:)``: chunks read by one thread, their records found and formatted by
+    /// ``threads`` threads (in the calling thread when there is one), and the formatted chunks written in file
+    /// order by a thread of their own: the same bytes for every number of threads and chunk size, and a refusal
+    /// when the file no longer has the records the first reading saw (blank lines dropped, line feeds and
+    /// carriage returns outside quotes ending a record, each record on the line the first reading saw).
     func emitInParallel(_ columns: [(name: String, values: [Double])], into sink: inout ByteSink) throws {
         var reader = try CSVChunkReader(path: origin.file, dialect: origin.dialect, chunkSize: chunkSize)
         let delimiter = origin.delimiter
@@ -129,8 +131,8 @@ extension StreamingWeightedFileWriter {
             }
             for bytes in formatted {
                 guard let bytes else { throw DataError.changedWhileReading(file: origin.file) }
-                // Written 1 MiB at a time, as the one-thread copy does: one write of a whole chunk's 8 MiB costs
-                // many times more system time (measured with perf).
+                // Written 1 MiB at a time (``ByteSink/writeDirectly(_:)``): one write of a whole chunk's 8 MiB
+                // costs many times more system time (measured with perf).
                 writer.enqueue(bytes)
                 if let failure = writer.failure { throw failure }
             }

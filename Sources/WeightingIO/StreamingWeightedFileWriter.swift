@@ -79,71 +79,7 @@ public struct StreamingWeightedFileWriter: Sendable {
         guard try FileSignature(path: origin.file) == origin.signature else {
             throw DataError.changedWhileReading(file: origin.file)
         }
-        if threads > 1 { return try emitInParallel(columns, into: &sink) }
-        // The file was split and checked by the first reading and has not changed since: records are found by
-        // line feeds outside quotes alone, and each must start on the line the first reading saw.
-        var reader = try CSVChunkReader(path: origin.file, dialect: origin.dialect, chunkSize: chunkSize)
-        let delimiter = origin.delimiter
-        let replaced = columns.map { c in replacesExisting ? origin.header.firstIndex(of: c.name) : nil }
-        let replacing = columns.indices.compactMap { k in replaced[k].map { (field: $0, key: k) } }
-        let appended = columns.indices.filter { replaced[$0] == nil }
-        var row = -1  // -1: the header comes first
-        var numberTexts = FieldTextCache(decimalComma: decimalComma)
-        var line = 1
-        var first = true
-        while let bytes = try reader.nextBytes() {
-            try bytes.withUnsafeBufferPointer { buf in
-                let n = buf.count
-                var pos = 0
-                if first, n >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF {
-                    sink.write(UnsafeBufferPointer(rebasing: buf[0..<3]))  // the byte-order mark is kept
-                    pos = 3
-                }
-                first = false
-                while pos < n {
-                    // Blank lines between records are dropped, as by the first reading.
-                    if buf[pos] == 0x0A { line += 1; pos += 1; continue }
-                    if buf[pos] == 0x0D { if pos + 1 >= n || buf[pos + 1] != 0x0A { line += 1 }; pos += 1; continue }
-                    let start = pos, startLine = line
-                    var inQuotes = false
-                    var end = n, next = n
-                    while pos < n {
-                        let b = buf[pos]
-                        if b == 0x22 { inQuotes.toggle() } else if b == 0x0A || (b == 0x0D && (pos + 1 >= n || buf[pos + 1] != 0x0A)) {
-                            line += 1
-                            if !inQuotes { end = pos; next = pos + 1; break }
-                        }
-                        pos += 1
-                    }
-                    if end > start && buf[end - 1] == 0x0D { end -= 1 }
-                    pos = next
-                    if row < 0 {
-                        sink.write(UnsafeBufferPointer(rebasing: buf[start..<end]))
-                        for k in appended {
-                            sink.write(CollectionOfOne(delimiter))
-                            sink.write(CSVField.quoted(columns[k].name, delimiter: delimiter).utf8)
-                        }
-                    } else {
-                        guard row < origin.lines.count, Int(origin.lines[row]) == startLine else {
-                            throw DataError.changedWhileReading(file: origin.file)
-                        }
-                        ReplacedFields.write(UnsafeBufferPointer(rebasing: buf[start..<end]), replacing: replacing,
-                                             delimiter: delimiter, into: &sink) { k in
-                            NumberFormat.field(columns[k].values[row], decimalComma: decimalComma)
-                        }
-                        for k in appended {
-                            sink.write(CollectionOfOne(delimiter))
-                            numberTexts.write(columns[k].values[row], into: &sink)
-                        }
-                    }
-                    sink.write(UnsafeBufferPointer(rebasing: buf[end..<next]))  // the line's own ending, if any
-                    row += 1
-                }
-            }
-            if let failure = sink.failure { throw failure }
-        }
-        guard row == origin.lines.count, try FileSignature(path: origin.file) == origin.signature else {
-            throw DataError.changedWhileReading(file: origin.file)
-        }
+        // One thread or several, the same copy (`threads` workers find and format the records of each batch).
+        try emitInParallel(columns, into: &sink)
     }
 }
