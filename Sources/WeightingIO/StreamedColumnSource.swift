@@ -149,7 +149,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
         var out: [ColumnConverter] = []
         var bytes = cachedBytes
         for (j, p) in planned where !p.once && !excluding.contains(j) {
-            out.append(ColumnConverter(column: j, kind: p.kind))
+            out.append(ColumnConverter(column: j, kind: p.kind, expectedRows: rows))
         }
         let once = planned.filter { $0.plan.once }
         let start = after.flatMap { a in once.firstIndex { $0.column == a }.map { $0 + 1 } } ?? 0
@@ -159,7 +159,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
             let size = rows * (p.kind == .categorical ? 4 : p.kind == .numericAndCategorical ? 12 : 8)
             if bytes + size > budget && !(atLeastOne && k == 0) { break }
             bytes += size
-            out.append(ColumnConverter(column: j, kind: p.kind))
+            out.append(ColumnConverter(column: j, kind: p.kind, expectedRows: rows))
         }
         return out
     }
@@ -185,7 +185,7 @@ final class StreamedColumnSource: TextColumnSource, @unchecked Sendable {
     private func pass(for column: Int, kind: StreamedColumnKind) {
         guard failureStorage == nil else { return }
         let already = Set(numericCache.keys).union(categoricalCache.keys)
-        var converters = [ColumnConverter(column: column, kind: kind)]
+        var converters = [ColumnConverter(column: column, kind: kind, expectedRows: rowCount)]
         if let p = plan(of: column), p.once {
             converters += StreamedColumnSource.select(planned, after: column,
                                                       excluding: already.union(converted).union([column]),
@@ -272,10 +272,13 @@ struct ColumnConverter {
     /// A numeric-or-categorical column found not numeric after its first chunk: its levels need another pass.
     private var levelsMissed = false
 
-    init(column: Int, kind: StreamedColumnKind) {
+    /// `expectedRows`: the records the file is expected to hold (exact in a later pass, estimated from the first
+    /// chunk in the first), reserved for the numbers at once rather than grown by copies chunk after chunk.
+    init(column: Int, kind: StreamedColumnKind, expectedRows: Int) {
         self.column = column
         self.kind = kind
         if kind == .categorical || kind == .numericAndCategorical { encoder = CSVLevelEncoder() }
+        if kind != .categorical { values.reserveCapacity(max(0, expectedRows)) }
     }
 
     /// The columns the converters read, for ``CSVChunkReader/projection``.
