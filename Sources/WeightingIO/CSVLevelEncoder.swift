@@ -53,13 +53,13 @@ struct CSVLevelEncoder {
     /// is the whole level when `count ≤ 8`.
     @inline(__always)
     static func key(_ p: UnsafeRawPointer, _ count: Int) -> (hash: UInt64, word: UInt64) {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+        var h = seed(count)
         var first: UInt64 = 0
         var i = 0
         while count - i >= 8 {
             let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             if i == 0 { first = w }
-            h = ((h ^ w) &* 0xFF51_AFD7_ED55_8CCD)
+            h = mix(h, w)
             h = (h << 29) | (h >> 35)
             i &+= 8
         }
@@ -72,12 +72,9 @@ struct CSVLevelEncoder {
                 i &+= 1
             }
             if count < 8 { first = w }
-            h = ((h ^ w) &* 0xFF51_AFD7_ED55_8CCD)
+            h = mix(h, w)
         }
-        h ^= h >> 33
-        h = h &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 33
-        return (h, first)
+        return (avalanche(h), first)
     }
 
     /// ``key(_:_:)`` of a level of 1 to 7 bytes read as one word: the same hash and word, without a loop over
@@ -86,12 +83,25 @@ struct CSVLevelEncoder {
     static func shortKey(_ p: UnsafeRawPointer, _ count: Int) -> (hash: UInt64, word: UInt64) {
         let w = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
             & ((1 &<< UInt64(truncatingIfNeeded: count &* 8)) &- 1)
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
-        h = ((h ^ w) &* 0xFF51_AFD7_ED55_8CCD)
+        return (avalanche(mix(seed(count), w)), w)
+    }
+
+    /// The hash's start for a level of `count` bytes.
+    @inline(__always)
+    private static func seed(_ count: Int) -> UInt64 { 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count) }
+
+    /// One word mixed into the hash (multiplication by an odd constant).
+    @inline(__always)
+    private static func mix(_ h: UInt64, _ w: UInt64) -> UInt64 { (h ^ w) &* 0xFF51_AFD7_ED55_8CCD }
+
+    /// The final avalanche (two xor-shifts around a multiplication), so that every input bit reaches the slot bits.
+    @inline(__always)
+    private static func avalanche(_ x: UInt64) -> UInt64 {
+        var h = x
         h ^= h >> 33
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
-        return (h, w)
+        return h
     }
 
     /// Appends the codes of column `column` of `chunk`.

@@ -80,6 +80,6 @@ public struct StreamingWeightedFileWriter: Sendable {
             throw DataError.changedWhileReading(file: origin.file)
         }
         // One thread or several, the same copy (`threads` workers find and format the records of each batch).
-        try emitInParallel(columns, into: &sink)
+        try copyRecords(columns, into: &sink)
     }
 }

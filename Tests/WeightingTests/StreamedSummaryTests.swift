@@ -71,6 +71,22 @@ struct StreamedSummaryTests {
         }
     }
 
+    @Test("a level of 1 to 7 bytes read as one word gets the hash and word of the byte-by-byte key")
+    func shortKeyIsTheKey() {
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<200 {
+            // Bytes after the level differ from zero, so a mask that keeps one too many changes the word.
+            let bytes = (0..<16).map { _ in UInt8.random(in: 1...255, using: &rng) }
+            for count in 1...7 {
+                bytes.withUnsafeBytes { raw in
+                    let long = CSVLevelEncoder.key(raw.baseAddress!, count)
+                    let short = CSVLevelEncoder.shortKey(raw.baseAddress!, count)
+                    #expect(short.hash == long.hash && short.word == long.word, "\(count) bytes")
+                }
+            }
+        }
+    }
+
     @Test("streamed summaries equal those of the whole table (types, missing, extremes, levels)",
           arguments: [1, 64, 500, 1 << 20])
     func summariesLikeWholeTable(chunkSize: Int) throws {
