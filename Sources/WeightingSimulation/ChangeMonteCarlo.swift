@@ -51,8 +51,8 @@ public struct ChangeMonteCarlo: Sendable {
         /// 2025 respondents (known to the simulation) minus the truth, and the estimate minus that: empirical
         /// variances.
         public var nextPhase1EmpiricalVariance = 0.0, nextPhase2EmpiricalVariance = 0.0
-        /// Linearization only: the panel SE and coverage without the leverage correction of the returning
-        /// respondents' contributions (``LeverageAdjustment/none``, R survey's plain linearization); NaN with
+        /// The panel SE and coverage without the leverage correction of the returning respondents' contributions
+        /// (``LeverageAdjustment/none``): R survey's plain linearization, or the plain bootstrap of the same
         /// replicates.
         public var meanPlainSE = Double.nan, plainCoverage = Double.nan
     }
@@ -82,7 +82,7 @@ public struct ChangeMonteCarlo: Sendable {
             let c1 = try t1.categorical(ind.name), c2 = try t2.categorical(ind.name)
             let y1 = (0..<t1.rowCount).map { c1[$0] == "oui" ? 1.0 : 0.0 }
             let y2 = panel.part.rows.map { c2[$0] == "oui" ? 1.0 : 0.0 }
-            if replicates < 2 { plain.append(try plainDesign.change(y1: y1, y2: y2, variable: "\(ind.name)=oui", statistic: "proportion", level: level)) }
+            plain.append(try plainDesign.change(y1: y1, y2: y2, variable: "\(ind.name)=oui", statistic: "proportion", level: level))
             return try panel.design.change(y1: y1, y2: y2, variable: "\(ind.name)=oui", statistic: "proportion", level: level)
         }
         let w1 = panel.design.first.weights, total = w1.reduce(0, +)
@@ -171,7 +171,7 @@ public struct ChangeMonteCarlo: Sendable {
         let pairs = figures.first?.pairs ?? 0
         var t = "Change Monte Carlo, \(replicates >= 2 ? "bootstrap carried through the attrition chain, \(replicates) replicates per pair" : "linearization"): "
             + "\(pairs) pairs (\(redrawn) draw(s) replaced: a calibration level without respondent)\n\n"
-        let plain = replicates < 2
+        let plain = figures.contains { $0.meanPlainSE.isFinite && $0.meanPlainSE > 0 }
         t += "| indicator | true change | bias | empirical SD | mean panel SE | mean independent SE | coverage (panel) | MC SE | coverage (independent) |\(plain ? " panel SE without leverage correction | its coverage |" : "")\n"
         t += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\(plain ? "---:|---:|" : "")\n"
         for f in figures {

@@ -72,7 +72,7 @@ struct ChangeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Variance: \(ChangeVarianceChoice.choiceList).", valueName: "variance"),
             completion: ChangeVarianceChoice.completion, transform: ChangeVarianceChoice.parse)
     var variance: ChangeVarianceChoice = .linearization
-    @Option(help: ArgumentHelp("Linearization with --margins: leverage correction of the returning respondents' contributions, \(LeverageAdjustment.choiceList) (none: R survey's plain linearization).", valueName: "leverage"),
+    @Option(help: ArgumentHelp("With --margins: leverage correction of the returning respondents' contributions (linearization) or of their replicated calibration residuals (bootstrap), \(LeverageAdjustment.choiceList) (none: R survey's plain linearization, the plain bootstrap).", valueName: "leverage"),
             completion: LeverageAdjustment.completion, transform: LeverageAdjustment.parse)
     var leverage: LeverageAdjustment = .jackknife
     @Option(help: "Number of bootstrap replicates.") var replicates: Int = 200

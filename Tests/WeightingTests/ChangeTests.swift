@@ -95,6 +95,52 @@ struct ChangeTests {
         #expect(c.change.df == 2)
     }
 
+    @Test("replicates with a leverage correction: the post-stratified wave's replicated values are y + (1/(1 − d/D_c) − 1)(y − ȳ_c), its estimate unchanged")
+    func leverageCorrectedReplicates() throws {
+        // Wave 2 post-stratified on g (cells a, b). Its calibration residuals are y − ȳ_c (the d-weighted cell
+        // mean) and its leverages d_i / D_c (D_c the cell's base-weight total): closed forms of post-stratification.
+        let g: [String?] = ["a", "a", "a", "b", "b"]
+        let y2: [Double] = [1, 0, 1, 0, 1], d: [Double] = [1, 2, 3, 2, 2]
+        let t2 = try Table(["g": .categorical(g), "d": .numeric(d)], source: "wave2.csv")
+        let cal = try Calibrator(margins: Margins(categorical: [CategoricalMargin("g", ["a": 10, "b": 8])]), method: .linear)
+            .calibrate(t2, baseWeights: d, weightColumn: "d")
+        let w2 = cal.weights
+        let y1: [Double] = [1, 0, 1, 1, 0, 1], w1: [Double] = [1, 2, 1, 3, 2, 1]
+        let link = [0, 2, 3, 4, 5]
+        let multipliers: [[Double]] = [[2, 0, 1, 1, 0, 2], [0, 1, 2, 1, 2, 0], [1, 1, 0, 2, 1, 1], [1, 2, 1, 0, 1, 1]]
+        // Replicate weights of wave 2: any positive weights serve the formula; the calibration is not redone here.
+        let reps2 = multipliers.map { m in (0..<5).map { w2[$0] * (0.5 + m[link[$0]]) } }
+        var reps = try ReplicateWeights(method: "bootstrap", weights: multipliers, scale: 1.0 / 3, rscales: [1, 1, 1, 1], mse: true)
+        reps.degreesOfFreedom = 3
+        let first = ChangeWave(weights: w1, linkedRecord: Array(0..<6), replicateWeights: multipliers.map { m in (0..<6).map { w1[$0] * m[$0] } })
+        var second = ChangeWave(weights: w2, calibration: cal, linkedRecord: link, replicateWeights: reps2)
+        func mean(_ w: [Double], _ y: [Double]) -> Double { zip(w, y).reduce(0) { $0 + $1.0 * $1.1 } / w.reduce(0, +) }
+        func se(_ yStar: [Double]) -> Double {
+            let delta = mean(w2, yStar) - mean(w1, y1)
+            var v = 0.0
+            for r in 0..<4 { let dr = mean(reps2[r], yStar) - mean(first.replicateWeights![r], y1); v += (dr - delta) * (dr - delta) }
+            return (v / 3).squareRoot()
+        }
+        // Cell a: d = 1, 2, 3 (D = 6), y = 1, 0, 1, mean 4/6; cell b: d = 2, 2 (D = 4), y = 0, 1, mean 1/2.
+        let leverages: [Double] = [1.0 / 6, 2.0 / 6, 3.0 / 6, 2.0 / 4, 2.0 / 4]
+        let residuals: [Double] = [1 - 4.0 / 6, 0 - 4.0 / 6, 1 - 4.0 / 6, 0 - 0.5, 1 - 0.5]
+        var jackknife = y2, hc2 = y2
+        for i in 0..<5 {
+            let q: Double = 1 - leverages[i]
+            jackknife[i] += (1 / q - 1) * residuals[i]
+            hc2[i] += (1 / q.squareRoot() - 1) * residuals[i]
+        }
+        for (leverage, values) in [(LeverageAdjustment.none, y2), (.hc2, hc2), (.jackknife, jackknife)] {
+            second.leverage = leverage
+            let design = ChangeDesign(linked: try SurveyDesign(weights: w1), first: first, second: second, variance: .replicates(reps))
+            let c = try design.change(y1: y1, y2: y2, variable: "y", statistic: "proportion")
+            #expect(abs(c.change.estimate - (mean(w2, y2) - mean(w1, y1))) < 1e-14, "\(leverage)")
+            #expect(abs(c.change.se! - se(values)) < 1e-12, "\(leverage): \(c.change.se!) against \(se(values))")
+        }
+        // The three corrections give three different standard errors: the test tells them apart.
+        #expect(Set([se(y2), se(hc2), se(jackknife)]).count == 3)
+    }
+
     @Test("a domain with one respondent at a wave: both levels given, no standard error, no test, a note")
     func thinDomain() throws {
         let y1: [Double] = [3, 5, 8, 1], y2: [Double] = [6, 2, 9]

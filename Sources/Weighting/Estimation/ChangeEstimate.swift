@@ -39,7 +39,8 @@ public struct ChangeWave: Sendable {
     public var responseModel: ResponseModelLinearization? = nil
     /// Leverage correction of this wave's residual contributions after its calibration and response model
     /// (``LeverageAdjustment``; none by default): the leverages are those of the wave's respondents in the
-    /// regression on the calibration auxiliaries and the response model's covariates together.
+    /// regression on the calibration auxiliaries and the response model's covariates together. With replicates,
+    /// the calibration residuals of the replicated values are corrected (Davison & Hinkley 1997, §6.2.3).
     public var leverage: LeverageAdjustment = .none
 
     /// Targets of this wave's calibration that were estimated from the linked records (a panel wave calibrated
@@ -51,6 +52,29 @@ public struct ChangeWave: Sendable {
         guard calibration != nil || responseModel != nil else { return [Double](repeating: 0, count: count) }
         let rows = (0..<count).map { i in (calibration?.auxiliaries(ofRecord: i) ?? []) + (responseModel?.covariates[linkedRecord[i]] ?? []) }
         return LeverageAdjustment.leverages(rows: rows, weights: calibration?.baseWeights ?? weights)
+    }
+
+    /// The values whose replicates give the leverage-corrected replicate variance: `y_i + (c(h_i) − 1) e_i`, where
+    /// `e_i` is the residual of `y_i − θ̂` on the wave's calibration auxiliaries (the weighted regression of
+    /// Deville & Särndal 1992 that the calibration's linearization uses) and `c(h)` the ``leverage`` factor of
+    /// the respondent's leverage ``leverages()``.
+    ///
+    /// A re-calibrated replicate reproduces the plain linearization of the calibrated estimator
+    /// (`θ̂_r − θ̂ ≈ Σ (w_ri − w_i) e_i / Σ w_i` beside the variation of the calibration totals), whose fitted
+    /// residuals are shrunk by about `1 − h_i`; replicating the modified values restores their spread, as the
+    /// modified residuals `e_i / (1 − h_i)^{1/2}` of the residual bootstrap do in regression (Davison & Hinkley
+    /// 1997, §6.2.3) and as ``LeverageAdjustment`` does in the linearization (Valliant 2002). The fitted part
+    /// `y_i − e_i` is untouched, so the variance of the estimated calibration totals is kept as is. Without
+    /// calibration or correction, `y` itself.
+    func leverageModified(_ y: [Double], rows: [Int], mean theta: Double) throws -> [Double] {
+        guard leverage != .none, let calibration else { return y }
+        var z = [Double](repeating: 0, count: count)
+        for i in rows { z[i] = weights[i] * (y[i] - theta) }
+        let e = try CalibrationResiduals(result: calibration, weights: weights).residualizeWithCoefficients([z]).residuals[0]
+        let h = leverages()
+        var out = y
+        for i in rows where weights[i] != 0 { out[i] = y[i] + (leverage.factor(h[i]) - 1) * e[i] / weights[i] }
+        return out
     }
 
     /// Creates a wave.
@@ -200,10 +224,15 @@ public struct ChangeDesign: Sendable {
                 }
                 cov = try LinearizationVariance(design: linked).covariance(z)
             case .replicates(let reps):
+                // With a leverage correction, the replicates are taken of the values whose calibration residuals
+                // are inflated (Davison & Hinkley's modified residuals); the estimates themselves are unchanged.
+                let v1 = try first.leverageModified(y1, rows: rows[0], mean: values[0])
+                let v2 = try second.leverageModified(y2, rows: rows[1], mean: values[1])
                 let thetas = (0..<reps.rscales.count).map { r in
-                    [mean(first.replicateWeights![r], y1, rows[0]), mean(second.replicateWeights![r], y2, rows[1])]
+                    [mean(first.replicateWeights![r], v1, rows[0]), mean(second.replicateWeights![r], v2, rows[1])]
                 }
-                cov = reps.covariance(replicateEstimates: thetas, fullSample: values)
+                cov = reps.covariance(replicateEstimates: thetas,
+                                      fullSample: [mean(first.weights, v1, rows[0]), mean(second.weights, v2, rows[1])])
             }
         }
         var joint = JointEstimates(names: ChangeEstimate.waveNames, values: values, covariance: cov, degreesOfFreedom: degreesOfFreedom,
